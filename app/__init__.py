@@ -1,0 +1,95 @@
+"""Application factory: a fresh AppBuilder for every app (tests create many)."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, jsonify, render_template, request
+from flask_appbuilder import AppBuilder
+from sqlalchemy import text
+
+from .extensions import csrf, db, migrate
+
+MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_object("config.Config")
+    if overrides:
+        app.config.update(overrides)
+    app.config["FAB_CREATE_DB"] = False  # the schema comes from migrations only
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(app.config.get("LOG_LEVEL", logging.WARNING))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS)
+    csrf.init_app(app)
+
+    from . import hooks
+
+    hooks.install()
+
+    with app.app_context():
+        appbuilder = AppBuilder()
+        appbuilder.init_app(app, db.session)
+        from . import views
+
+        views.register(appbuilder)
+        appbuilder.post_init()
+        # The REST API authenticates with JWT, not the session cookie: no CSRF token.
+        for name, bp in app.blueprints.items():
+            if name.endswith("Api") or name == "SecurityApi":
+                csrf.exempt(bp)
+
+    _register_health(app)
+    _register_errors(app)
+    _register_filters(app)
+    from .cli import kurs_cli
+
+    app.cli.add_command(kurs_cli)
+    return app
+
+
+def _register_health(app: Flask) -> None:
+    @app.get("/health")
+    def health():
+        try:
+            db.session.execute(text("SELECT 1"))
+            return jsonify(status="ok", database="ok")
+        except Exception:  # the answer is the point: report, don't raise
+            logging.getLogger(__name__).exception("health check failed")
+            db.session.rollback()
+            return jsonify(status="error", database="unreachable"), 503
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _register_errors(app: Flask) -> None:
+    from .scope import OutOfScope
+
+    @app.errorhandler(404)
+    def not_found(_e):
+        if _wants_json():
+            return jsonify(message="Bulunamadı"), 404
+        return render_template("404.html", appbuilder=app.appbuilder), 404
+
+    @app.errorhandler(OutOfScope)
+    def out_of_scope(_e):
+        db.session.rollback()
+        return not_found(_e)
+
+    @app.errorhandler(500)
+    def server_error(_e):
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(message="Beklenmeyen hata; işlem kaydedilmedi."), 500
+        return render_template("500.html"), 500
+
+
+def _register_filters(app: Flask) -> None:
+    from .base_views import tr_date
+
+    app.jinja_env.filters["tarih"] = tr_date

@@ -1,0 +1,48 @@
+"""`flask kurs ...`: setup once at deploy (schema, permissions, roles, demo data)."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+
+def prepare(demo: bool = True) -> None:
+    """Bring a database (empty or older) up to date: migrations, permissions, roles, demo."""
+    from flask_appbuilder.security.manager import BaseSecurityManager
+    from flask_migrate import upgrade
+
+    from . import demo as demo_data
+    from .roles import sync_roles
+
+    upgrade()
+    appbuilder = current_app.appbuilder
+    BaseSecurityManager.create_db(appbuilder.sm)  # Admin and Public roles
+    appbuilder.add_permissions(update_perms=True)
+    appbuilder.sm.security_cleanup(appbuilder.baseviews, appbuilder.menu)
+    sync_roles(appbuilder.sm)
+    if demo and demo_data.is_empty():
+        demo_data.create(appbuilder.sm)
+
+
+@click.group("kurs")
+def kurs_cli():
+    """Kurs Yönetimi commands."""
+
+
+@kurs_cli.command("setup")
+@click.option("--demo/--no-demo", default=True, help="Create the demo data on an empty database.")
+@with_appcontext
+def setup_command(demo):
+    """Migrate the schema, sync permissions and roles (run once per deploy)."""
+    prepare(demo=demo)
+    click.echo("Veritabanı hazır.")
+
+
+@kurs_cli.command("tatiller")
+@click.argument("years", nargs=-1, type=int, required=True)
+@with_appcontext
+def holidays_command(years):
+    """Add Türkiye's official holidays of the given years."""
+    from .demo import seed_holidays
+
+    click.echo(f"{seed_holidays(years)} tatil eklendi.")

@@ -1,0 +1,79 @@
+"""Settings, read from the environment.
+
+DATABASE_URL   SQLAlchemy URL; default: an SQLite file in the instance folder
+               (outside the source tree: $KURS_DATA_DIR or ~/.local/share/kurs-yonetimi).
+SECRET_KEY     session signing key; default: a random key kept in the data folder.
+SESSION_COOKIE_SECURE
+               "1" when served over HTTPS (production).
+"""
+import os
+import secrets
+from pathlib import Path
+
+from flask_appbuilder.const import AUTH_DB
+
+DATA_DIR = Path(
+    os.environ.get("KURS_DATA_DIR")
+    or Path.home() / ".local" / "share" / "kurs-yonetimi"
+)
+
+
+def _secret_key() -> str:
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+class Config:
+    APP_NAME = "Kurs Yönetimi"
+    APP_THEME = ""
+    SECRET_KEY = _secret_key()
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or (
+        "sqlite:///" + str(DATA_DIR / "kurs.db")
+    )
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Security
+    AUTH_TYPE = AUTH_DB
+    AUTH_ROLE_ADMIN = "Admin"
+    AUTH_ROLE_PUBLIC = "Public"
+    FAB_PASSWORD_COMPLEXITY_ENABLED = True
+    AUTH_RATE_LIMITED = True
+    AUTH_RATE_LIMIT = "10 per 60 second"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE") == "1"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # Permissions are synced once by `flask kurs setup` (run.py does it on start),
+    # never by each gunicorn worker.
+    FAB_UPDATE_PERMS = False
+    FAB_ADD_SECURITY_API = False
+    FAB_API_SWAGGER_UI = True
+    FAB_SECURITY_MANAGER_CLASS = "app.security.KursSecurityManager"
+    FAB_INDEX_VIEW = "app.views_home.HomeView"
+    FAB_BASE_TEMPLATE = "kurs_base.html"
+
+    # Language: Turkish by default, English selectable
+    BABEL_DEFAULT_LOCALE = "tr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Istanbul"
+    LANGUAGES = {
+        "tr": {"flag": "tr", "name": "Türkçe"},
+        "en": {"flag": "gb", "name": "English"},
+    }
+
+    # Uploaded files are never under static/: served by scoped views only.
+    UPLOAD_FOLDER = str(DATA_DIR / "uploads")
+    IMG_UPLOAD_FOLDER = str(DATA_DIR / "uploads")
+    FAB_API_MAX_PAGE_SIZE = 100
+    PAGE_SIZE = 25

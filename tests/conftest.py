@@ -1,0 +1,121 @@
+"""Test fixtures.
+
+The database is SQLite in a temporary folder, or the PostgreSQL server named by
+TEST_DATABASE_URL (test.sh sets it when a server answers on loopback); each test
+session starts from an empty schema, migrated and seeded with the demo data.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+
+import pytest
+
+os.environ.setdefault("KURS_DATA_DIR", tempfile.mkdtemp(prefix="kurs-test-"))
+
+from app import create_app  # noqa: E402
+from app.extensions import db  # noqa: E402
+
+PASSWORD = "Demo.Kurs.2026"
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def database_url(tmp_dir: str) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir}/test.db"
+
+
+def _reset(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    if url.startswith("postgresql"):
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def db_url(tmp_path_factory):
+    url = database_url(str(tmp_path_factory.mktemp("db")))
+    _reset(url)
+    return url
+
+
+def make_app(db_url, **extra):
+    config = {
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        "TESTING": True,
+        "AUTH_RATE_LIMITED": False,
+        "RATELIMIT_ENABLED": False,
+        "SECRET_KEY": "test",
+        "LOG_LEVEL": "ERROR",
+    }
+    config.update(extra)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def app(db_url):
+    from app.cli import prepare
+
+    application = make_app(db_url)
+    with application.app_context():
+        prepare(demo=True)
+    return application
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+def csrf_token(client, url="/login/") -> str:
+    html = client.get(url).get_data(as_text=True)
+    m = CSRF_RE.search(html)
+    assert m, f"no CSRF token on {url}"
+    return m.group(1) or m.group(2)
+
+
+def login(client, username: str, password: str = PASSWORD):
+    token = csrf_token(client)
+    resp = client.post("/login/", data={"username": username, "password": password,
+                                         "csrf_token": token})
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+    assert "/login" not in resp.headers["Location"], f"login failed for {username}"
+    return client
+
+
+def post_form(client, url: str, data: dict, form_url: str | None = None):
+    data = dict(data)
+    data["csrf_token"] = csrf_token(client, form_url or url)
+    return client.post(url, data=data)
+
+
+@pytest.fixture()
+def as_user(app):
+    """as_user("12345678950") -> a logged-in test client."""
+    def _login(username):
+        return login(app.test_client(), username)
+    return _login
+
+
+def api_token(client, username: str, password: str = PASSWORD) -> str:
+    resp = client.post("/api/v1/security/login",
+                       json={"username": username, "password": password, "provider": "db"})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    return resp.get_json()["access_token"]
+
+
+@pytest.fixture()
+def ids(app):
+    """Ids of demo records by name, read without scope."""
+    from app.models import Birim, Kurum, Sinif, Egitici
+
+    with app.app_context():
+        kurum = {k.kurum_kodu: k.id for k in db.session.query(Kurum)}
+        birim = {b.ad: b.id for b in db.session.query(Birim)}
+        sinif = {(s.kurum.kurum_kodu, s.ad): s.id for s in db.session.query(Sinif)}
+        egitici = {(e.kurum.kurum_kodu, e.ad): e.id for e in db.session.query(Egitici)}
+    return {"kurum": kurum, "birim": birim, "sinif": sinif, "egitici": egitici}
