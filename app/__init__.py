@@ -74,7 +74,8 @@ def _register_errors(app: Flask) -> None:
     def not_found(_e):
         if _wants_json():
             return jsonify(message="Bulunamadı"), 404
-        return render_template("404.html", appbuilder=app.appbuilder), 404
+        return render_template("404.html", appbuilder=app.appbuilder,
+                               base_template=app.appbuilder.base_template), 404
 
     @app.errorhandler(OutOfScope)
     def out_of_scope(_e):

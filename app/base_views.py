@@ -106,6 +106,18 @@ class TurkishFilterConverter(SQLAFilterConverter):
 class KursInterface(SQLAInterface):
     filter_converter_class = TurkishFilterConverter
 
+    def __init__(self, obj, session=None, eager=()):
+        super().__init__(obj, session)
+        self.eager = eager  # relationships loaded with the list (no query per row)
+
+    def apply_all(self, query, *args, **kwargs):
+        query = super().apply_all(query, *args, **kwargs)
+        if self.eager:
+            from sqlalchemy.orm import selectinload
+
+            query = query.options(*(selectinload(getattr(self.obj, name)) for name in self.eager))
+        return query
+
     def is_tc(self, col_name: str) -> bool:
         return col_name in ("tc_kimlik_no", "username")
 

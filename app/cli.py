@@ -18,7 +18,6 @@ def prepare(demo: bool = True) -> None:
     appbuilder = current_app.appbuilder
     BaseSecurityManager.create_db(appbuilder.sm)  # Admin and Public roles
     appbuilder.add_permissions(update_perms=True)
-    appbuilder.sm.security_cleanup(appbuilder.baseviews, appbuilder.menu)
     sync_roles(appbuilder.sm)
     if demo and demo_data.is_empty():
         demo_data.create(appbuilder.sm)

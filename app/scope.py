@@ -245,6 +245,9 @@ def _filter_statement(state) -> None:
         return
     if state.execution_options.get("kapsam_disi"):
         return
+    mappers = state.all_mappers
+    if mappers and all(m.local_table.name.startswith("ab_") for m in mappers):
+        return  # FAB's own security tables (users, roles): never institution-owned
     scope = current()
     if scope is None or scope.is_all:
         return

@@ -49,6 +49,10 @@ class KursSecurityManager(SecurityManager):
 
         current_app.config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", password_complexity)
         super().__init__(appbuilder)
+        # FAB's __init__ replaced the view's datamodel with a plain one: ours again.
+        from .views_users import UserInterface
+
+        self.userdbmodelview.datamodel = UserInterface(Kullanici, eager=("roles",))
 
     # --- one permission query per user per request ----------------------------
     def _permission_set(self, user) -> set:
@@ -98,7 +102,9 @@ class KursSecurityManager(SecurityManager):
     def get_user_roles(self, user):
         if isinstance(user, _Anonymous):
             return [user.role] if user.role is not None else []
-        return super().get_user_roles(user)
+        if not user.is_authenticated:
+            return [self.get_public_role()]
+        return list(user.roles)  # groups are not used here: no query for them
 
     # --- menus -------------------------------------------------------------------
     def register_views(self):

@@ -64,12 +64,11 @@ class KurumView(KursModelView):
     show_columns = ["kurum_kodu", "ad", "kurum_turu", "il", "ilce", "adres", "ruhsat_kapasitesi", "aktif"]
     add_columns = ["kurum_kodu", "ad", "kurum_turu", "ilce", "adres", "ruhsat_kapasitesi", "aktif"]
     edit_columns = add_columns
-    search_columns = ["kurum_kodu", "ad", "kurum_turu", "ilce", "aktif"]
+    search_columns = ["kurum_kodu", "ad", "adres", "ruhsat_kapasitesi", "aktif"]
     order_columns = ["kurum_kodu", "ad", "ruhsat_kapasitesi"]
     base_order = ("kurum_kodu", "asc")
     add_form_query_rel_fields = {"ilce": [["id", FilterIlceInScope, None]]}
     edit_form_query_rel_fields = add_form_query_rel_fields
-    search_form_query_rel_fields = add_form_query_rel_fields
 
 
 SINIF_LABELS = {
@@ -179,7 +178,7 @@ class ModulView(KursModelView):
     add_columns = ["program", "sira", "ad", "sure_saat"]
     edit_columns = add_columns
     show_columns = add_columns
-    search_columns = ["program", "ad", "sure_saat"]
+    search_columns = ["ad", "sira", "sure_saat"]
     order_columns = ["sira", "ad", "sure_saat"]
     base_order = ("sira", "asc")
 

@@ -127,7 +127,7 @@ def validate_user(session, user: Kullanici, granter_is_admin: bool) -> dict:
 
 
 class KullaniciView(KursModelView, UserDBModelView):
-    datamodel = UserInterface(Kullanici)
+    datamodel = UserInterface(Kullanici, eager=("roles",))
     class_permission_name = "Kullanici"
     method_permission_name = {**KursModelView.method_permission_name,
                               "userinfo": "userinfo", "sifre": "write", "pasif": "write"}
@@ -151,7 +151,7 @@ class KullaniciView(KursModelView, UserDBModelView):
         "active": _l("Ayrılan personel silinmez, pasif yapılır."),
     }
     list_columns = ["username", "first_name", "last_name", "birim", "roles", "active"]
-    search_columns = ["username", "first_name", "last_name", "email", "birim", "active"]
+    search_columns = ["username", "first_name", "last_name", "email", "active"]
     add_columns = ["username", "first_name", "last_name", "email", "birim", "roles", "active",
                    "password", "conf_password"]
     edit_columns = ["username", "first_name", "last_name", "email", "birim", "roles", "active"]

@@ -49,7 +49,7 @@ def make_app(db_url, **extra):
         "TESTING": True,
         "AUTH_RATE_LIMITED": False,
         "RATELIMIT_ENABLED": False,
-        "SECRET_KEY": "test",
+        "SECRET_KEY": "test-secret-key-of-at-least-32-bytes!",
         "LOG_LEVEL": "ERROR",
     }
     config.update(extra)
