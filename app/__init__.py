@@ -41,6 +41,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         for name, bp in app.blueprints.items():
             if name.endswith("Api") or name == "SecurityApi":
                 csrf.exempt(bp)
+        _close_downloads(app)
 
     _register_health(app)
     _register_errors(app)
@@ -49,6 +50,19 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app.cli.add_command(kurs_cli)
     return app
+
+
+def _close_downloads(app: Flask) -> None:
+    """FAB's /download/<file> serves any uploaded file unscoped: closed on every view.
+    Files (photos, documents) are served by scoped views of their own."""
+    from flask import abort
+
+    def closed(**_kwargs):
+        abort(404)
+
+    for rule in app.url_map.iter_rules():
+        if "/download/" in rule.rule:
+            app.view_functions[rule.endpoint] = closed
 
 
 def _register_health(app: Flask) -> None:

@@ -288,16 +288,27 @@ class KursModelView(ModelView):
             flash(str(exc), "danger")
 
     # Holes FAB leaves open --------------------------------------------------
+    @expose("/delete/<pk>", methods=["POST"])
+    @has_access
+    def delete(self, pk):
+        """Deleting is a POST with a CSRF token; a GET never changes anything."""
+        self._delete(self._deserialize_pk_if_composite(pk))
+        return self.post_delete_redirect()
+
     @expose("/download/<string:filename>")
     @has_access
     def download(self, filename):
         abort(404)
 
+    def _may_act(self) -> bool:
+        return self.appbuilder.sm.has_access("can_" + WRITE, self.class_permission_name)
+
     @expose("/action/<string:name>/<pk>", methods=["POST"])
-    @has_access
     def action(self, name, pk):
+        """A single-record action: 404 unless the action exists, the record is in
+        scope and the user may write (no difference shown between the three)."""
         action = self.actions.get(name)
-        if action is None:
+        if action is None or not self._may_act():
             abort(404)
         item = self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
         if item is None:
@@ -305,10 +316,9 @@ class KursModelView(ModelView):
         return action.func(item)
 
     @expose("/action_post", methods=["POST"])
-    @has_access
     def action_post(self):
         action = self.actions.get(request.form.get("action", ""))
-        if action is None:
+        if action is None or not self._may_act():
             abort(404)
         items = []
         for pk in request.form.getlist("rowid"):
@@ -348,10 +358,25 @@ class KursApi(ModelRestApi):
     def domain_errors(self, item) -> dict:
         return institutions.validate(db.session, item)
 
+    @staticmethod
+    def _unknown_relations(item) -> dict:
+        """marshmallow-sqlalchemy turns an id it cannot find (absent, or out of scope)
+        into a new empty object: such a reference is refused here, never inserted."""
+        from sqlalchemy import inspect as sa_inspect
+
+        errors = {}
+        for rel in sa_inspect(type(item)).relationships:
+            value = getattr(item, rel.key, None)
+            values = value if isinstance(value, (list, set, tuple)) else [value]
+            for related in values:
+                if related is not None and not sa_inspect(related).persistent:
+                    errors[rel.key] = "Seçilen kayıt bulunamadı."
+        return errors
+
     def _store(self, item, is_new: bool):
         session = db.session
         with session.no_autoflush:
-            errors = self.domain_errors(item)
+            errors = self._unknown_relations(item) or self.domain_errors(item)
         if errors:
             session.rollback()
             return self.response_422(message={k: [v] for k, v in errors.items()})

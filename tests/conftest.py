@@ -18,7 +18,7 @@ from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 
 PASSWORD = "Demo.Kurs.2026"
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+CSRF_RE = re.compile(r'name="csrf[_-]token"[^>]*(?:value|content)="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
 
 def database_url(tmp_dir: str) -> str:
