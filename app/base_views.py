@@ -195,6 +195,19 @@ class KursModelView(ModelView):
                 fmt[col] = yes_no
         self.formatters_columns = {**fmt, **(self.formatters_columns or {})}
         super().__init__(**kwargs)
+        for form_class in (self.add_form, self.edit_form):
+            _numbers_may_be_zero(form_class)
+
+    def hidden_fields(self) -> dict:
+        """Form fields this user does not choose, with their value
+        (e.g. a Kurum user's own institution): not shown, set on the server."""
+        return {}
+
+    def _hide(self, form) -> list:
+        hidden = {k: v for k, v in self.hidden_fields().items() if k in form}
+        for name, value in hidden.items():
+            form[name].data = value
+        return list(hidden)
 
     # Forms: domain validation at the field, constraints as messages ----------
     def domain_errors(self, item) -> dict:
@@ -233,6 +246,7 @@ class KursModelView(ModelView):
 
     def _add(self):
         form = self.add_form.refresh()
+        hidden = self._hide(form)
         if request.method == "POST":
             if form.validate():
                 self.process_form(form, True)
@@ -243,7 +257,7 @@ class KursModelView(ModelView):
         else:
             self.prefill_add(form)
             self.update_redirect()
-        return self._get_add_widget(form=form, exclude_cols=[])
+        return self._get_add_widget(form=form, exclude_cols=hidden)
 
     def _edit(self, pk):
         item = self.datamodel.get(pk, self._base_filters)
@@ -252,6 +266,7 @@ class KursModelView(ModelView):
         pk = self.datamodel.get_pk_value(item)
         if request.method == "POST":
             form = self.edit_form.refresh(request.form)
+            hidden = self._hide(form)
             form._id = pk
             if form.validate():
                 self.process_form(form, False)
@@ -261,9 +276,10 @@ class KursModelView(ModelView):
             _flash_form_errors(form)
         else:
             form = self.edit_form.refresh(obj=item)
+            hidden = self._hide(form)
             self.prefill_form(form, pk)
             self.update_redirect()
-        widgets = self._get_edit_widget(form=form, exclude_cols=[])
+        widgets = self._get_edit_widget(form=form, exclude_cols=hidden)
         return self._get_related_views_widgets(
             item, filters={}, orders={}, pages={}, page_sizes={}, widgets=widgets
         )
@@ -327,6 +343,22 @@ class KursModelView(ModelView):
                 abort(404)
             items.append(item)
         return action.func(items)
+
+
+def _numbers_may_be_zero(form_class) -> None:
+    """FAB marks required columns DataRequired, which calls 0 'missing'; numbers get
+    InputRequired so that 0 reaches the domain rule and its real message."""
+    from wtforms import DecimalField, FloatField, IntegerField
+    from wtforms.fields.core import UnboundField
+    from wtforms.validators import DataRequired, InputRequired
+
+    for name, unbound in list(vars(form_class).items()):
+        if isinstance(unbound, UnboundField) and issubclass(
+                unbound.field_class, (IntegerField, DecimalField, FloatField)):
+            validators = unbound.kwargs.get("validators") or []
+            unbound.kwargs["validators"] = [
+                InputRequired() if isinstance(v, DataRequired) else v for v in validators
+            ]
 
 
 def _attach_errors(form, errors: dict) -> None:

@@ -142,6 +142,10 @@ class Scope:
                 return obj.ilce_id == self.birim_id
             return obj.il_id == self.birim_id
         kurum_id = getattr(obj, owner)
+        if kurum_id is None and owner.endswith("_id"):
+            # before the flush only the relationship may be set (obj.kurum = ...)
+            related = getattr(obj, owner[:-3], None)
+            kurum_id = getattr(related, "id", None)
         if kurum_id is None:
             return False
         return kurum_id in self.kurum_ids(session)

@@ -83,10 +83,11 @@ class KurumOwnedView(KursModelView):
     add_form_query_rel_fields = {"kurum": [["id", FilterActive, None]]}
     edit_form_query_rel_fields = add_form_query_rel_fields
 
-    def prefill_add(self, form):
+    def hidden_fields(self):
         sc = scope.current()
-        if sc is not None and sc.tur == "KURUM" and hasattr(form, "kurum"):
-            form.kurum.data = db.session.get(Kurum, sc.kurum_id)
+        if sc is not None and sc.tur == "KURUM":
+            return {"kurum": db.session.get(Kurum, sc.kurum_id)}
+        return {}
 
     def pre_add(self, item):
         kurum_default(item)
