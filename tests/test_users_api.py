@@ -1,0 +1,163 @@
+"""User administration (seed §17), the REST API, query counts, login rate limit."""
+import pytest
+from sqlalchemy import event
+
+from app.extensions import db
+from app.models import Birim, Kullanici, Kurum, Sinif
+from tests.conftest import PASSWORD, api_token, csrf_token, login, make_app
+
+
+def _roles(app):
+    with app.app_context():
+        return {r.name: r.id for r in app.appbuilder.sm.get_all_roles()}
+
+
+def _birim(app, kurum_kodu=None, ad=None):
+    with app.app_context():
+        if kurum_kodu:
+            return db.session.query(Kurum).filter_by(kurum_kodu=kurum_kodu).one().birim_id
+        return db.session.query(Birim).filter_by(ad=ad).one().id
+
+
+def _new_user(client, **fields):
+    data = {"first_name": "Elif", "last_name": "Şen", "active": "y",
+            "password": PASSWORD, "conf_password": PASSWORD, **fields}
+    data["csrf_token"] = csrf_token(client, "/kullanici/add")
+    return client.post("/kullanici/add", data=data)
+
+
+def test_kurum_user_admin_creates_staff_of_own_institution(app, as_user):
+    client = as_user("100001")
+    resp = _new_user(client, username="45678912316", email="personel2@moda.local",
+                     birim=str(_birim(app, "100001")), roles=str(_roles(app)["Kurum Personeli"]))
+    assert resp.status_code == 302, resp.get_data(as_text=True)[-2000:]
+    login(app.test_client(), "45678912316")
+    page = client.get("/kullanici/list/").get_data(as_text=True)
+    assert "45678912316" in page and "kadikoy.sube" not in page and "23456789138" not in page
+
+
+def test_taken_username_gets_the_seed_message(app, as_user):
+    client = as_user("100001")
+    resp = _new_user(client, username="kadikoy.sube", email="baska@moda.local",
+                     birim=str(_birim(app, "100001")), roles=str(_roles(app)["Kurum Personeli"]))
+    assert "Kullanıcı Adı Daha Önce Kullanılmıştır" in resp.get_data(as_text=True)
+
+
+def test_no_role_above_own_level_and_no_unit_outside_scope(app, as_user):
+    client = as_user("100001")
+    before = _count_users(app)
+    resp = _new_user(client, username="yetki.deneme", email="y@moda.local",
+                     birim=str(_birim(app, "100001")), roles=str(_roles(app)["İlçe Şube Müdürü"]))
+    assert resp.status_code == 200  # the role is not even offered: refused as a choice
+    resp = _new_user(client, username="birim.deneme", email="b@moda.local",
+                     birim=str(_birim(app, "100002")), roles=str(_roles(app)["Kurum Personeli"]))
+    assert resp.status_code == 200
+    assert _count_users(app) == before
+    # an İlçe user admin may place a user in an institution of its district, with a Kurum role only
+    ilce = as_user("kadikoy.yonetici")
+    resp = _new_user(ilce, username="23456789138x", email="x@k.local",
+                     birim=str(_birim(app, "100002")), roles=str(_roles(app)["İlçe MEM Müdürü"]))
+    page = resp.get_data(as_text=True)
+    assert "rolü bu birimdeki bir kullanıcıya verilemez" in page
+    assert _count_users(app) == before
+
+
+def _count_users(app):
+    with app.app_context():
+        return db.session.query(Kullanici).count()
+
+
+def test_numeric_username_must_be_tc_or_kurum_code(app, as_user):
+    client = as_user("100001")
+    resp = _new_user(client, username="12345", email="n@moda.local",
+                     birim=str(_birim(app, "100001")), roles=str(_roles(app)["Kurum Personeli"]))
+    assert "geçerli T.C. kimlik numarası" in resp.get_data(as_text=True)
+
+
+def test_weak_password_refused_in_turkish(app, as_user):
+    client = as_user("100001")
+    resp = _new_user(client, username="zayif.sifre", email="z@moda.local", password="abc",
+                     conf_password="abc", birim=str(_birim(app, "100001")),
+                     roles=str(_roles(app)["Kurum Personeli"]))
+    assert "Şifre en az 10 karakter" in resp.get_data(as_text=True)
+
+
+def test_users_are_deactivated_never_deleted(app, as_user):
+    client = as_user("100001")
+    with app.app_context():
+        uid = db.session.query(Kullanici).filter_by(username="moda.personel").one().id
+    token = csrf_token(client, "/kullanici/list/")
+    assert client.post(f"/kullanici/delete/{uid}", data={"csrf_token": token}).status_code in (403, 404)
+    resp = client.post("/kullanici/action_post", data={"action": "pasif", "rowid": [str(uid)],
+                                                       "csrf_token": token})
+    assert resp.status_code == 302
+    with app.app_context():
+        user = db.session.get(Kullanici, uid)
+        assert user is not None and user.active is False
+        user.active = True
+        db.session.commit()
+
+
+def test_api_jwt_login_and_scope(app):
+    client = app.test_client()
+    token = api_token(client, "12345678950")
+    headers = {"Authorization": f"Bearer {token}"}
+    data = client.get("/api/v1/kurum/", headers=headers).get_json()
+    assert [k["kurum_kodu"] for k in data["result"]] == ["100001"]
+    moda = data["result"][0]["id"]
+    resp = client.post("/api/v1/sinif/", headers=headers, json={
+        "kurum": moda, "ad": "API Sınıfı", "egitim_turu": "Yabancı Dil", "ders": "İngilizce", "kapasite": 12})
+    assert resp.status_code == 201, resp.get_data(as_text=True)
+    resp = client.post("/api/v1/sinif/", headers=headers, json={
+        "kurum": moda, "ad": "API Büyük", "egitim_turu": "X", "ders": "Y", "kapasite": 999})
+    assert resp.status_code == 422
+    assert "aşamaz" in resp.get_json()["message"]["kapasite"][0]
+    assert client.get("/api/v1/program/", headers=headers).get_json()["count"] >= 3
+    assert client.post("/api/v1/program/", headers=headers, json={"kod": "X", "ad": "X", "alan": "X"}).status_code == 403
+    assert client.get("/api/v1/sinif/").status_code == 401
+
+
+def test_openapi_document_is_served_to_admin(app):
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {api_token(client, 'admin')}"}
+    spec = client.get("/api/v1/_openapi", headers=headers)
+    assert spec.status_code == 200
+    assert "/kurum/" in str(spec.get_json()["paths"].keys())
+
+
+@pytest.mark.parametrize("username, url", [
+    ("kadikoy.sube", "/sinif/list/"), ("12345678950", "/egitici/list/"), ("gm", "/kurum/list/"),
+    ("kadikoy.yonetici", "/kullanici/list/"), ("gm", "/program/list/"), ("gm", "/denetim/list/"),
+])
+def test_list_page_query_count_is_bounded(app, username, url):
+    client = login(app.test_client(), username)
+    client.get(url)
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert len(statements) <= 8, "\n".join(s[:120] for s in statements)
+
+
+def test_login_is_rate_limited(db_url, app):
+    limited = make_app(db_url, AUTH_RATE_LIMITED=True, RATELIMIT_ENABLED=True)
+    client = limited.test_client()
+    codes = []
+    for _ in range(12):
+        token = csrf_token(client)
+        codes.append(client.post("/login/", data={"username": "gm", "password": "yanlis",
+                                                   "csrf_token": token}).status_code)
+    assert 429 in codes
+
+
+def test_language_switch_to_english_and_back(app, as_user):
+    client = as_user("gm")
+    client.get("/lang/en")
+    assert "Logout" in client.get("/").get_data(as_text=True)
+    client.get("/lang/tr")
+    assert "Çıkış" in client.get("/").get_data(as_text=True)
