@@ -346,13 +346,21 @@ class KursModelView(ModelView):
 
 
 def _numbers_may_be_zero(form_class) -> None:
-    """FAB marks required columns DataRequired, which calls 0 'missing'; numbers get
-    InputRequired so that 0 reaches the domain rule and its real message."""
-    from wtforms import DecimalField, FloatField, IntegerField
+    """FAB marks required columns DataRequired, which calls 0 and an unticked box
+    'missing': numbers get InputRequired so that 0 reaches the domain rule and its
+    real message; check boxes are never required."""
+    from wtforms import BooleanField, DecimalField, FloatField, IntegerField
     from wtforms.fields.core import UnboundField
     from wtforms.validators import DataRequired, InputRequired
 
     for name, unbound in list(vars(form_class).items()):
+        if isinstance(unbound, UnboundField) and issubclass(unbound.field_class, BooleanField):
+            # an unticked box is a valid answer ("Hayır"), never a missing one
+            unbound.kwargs["validators"] = [
+                v for v in unbound.kwargs.get("validators") or []
+                if not isinstance(v, (DataRequired, InputRequired))
+            ]
+            continue
         if isinstance(unbound, UnboundField) and issubclass(
                 unbound.field_class, (IntegerField, DecimalField, FloatField)):
             validators = unbound.kwargs.get("validators") or []

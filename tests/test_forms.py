@@ -126,3 +126,11 @@ def test_unknown_pages_and_bad_ids_do_not_error(app, moda):
     for url in ("/sinif/show/abc", "/sinif/show/99999999", "/sinif/edit/-1", "/yok/",
                 "/egitici/list/?_flt_0_kapasite=abc", "/sinif/list/?page=abc", "/sinif/list/?_oc_SinifView=yok"):
         assert moda.get(url).status_code in (200, 302, 404), url
+
+
+def test_inactive_classroom_can_be_saved(app, moda):
+    resp = _post(moda, "/sinif/add", {"ad": "Pasif Derslik", "egitim_turu": "X", "ders": "Y",
+                                      "kapasite": "10"})
+    assert resp.status_code == 302
+    with app.app_context():
+        assert db.session.query(Sinif).filter_by(ad="Pasif Derslik").one().aktif is False
