@@ -201,6 +201,7 @@ class Sinif(Model):
     __table_args__ = (
         UniqueConstraint("kurum_id", "ad", name="uq_sinif_ad"),
         CheckConstraint("kapasite > 0", name="ck_sinif_kapasite"),
+        Index("ix_sinif_ad", "ad"),  # the list's default order
     )
 
     def __repr__(self) -> str:
@@ -227,6 +228,7 @@ class Egitici(Model):
     __table_args__ = (
         UniqueConstraint("kurum_id", "tc_kimlik_no", name="uq_egitici_tc"),
         Index("ix_egitici_tc", "tc_kimlik_no"),
+        Index("ix_egitici_ad", "ad"),
     )
 
     def __repr__(self) -> str:
