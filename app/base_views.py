@@ -24,7 +24,7 @@ from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import (
-    FilterEqual, FilterGreater, FilterNotEqual, FilterSmaller, SQLAFilterConverter,
+    FilterEqual, FilterNotEqual, SQLAFilterConverter,
     get_field_setup_query, set_value_to_type,
 )
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -90,6 +90,34 @@ class FilterExact(BaseFilter):
         query, field = get_field_setup_query(query, self.model, self.column_name)
         value = set_value_to_type(self.datamodel, self.column_name, value)
         return query.filter(field == value)
+
+
+class FilterUnitsInScope(BaseFilter):
+    """Units (Birim) the user may see: its own and those below it (scope.birim_clause)."""
+
+    name = arg_name = "kapsam"
+    only_active = False
+    only_kind = None
+
+    def apply(self, query, value):
+        model = self.model
+        if self.only_active:
+            query = query.filter(model.aktif.is_(True))
+        if self.only_kind:
+            query = query.filter(model.tur == self.only_kind)
+        sc = scope.current()
+        clause = sc.birim_clause() if sc is not None else None
+        return query if clause is None else query.filter(clause)
+
+
+class FilterActiveUnitsInScope(FilterUnitsInScope):
+    only_active = True
+
+
+class FilterIlceInScope(FilterActiveUnitsInScope):
+    """Districts a user may place an institution in."""
+
+    only_kind = "ILCE"
 
 
 class TurkishFilterConverter(SQLAFilterConverter):

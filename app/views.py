@@ -9,10 +9,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from . import scope
-from .base_views import KursApi, KursInterface, KursModelView, kurum_default
+from .base_views import (
+    FilterActiveUnitsInScope, FilterIlceInScope, FilterUnitsInScope, KursApi, KursInterface,
+    KursModelView, kurum_default,
+)
 from .extensions import db
 from .models import (
-    BELGE_POLITIKALARI, BIRIM_TURLERI, ILCE, Birim, DenetimKaydi, Egitici, Kurum, KurumTuru,
+    BELGE_POLITIKALARI, BIRIM_TURLERI, Birim, DenetimKaydi, Egitici, Kurum, KurumTuru,
     Modul, Program, Sinif, Tatil,
 )
 from .roles import MENUS
@@ -20,19 +23,6 @@ from flask_appbuilder.models.filters import BaseFilter
 
 BELGE_LABELS = dict(BELGE_POLITIKALARI)
 BIRIM_LABELS = dict(BIRIM_TURLERI)
-
-
-class FilterIlceInScope(BaseFilter):
-    """Districts a user may place an institution in."""
-
-    name = "kapsam"
-    arg_name = "kapsam"
-
-    def apply(self, query, value):
-        query = query.filter(Birim.tur == ILCE, Birim.aktif.is_(True))
-        sc = scope.current()
-        clause = sc.birim_clause() if sc is not None else None
-        return query if clause is None else query.filter(clause)
 
 
 class FilterActive(BaseFilter):
@@ -235,16 +225,8 @@ class BirimView(KursModelView):
     base_order = ("ad", "asc")
     formatters_columns = {"tur": lambda v: BIRIM_LABELS.get(v, v)}
 
-    class _InScope(BaseFilter):
-        name = arg_name = "kapsam"
-
-        def apply(self, query, value):
-            sc = scope.current()
-            clause = sc.birim_clause() if sc is not None else None
-            return query if clause is None else query.filter(clause)
-
-    base_filters = [["id", _InScope, None]]
-    add_form_query_rel_fields = {"ust": [["id", _InScope, None]]}
+    base_filters = [["id", FilterUnitsInScope, None]]
+    add_form_query_rel_fields = {"ust": [["id", FilterActiveUnitsInScope, None]]}
 
     def __init__(self, **kwargs):
         from wtforms import SelectField

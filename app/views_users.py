@@ -19,10 +19,10 @@ from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo
 
 from . import scope
-from .base_views import KursInterface, KursModelView
+from .base_views import FilterActiveUnitsInScope, KursInterface, KursModelView
 from .extensions import db
 from .identity import is_valid_tc
-from .models import KURUM, Birim, Kullanici
+from .models import KURUM, Kullanici
 from .roles import ADMIN, ROLE_LEVEL, grantable_roles
 
 MSG_TAKEN = "Kullanıcı Adı Daha Önce Kullanılmıştır"
@@ -35,17 +35,6 @@ class FilterUsersInScope(BaseFilter):
     def apply(self, query, value):
         sc = scope.current()
         clause = sc.user_clause() if sc is not None else None
-        return query if clause is None else query.filter(clause)
-
-
-class FilterUnitsInScope(BaseFilter):
-    name = "kapsam"
-    arg_name = "kapsam"
-
-    def apply(self, query, value):
-        sc = scope.current()
-        clause = sc.birim_clause() if sc is not None else None
-        query = query.filter(Birim.aktif.is_(True))
         return query if clause is None else query.filter(clause)
 
 
@@ -166,11 +155,10 @@ class KullaniciView(KursModelView, UserDBModelView):
         (_l("Kullanıcı"), {"fields": ["username", "first_name", "last_name", "email", "birim", "roles"]}),
     ]
     add_form_query_rel_fields = {
-        "birim": [["id", FilterUnitsInScope, None]],
+        "birim": [["id", FilterActiveUnitsInScope, None]],
         "roles": [["name", FilterGrantableRoles, None]],
     }
     edit_form_query_rel_fields = add_form_query_rel_fields
-    search_form_query_rel_fields = {"birim": [["id", FilterUnitsInScope, None]]}
     validators_columns = {}
     add_form_extra_fields = {
         "password": PasswordField(_l("Şifre"), validators=[DataRequired()]),

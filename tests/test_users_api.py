@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import event
 
 from app.extensions import db
-from app.models import Birim, Kullanici, Kurum, Sinif
+from app.models import Birim, Kullanici, Kurum
 from tests.conftest import PASSWORD, api_token, csrf_token, login, make_app
 
 
