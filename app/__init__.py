@@ -22,6 +22,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger().setLevel(app.config.get("LOG_LEVEL", logging.WARNING))
 
+    from .i18n import compile_catalogs
+
+    compile_catalogs()
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     csrf.init_app(app)

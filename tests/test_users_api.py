@@ -158,6 +158,8 @@ def test_login_is_rate_limited(db_url, app):
 def test_language_switch_to_english_and_back(app, as_user):
     client = as_user("gm")
     client.get("/lang/en")
-    assert "Logout" in client.get("/").get_data(as_text=True)
+    page = client.get("/").get_data(as_text=True)
+    assert "Logout" in page and "Institution Operations" in page and "Classrooms" in page
+    assert "Capacity" in client.get("/sinif/list/").get_data(as_text=True)
     client.get("/lang/tr")
     assert "Çıkış" in client.get("/").get_data(as_text=True)
