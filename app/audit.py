@@ -22,7 +22,13 @@ from sqlalchemy.orm import Session
 
 from .models import DenetimKaydi, Kullanici
 
-SKIP_COLUMNS = {"password", "arama", "last_login", "login_count", "fail_login_count", "changed_on", "created_on"}
+SECRET_COLUMNS = {"password"}  # a change is logged, its value never
+SKIP_COLUMNS = SECRET_COLUMNS | {"arama", "last_login", "login_count", "fail_login_count", "changed_on", "created_on"}
+# Many-to-many collections whose changes matter (owning side only, so that one
+# change is one row): roles given to a user, permissions of a role, the
+# institution types a program allows.
+AUDITED_COLLECTIONS = {"ab_user": ("roles",), "ab_role": ("permissions",),
+                       "program": ("kurum_turleri",)}
 SKIP_MODELS = {"DenetimKaydi", "RegisterUser", "Permission", "ViewMenu", "PermissionView"}
 
 
@@ -57,14 +63,11 @@ def _owner_kurum_id(obj):
     if owner:
         return getattr(obj, owner, None)
     if isinstance(obj, Kullanici) and obj.birim is not None and obj.birim.tur == "KURUM":
-        from .models import Kurum
+        from .institutions import kurum_of_birim
 
         session = inspect(obj).session
-        if session is not None:
-            from . import scope
-
-            with scope.unscoped():
-                return session.query(Kurum.id).filter(Kurum.birim_id == obj.birim_id).scalar()
+        kurum = kurum_of_birim(session, obj.birim_id) if session is not None else None
+        return kurum.id if kurum is not None else None
     return None
 
 
@@ -93,6 +96,9 @@ def _changes(obj):
     before, after = {}, {}
     for attr in state.mapper.column_attrs:
         key = attr.key
+        if key in SECRET_COLUMNS and state.attrs[key].history.has_changes():
+            after[key] = "(değiştirildi)"
+            continue
         if key in SKIP_COLUMNS:
             continue
         hist = state.attrs[key].history
@@ -101,6 +107,12 @@ def _changes(obj):
                 before[key] = hist.deleted[0]
             if hist.added:
                 after[key] = hist.added[0]
+    for key in AUDITED_COLLECTIONS.get(state.mapper.local_table.name, ()):
+        hist = state.attrs[key].history
+        if hist.has_changes():
+            kept = list(hist.unchanged or ())
+            before[key] = sorted(str(x) for x in kept + list(hist.deleted or ()))
+            after[key] = sorted(str(x) for x in kept + list(hist.added or ()))
     return before, after
 
 
@@ -129,7 +141,7 @@ def capture(session: Session, flush_context) -> None:
             elif kind == "sil":
                 before, after = _snapshot(obj), None
             else:
-                if not session.is_modified(obj, include_collections=False):
+                if not session.is_modified(obj):
                     continue
                 before, after = _changes(obj)
                 if not before and not after:

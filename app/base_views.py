@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from flask import abort, flash, g, redirect, request
+from flask import abort, flash, request
 from flask_appbuilder import ModelView
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.baseviews import expose
@@ -28,7 +28,7 @@ from flask_appbuilder.models.sqla.filters import (
     get_field_setup_query, set_value_to_type,
 )
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_appbuilder.security.decorators import has_access, permission_name, protect
+from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext
 from markupsafe import Markup
 from marshmallow import ValidationError
@@ -193,6 +193,11 @@ def tr_date(value) -> str:
     return "" if value is None else value
 
 
+def blank_if_none(value):
+    """An empty value is shown empty, not as "None"."""
+    return "" if value is None else value
+
+
 def yes_no(value) -> str:
     return "Evet" if value else "Hayır"
 
@@ -221,6 +226,8 @@ class KursModelView(ModelView):
                 fmt[col] = tr_date
             elif self.datamodel.is_boolean(col):
                 fmt[col] = yes_no
+            else:
+                fmt[col] = blank_if_none
         self.formatters_columns = {**fmt, **(self.formatters_columns or {})}
         super().__init__(**kwargs)
         for form_class in (self.add_form, self.edit_form):
@@ -240,9 +247,6 @@ class KursModelView(ModelView):
     # Forms: domain validation at the field, constraints as messages ----------
     def domain_errors(self, item) -> dict:
         return institutions.validate(db.session, item)
-
-    def prefill_add(self, form) -> None:
-        """Hook: set defaults on a fresh add form (e.g. the user's institution)."""
 
     def _save(self, form, item, is_new: bool):
         """Populate, validate, store. Returns True, or False with errors on the form."""
@@ -283,7 +287,6 @@ class KursModelView(ModelView):
                     return None
             _flash_form_errors(form)
         else:
-            self.prefill_add(form)
             self.update_redirect()
         return self._get_add_widget(form=form, exclude_cols=hidden)
 
@@ -516,13 +519,7 @@ class KursApi(ModelRestApi):
 
 def kurum_default(item) -> None:
     """Fill an institution-owned row's kurum from the Kurum user's own scope."""
-    sc = scope.current()
-    if sc is not None and sc.tur == "KURUM" and getattr(item, "kurum_id", None) is None \
+    own = scope.own_kurum_id()
+    if own is not None and getattr(item, "kurum_id", None) is None \
             and getattr(item, "kurum", None) is None:
-        item.kurum_id = sc.kurum_id
-
-
-__all__ = [
-    "KursModelView", "KursApi", "KursInterface", "TrDateField", "tr_date", "kurum_default",
-    "READ", "WRITE", "DELETE", "protect", "permission_name", "g", "redirect",
-]
+        item.kurum_id = own

@@ -100,9 +100,9 @@ def create(sm) -> None:
     session.info["denetim_kapali"] = True  # seeding is not an audited user action
     try:
         _create(sm, session)
+        seed_holidays([dt.date.today().year, dt.date.today().year + 1])
     finally:
         session.info.pop("denetim_kapali", None)
-    seed_holidays([dt.date.today().year, dt.date.today().year + 1])
 
 
 def _create(sm, session) -> None:

@@ -1,5 +1,6 @@
 """English texts: app/translations/en/LC_MESSAGES/messages.po (msgids are the Turkish
 labels). The .mo is compiled from it when missing or older, so nobody runs pybabel."""
+import logging
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -16,6 +17,9 @@ def compile_catalogs() -> None:
         with po.open("rb") as f:
             catalog = read_po(f)
         tmp = mo.with_suffix(".mo.tmp")
-        with tmp.open("wb") as f:
-            write_mo(f, catalog)
-        tmp.replace(mo)
+        try:
+            with tmp.open("wb") as f:
+                write_mo(f, catalog)
+            tmp.replace(mo)
+        except OSError:  # read-only install: English falls back to the Turkish labels
+            logging.getLogger(__name__).warning("could not write %s", mo)

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from . import scope
 from .identity import tc_error
 from .models import (
-    GM, IL, ILCE, KURUM, BELGE_POLITIKALARI, Birim, Egitici, Kurum, Kullanici, Modul,
+    GM, IL, ILCE, KURUM, BELGE_POLITIKALARI, Birim, Egitici, Kurum, Modul,
     Program, Sinif, Tatil,
 )
-from .turkish import fold, fold_columns
+from .turkish import fold_columns
 
 MSG_REQUIRED = "Bu alan zorunludur."
 MSG_POSITIVE = "Sıfırdan büyük bir tam sayı giriniz."
@@ -24,7 +24,7 @@ MSG_POSITIVE = "Sıfırdan büyük bir tam sayı giriniz."
 PARENT_KIND = {IL: GM, ILCE: IL, KURUM: ILCE}
 
 
-def _exists(session: Session, model, *criteria, exclude_id=None) -> bool:
+def exists_anywhere(session: Session, model, *criteria, exclude_id=None) -> bool:
     """Is there such a row anywhere (past the scope: uniqueness is national)?"""
     q = select(func.count()).select_from(model).where(*criteria)
     if exclude_id is not None:
@@ -44,7 +44,7 @@ def validate_kurum(session: Session, obj: Kurum) -> dict:
         errors["kurum_kodu"] = MSG_REQUIRED
     elif not (kod.isascii() and kod.isdigit() and 5 <= len(kod) <= 8):
         errors["kurum_kodu"] = "Kurum kodu 5-8 haneli bir sayıdır."
-    elif _exists(session, Kurum, Kurum.kurum_kodu == kod, exclude_id=obj.id):
+    elif exists_anywhere(session, Kurum, Kurum.kurum_kodu == kod, exclude_id=obj.id):
         errors["kurum_kodu"] = "Bu kurum kodu başka bir kuruma aittir."
     if not (obj.ad or "").strip():
         errors["ad"] = MSG_REQUIRED
@@ -80,7 +80,7 @@ def validate_sinif(session: Session, obj: Sinif) -> dict:
         errors["kapasite"] = (
             f"Kapasite, ruhsatın izin verdiği {kurum.ruhsat_kapasitesi} kişiyi aşamaz."
         )
-    if kurum is not None and obj.ad and _exists(
+    if kurum is not None and obj.ad and exists_anywhere(
         session, Sinif, Sinif.kurum_id == kurum.id, Sinif.ad == obj.ad.strip(), exclude_id=obj.id
     ):
         errors["ad"] = "Bu kurumda aynı adda bir sınıf var."
@@ -95,7 +95,7 @@ def validate_egitici(session: Session, obj: Egitici) -> dict:
     msg = tc_error(obj.tc_kimlik_no)
     if msg:
         errors["tc_kimlik_no"] = msg
-    elif kurum is not None and _exists(
+    elif kurum is not None and exists_anywhere(
         session, Egitici, Egitici.kurum_id == kurum.id,
         Egitici.tc_kimlik_no == obj.tc_kimlik_no.strip(), exclude_id=obj.id,
     ):
@@ -110,7 +110,7 @@ def validate_program(session: Session, obj: Program) -> dict:
     errors = {}
     if not (obj.kod or "").strip():
         errors["kod"] = MSG_REQUIRED
-    elif _exists(session, Program, Program.kod == obj.kod.strip(), exclude_id=obj.id):
+    elif exists_anywhere(session, Program, Program.kod == obj.kod.strip(), exclude_id=obj.id):
         errors["kod"] = "Bu program kodu zaten kayıtlı."
     for f in ("ad", "alan"):
         if not (getattr(obj, f) or "").strip():
@@ -131,7 +131,7 @@ def validate_modul(session: Session, obj: Modul) -> dict:
         errors["sure_saat"] = "Süre (ders saati) sıfırdan büyük bir tam sayı olmalıdır."
     if not _positive(obj.sira):
         errors["sira"] = MSG_POSITIVE
-    elif program_id is not None and _exists(
+    elif program_id is not None and exists_anywhere(
         session, Modul, Modul.program_id == program_id, Modul.sira == obj.sira, exclude_id=obj.id
     ):
         errors["sira"] = "Bu programda aynı sırada bir modül/seviye var."
@@ -213,13 +213,7 @@ def derive(session: Session) -> None:
                 obj.arama = fold_columns(obj, fold_cols)[:400]
 
 
-def search_text(value: str) -> str:
-    return fold(value)
-
-
 def kurum_of_birim(session: Session, birim_id: int):
     with scope.unscoped():
         return session.execute(select(Kurum).where(Kurum.birim_id == birim_id)).scalar()
 
-
-__all__ = ["validate", "derive", "Kullanici"]

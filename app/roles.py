@@ -65,6 +65,7 @@ ROLES: dict[str, dict] = {
 }
 
 ADMIN = "Admin"
+LEVELS = (GM, IL, ILCE, KURUM)  # top to bottom
 ROLE_LEVEL = {name: spec["level"] for name, spec in ROLES.items()}
 ROLE_LEVEL[ADMIN] = GM
 
@@ -100,6 +101,15 @@ def grantable_roles(unit_kind: str, granter_roles: list[str]) -> list[str]:
     else:
         allowed = list(ROLES)
     return [r for r in allowed if ROLE_LEVEL.get(r) == unit_kind]
+
+
+def roles_within(scope_kind, is_admin: bool) -> list[str]:
+    """Roles a user administrator whose scope is ``scope_kind`` may offer at all: those
+    of its own level and below (``None``: unlimited, i.e. outside a request). Which of
+    them fits a given user then depends on that user's unit (grantable_roles)."""
+    names = [r for r in ROLES if scope_kind is None or
+             (scope_kind in LEVELS and LEVELS.index(ROLE_LEVEL[r]) >= LEVELS.index(scope_kind))]
+    return names + [ADMIN] if is_admin else names
 
 
 # Menu registry: (resource, menu item name, category) filled by views.py; the role

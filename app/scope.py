@@ -152,6 +152,12 @@ class Scope:
 
 
 NOBODY = Scope(None)
+
+
+def own_kurum_id():
+    """The institution of a Kurum user (None for everyone else and outside a request)."""
+    sc = current()
+    return sc.kurum_id if sc is not None and sc.tur == KURUM else None
 SYSTEM = None  # outside a request: unfiltered
 
 

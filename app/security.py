@@ -15,7 +15,7 @@ from flask import g, has_request_context
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import (
-    Permission, PermissionView, Role, ViewMenu, assoc_permissionview_role,
+    Permission, PermissionView, ViewMenu, assoc_permissionview_role,
 )
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -147,8 +147,3 @@ class _Anonymous:
     def __init__(self, role):
         self.role = role
 
-    roles = property(lambda self: [self.role] if self.role is not None else [])
-    groups: list = []
-
-
-__all__ = ["KursSecurityManager", "Role", "password_complexity"]

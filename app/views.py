@@ -74,10 +74,8 @@ class KurumOwnedView(KursModelView):
     edit_form_query_rel_fields = add_form_query_rel_fields
 
     def hidden_fields(self):
-        sc = scope.current()
-        if sc is not None and sc.tur == "KURUM":
-            return {"kurum": db.session.get(Kurum, sc.kurum_id)}
-        return {}
+        own = scope.own_kurum_id()
+        return {"kurum": db.session.get(Kurum, own)} if own is not None else {}
 
     def pre_add(self, item):
         kurum_default(item)

@@ -6,31 +6,29 @@ its own). Users are deactivated, never deleted: their past actions stay attribut
 """
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, url_for
 from flask_appbuilder.actions import action
 from flask_appbuilder.baseviews import expose
+from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import has_access
+from flask_appbuilder.security.forms import ResetPasswordForm
 from flask_appbuilder.security.views import UserDBModelView
+from flask_appbuilder.validators import PasswordComplexityValidator
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
+from sqlalchemy import false
 from wtforms import PasswordField
-from wtforms.validators import DataRequired, EqualTo
+from wtforms.validators import DataRequired
 
 from . import scope
 from .base_views import FilterActiveUnitsInScope, KursInterface, KursModelView
 from .extensions import db
-from .identity import is_valid_tc
-from .models import KURUM, Kullanici
-from .roles import ADMIN, ROLE_LEVEL, grantable_roles
-
-MSG_TAKEN = "Kullanıcı Adı Daha Önce Kullanılmıştır"
-
+from .models import Kullanici
+from .roles import ADMIN, roles_within
+from .users import validate_user
 
 class FilterUsersInScope(BaseFilter):
-    name = "kapsam"
-    arg_name = "kapsam"
+    name = arg_name = "kapsam"
 
     def apply(self, query, value):
         sc = scope.current()
@@ -39,19 +37,16 @@ class FilterUsersInScope(BaseFilter):
 
 
 class FilterGrantableRoles(BaseFilter):
-    name = "verilebilir"
-    arg_name = "verilebilir"
+    """Roles offered on the form: the administrator's level and below."""
+
+    name = arg_name = "verilebilir"
 
     def apply(self, query, value):
         sc = scope.current()
-        names = [r for r, lvl in ROLE_LEVEL.items() if r != ADMIN]
-        if sc is not None and not sc.is_all:
-            order = ["GM", "IL", "ILCE", "KURUM"]
-            below = order[order.index(sc.tur):] if sc.tur in order else []
-            names = [r for r in names if ROLE_LEVEL[r] in below]
-        if _is_admin():
-            names.append(ADMIN)
-        return query.filter(self.model.name.in_(names))
+        if sc is not None and sc.is_none:
+            return query.filter(false())
+        kind = None if sc is None or sc.is_all else sc.tur
+        return query.filter(self.model.name.in_(roles_within(kind, _is_admin())))
 
 
 def _is_admin() -> bool:
@@ -60,66 +55,27 @@ def _is_admin() -> bool:
 
 
 class UserInterface(KursInterface):
-    def is_unique(self, col_name: str) -> bool:  # uniqueness answered by validate_user
+    def is_unique(self, col_name: str) -> bool:  # uniqueness answered by users.validate_user
         return False
 
 
-def validate_user(session, user: Kullanici, granter_is_admin: bool) -> dict:
-    errors = {}
-    username = (user.username or "").strip()
-    if not username:
-        errors["username"] = "Kullanıcı adı zorunludur."
-    else:
-        with scope.unscoped():
-            taken = session.execute(
-                select(func.count()).select_from(Kullanici)
-                .where(func.lower(Kullanici.username) == username.lower(),
-                       Kullanici.id != (user.id or 0))
-            ).scalar()
-        if taken:
-            errors["username"] = MSG_TAKEN
-    email = (user.email or "").strip()
-    if email:
-        with scope.unscoped():
-            taken = session.execute(
-                select(func.count()).select_from(Kullanici)
-                .where(func.lower(Kullanici.email) == email.lower(), Kullanici.id != (user.id or 0))
-            ).scalar()
-        if taken:
-            errors["email"] = "Bu e-posta adresi başka bir kullanıcıya ait."
-    birim = user.birim
-    sc = scope.current()
-    if birim is None:
-        errors["birim"] = "Kullanıcının birimini seçiniz."
-    elif sc is not None and not sc.allows_birim(birim):
-        errors["birim"] = "Bu birim yetki alanınızın dışında."
-    if birim is not None and username and "username" not in errors and username.isdigit():
-        from .institutions import kurum_of_birim
+class SifreForm(ResetPasswordForm):
+    """FAB's reset form (complexity + confirmation), with an honest description."""
 
-        kurum = kurum_of_birim(session, birim.id) if birim.tur == KURUM else None
-        if not (is_valid_tc(username) or (kurum is not None and username == kurum.kurum_kodu)):
-            errors["username"] = (
-                "Rakamlardan oluşan kullanıcı adı ya kişinin geçerli T.C. kimlik numarası "
-                "ya da kurumun kurum kodu olmalıdır."
-            )
-    roles = list(user.roles or [])
-    if not roles:
-        errors["roles"] = "En az bir rol seçiniz."
-    elif birim is not None:
-        allowed = set(grantable_roles(birim.tur, [ADMIN] if granter_is_admin else []))
-        wrong = [r.name for r in roles if r.name not in allowed]
-        if wrong:
-            errors["roles"] = (
-                f"{', '.join(wrong)} rolü bu birimdeki bir kullanıcıya verilemez."
-            )
-    return errors
+    password = PasswordField(_l("Yeni Şifre"), validators=[DataRequired(), PasswordComplexityValidator()],
+                             widget=BS3PasswordFieldWidget())
+
+
+def _role_names(roles) -> str:
+    return ", ".join(r.name for r in roles or [])
 
 
 class KullaniciView(KursModelView, UserDBModelView):
     datamodel = UserInterface(Kullanici, eager=("roles",))
     class_permission_name = "Kullanici"
     method_permission_name = {**KursModelView.method_permission_name,
-                              "userinfo": "userinfo", "sifre": "write", "pasif": "write"}
+                              "userinfo": "userinfo", "sifre": "write", "pasif": "write",
+                              "resetpasswords": "write"}
     route_base = "/kullanici"
     list_title = _l("Kullanıcı İşlemleri")
     add_title = _l("Yeni Kayıt")
@@ -160,36 +116,11 @@ class KullaniciView(KursModelView, UserDBModelView):
     }
     edit_form_query_rel_fields = add_form_query_rel_fields
     validators_columns = {}
-    add_form_extra_fields = {
-        "password": PasswordField(_l("Şifre"), validators=[DataRequired()]),
-        "conf_password": PasswordField(
-            _l("Şifre (tekrar)"),
-            validators=[DataRequired(), EqualTo("password", message=_l("Şifreler aynı olmalıdır."))],
-        ),
-    }
+    formatters_columns = {"roles": _role_names}
+    # password fields, hashing (pre_add) and changed_on/by (pre_update): FAB's UserDBModelView
 
     def domain_errors(self, item) -> dict:
-        errors = validate_user(db.session, item, _is_admin())
-        password = request.form.get("password")
-        if password and item.id is None:
-            from .security import password_complexity
-
-            try:
-                password_complexity(password)
-            except Exception as exc:  # PasswordComplexityValidationError
-                errors["password"] = str(exc)
-        return errors
-
-    def pre_add(self, item):
-        if item.password:
-            item.password = generate_password_hash(item.password, method="scrypt")
-        item.created_by_fk = g.user.id if getattr(g, "user", None) else None
-
-    def pre_update(self, item):
-        import datetime
-
-        item.changed_on = datetime.datetime.now()
-        item.changed_by_fk = g.user.id
+        return validate_user(db.session, item, _is_admin())
 
     def _delete(self, pk):
         abort(404)
@@ -203,28 +134,21 @@ class KullaniciView(KursModelView, UserDBModelView):
         flash(f"{len(items)} kullanıcı pasif yapıldı.", "success")
         return redirect(url_for(".list"))
 
+    @action("resetpasswords", _l("Şifre Belirle"), "", "fa-lock", multiple=False)
+    def resetpasswords(self, item):
+        """FAB's action led to its unscoped reset screen; ours stays in scope."""
+        return redirect(url_for(".sifre", pk=item.id))
+
     @expose("/sifre/<int:pk>", methods=["GET", "POST"])
     @has_access
     def sifre(self, pk):
-        """Set a new password for a user in scope (the scoped 'Şifre Belirle')."""
+        """Set a new password for a user in scope ("Şifre Belirle")."""
         user = self.datamodel.get(pk, self._base_filters)
         if user is None:
             abort(404)
-        error = None
-        if request.method == "POST":
-            from .security import password_complexity
-
-            password = request.form.get("password", "")
-            if password != request.form.get("conf_password", ""):
-                error = "Şifreler aynı olmalıdır."
-            else:
-                try:
-                    password_complexity(password)
-                except Exception as exc:
-                    error = str(exc)
-            if error is None:
-                user.password = generate_password_hash(password, method="scrypt")
-                db.session.commit()
-                flash("Şifre değiştirildi.", "success")
-                return redirect(url_for(".show", pk=pk))
-        return self.render_template("sifre.html", user=user, error=error)
+        form = SifreForm()
+        if form.validate_on_submit():
+            self.appbuilder.sm.reset_password(user.id, form.password.data)
+            flash("Şifre değiştirildi.", "success")
+            return redirect(url_for(".show", pk=pk))
+        return self.render_template("sifre.html", user=user, form=form)

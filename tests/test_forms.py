@@ -88,13 +88,23 @@ def test_holiday_range_ending_before_start_refused(app, as_user):
     assert "10.05.2027" in client.get("/tatil/list/?_flt_0_ad=kurs").get_data(as_text=True)
 
 
+def _teacher_rows(client, query):
+    """Teachers listed for a search (rows, not the navbar: the director is himself Şükrü Işıklı)."""
+    import re
+
+    page = client.get(f"/egitici/list/?{query}").get_data(as_text=True)
+    ids = set(re.findall(r'href="/egitici/show/(\d+)', page))
+    with client.application.app_context():
+        return {f"{e.ad} {e.soyad}" for e in db.session.query(Egitici).filter(Egitici.id.in_(ids))}
+
+
 def test_search_folds_turkish_letters(app, moda):
-    page = moda.get("/egitici/list/?_flt_0_ad=şük").get_data(as_text=True)
-    assert "Işıklı" in page
-    page = moda.get("/egitici/list/?_flt_0_soyad=ışık").get_data(as_text=True)
-    assert "Şükrü" in page
-    page = moda.get("/egitici/list/?_flt_0_soyad=ISIK").get_data(as_text=True)
-    assert "Şükrü" in page and "Çelik" not in page
+    assert len(_teacher_rows(moda, "")) == 3  # Moda's three teachers without a filter
+    assert _teacher_rows(moda, "_flt_0_ad=şük") == {"Şükrü Işıklı"}
+    assert _teacher_rows(moda, "_flt_0_soyad=ışık") == {"Şükrü Işıklı"}
+    assert _teacher_rows(moda, "_flt_0_soyad=ISIK") == {"Şükrü Işıklı"}
+    assert _teacher_rows(moda, "_flt_0_ad=İLKER") == {"İlker Öztürk"}
+    assert _teacher_rows(moda, "_flt_0_ad=xyz") == set()
 
 
 def test_csrf_required_and_get_never_deletes(app, moda):
@@ -125,6 +135,11 @@ def test_unknown_pages_and_bad_ids_do_not_error(app, moda):
     for url in ("/sinif/show/abc", "/sinif/show/99999999", "/sinif/edit/-1", "/yok/",
                 "/egitici/list/?_flt_0_kapasite=abc", "/sinif/list/?page=abc", "/sinif/list/?_oc_SinifView=yok"):
         assert moda.get(url).status_code in (200, 302, 404), url
+
+
+def test_empty_values_are_blank_not_none(app, as_user):
+    page = as_user("gm").get("/denetim/list/").get_data(as_text=True)
+    assert ">None<" not in page.replace(" ", "").replace("\n", "")
 
 
 def test_inactive_classroom_can_be_saved(app, moda):

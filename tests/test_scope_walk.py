@@ -168,10 +168,14 @@ def test_download_route_is_closed(app, walkers):
 def test_lists_and_api_lists_show_only_own_scope(app, walkers, who):
     username, _ = walkers[who]
     web = login(app.test_client(), username)
-    for url in ("/sinif/list/", "/egitici/list/", "/kurum/list/", "/kullanici/list/"):
-        html = web.get(url).get_data(as_text=True)
-        assert "Moda Dil Kursu" not in html and "Kadıköy Bilgisayar" not in html, url
-        assert "Işıklı" not in html, url
+    own_rows = {"/sinif/list/": "Salon A", "/egitici/list/": "Güneş",
+                "/kurum/list/": "Üsküdar Özel Öğretim Kursu", "/kullanici/list/": "34567891238"}
+    for url, own_row in own_rows.items():
+        resp = web.get(url)
+        html = resp.get_data(as_text=True)
+        assert resp.status_code == 200 and own_row in html, url  # the list works...
+        assert "Moda Dil Kursu" not in html and "Kadıköy Bilgisayar" not in html, url  # ...and is scoped
+        assert "Işıklı" not in html and "12345678950" not in html, url
     api = app.test_client()
     headers = {"Authorization": f"Bearer {api_token(api, username)}"}
     with app.app_context():

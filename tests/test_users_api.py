@@ -26,10 +26,15 @@ def _new_user(client, **fields):
     return client.post("/kullanici/add", data=data)
 
 
+def _new_staff(app, client, username, role="Kurum Personeli", kurum="100001", **fields):
+    """A user for Moda Dil Kursu (or ``kurum``) with one role; email from the username."""
+    return _new_user(client, username=username, email=f"{username}@moda.local",
+                     birim=str(_birim(app, kurum)), roles=str(_roles(app)[role]), **fields)
+
+
 def test_kurum_user_admin_creates_staff_of_own_institution(app, as_user):
     client = as_user("100001")
-    resp = _new_user(client, username="45678912316", email="personel2@moda.local",
-                     birim=str(_birim(app, "100001")), roles=str(_roles(app)["Kurum Personeli"]))
+    resp = _new_staff(app, client, "45678912316")
     assert resp.status_code == 302, resp.get_data(as_text=True)[-2000:]
     login(app.test_client(), "45678912316")
     page = client.get("/kullanici/list/").get_data(as_text=True)
@@ -38,20 +43,20 @@ def test_kurum_user_admin_creates_staff_of_own_institution(app, as_user):
 
 def test_taken_username_gets_the_seed_message(app, as_user):
     client = as_user("100001")
-    resp = _new_user(client, username="kadikoy.sube", email="baska@moda.local",
-                     birim=str(_birim(app, "100001")), roles=str(_roles(app)["Kurum Personeli"]))
+    resp = _new_staff(app, client, "kadikoy.sube")
     assert "Kullanıcı Adı Daha Önce Kullanılmıştır" in resp.get_data(as_text=True)
 
 
 def test_no_role_above_own_level_and_no_unit_outside_scope(app, as_user):
     client = as_user("100001")
     before = _count_users(app)
-    resp = _new_user(client, username="yetki.deneme", email="y@moda.local",
-                     birim=str(_birim(app, "100001")), roles=str(_roles(app)["İlçe Şube Müdürü"]))
-    assert resp.status_code == 200  # the role is not even offered: refused as a choice
-    resp = _new_user(client, username="birim.deneme", email="b@moda.local",
-                     birim=str(_birim(app, "100002")), roles=str(_roles(app)["Kurum Personeli"]))
-    assert resp.status_code == 200
+    form = client.get("/kullanici/add").get_data(as_text=True)
+    assert "Kurum Personeli" in form and "İlçe Şube Müdürü" not in form  # not even offered
+    assert "Kadıköy Bilgisayar Kursu" not in form
+    resp = _new_staff(app, client, "yetki.deneme", role="İlçe Şube Müdürü")
+    assert resp.status_code == 200 and "Kayıt yapılmadı" in resp.get_data(as_text=True)
+    resp = _new_staff(app, client, "birim.deneme", kurum="100002")
+    assert resp.status_code == 200 and "Kayıt yapılmadı" in resp.get_data(as_text=True)
     assert _count_users(app) == before
     # an İlçe user admin may place a user in an institution of its district, with a Kurum role only
     ilce = as_user("kadikoy.yonetici")
@@ -69,17 +74,68 @@ def _count_users(app):
 
 def test_numeric_username_must_be_tc_or_kurum_code(app, as_user):
     client = as_user("100001")
-    resp = _new_user(client, username="12345", email="n@moda.local",
-                     birim=str(_birim(app, "100001")), roles=str(_roles(app)["Kurum Personeli"]))
+    resp = _new_staff(app, client, "12345")
     assert "geçerli T.C. kimlik numarası" in resp.get_data(as_text=True)
 
 
 def test_weak_password_refused_in_turkish(app, as_user):
     client = as_user("100001")
-    resp = _new_user(client, username="zayif.sifre", email="z@moda.local", password="abc",
-                     conf_password="abc", birim=str(_birim(app, "100001")),
-                     roles=str(_roles(app)["Kurum Personeli"]))
+    resp = _new_staff(app, client, "zayif.sifre", password="abc", conf_password="abc")
     assert "Şifre en az 10 karakter" in resp.get_data(as_text=True)
+
+
+def test_user_admin_sets_a_password_in_scope_and_it_is_audited(app, as_user):
+    from app.models import DenetimKaydi
+
+    client = as_user("100001")
+    assert _new_staff(app, client, "sifre.deneme").status_code == 302
+    with app.app_context():
+        uid = db.session.query(Kullanici).filter_by(username="sifre.deneme").one().id
+        other_institution_user = db.session.query(Kullanici).filter_by(username="23456789138").one().id
+    show = client.get(f"/kullanici/show/{uid}").get_data(as_text=True)
+    assert "Şifre Belirle" in show  # reachable from the user's page
+    assert client.post(f"/kullanici/action/resetpasswords/{uid}", data={
+        "csrf_token": csrf_token(client, f"/kullanici/show/{uid}")}).headers["Location"].endswith(
+        f"/kullanici/sifre/{uid}")
+    weak = client.post(f"/kullanici/sifre/{uid}", data={
+        "password": "kisa", "conf_password": "kisa", "csrf_token": csrf_token(client, f"/kullanici/sifre/{uid}")})
+    assert "Şifre en az 10 karakter" in weak.get_data(as_text=True)
+    new = "Yeni.Sifre.2027"
+    resp = client.post(f"/kullanici/sifre/{uid}", data={
+        "password": new, "conf_password": new, "csrf_token": csrf_token(client, f"/kullanici/sifre/{uid}")})
+    assert resp.status_code == 302
+    login(app.test_client(), "sifre.deneme", new)
+    # another institution's user: not found
+    assert client.get(f"/kullanici/sifre/{other_institution_user}").status_code == 404
+    with app.app_context():
+        rows = db.session.query(DenetimKaydi).filter_by(nesne="ab_user", nesne_id=uid, islem="guncelle").all()
+        assert any('"password": "(değiştirildi)"' in (r.sonraki or "") for r in rows)
+        assert all(new not in (r.sonraki or "") and "scrypt" not in (r.sonraki or "") for r in rows)
+
+
+def test_role_changes_are_audited(app, as_user):
+    from app.models import DenetimKaydi
+
+    client = as_user("100001")
+    assert _new_staff(app, client, "rol.deneme").status_code == 302
+    with app.app_context():
+        user = db.session.query(Kullanici).filter_by(username="rol.deneme").one()
+        uid, birim_id = user.id, user.birim_id
+    resp = client.post(f"/kullanici/edit/{uid}", data={
+        "username": "rol.deneme", "first_name": "Rol", "last_name": "Deneme",
+        "email": "rol.deneme@moda.local", "birim": str(birim_id), "active": "y",
+        "roles": str(_roles(app)["Kurum Müdürü"]), "csrf_token": csrf_token(client, f"/kullanici/edit/{uid}")})
+    assert resp.status_code == 302, resp.get_data(as_text=True)[-1500:]
+    with app.app_context():
+        row = db.session.query(DenetimKaydi).filter_by(nesne="ab_user", nesne_id=uid, islem="guncelle") \
+            .order_by(DenetimKaydi.id.desc()).first()
+        assert "Kurum Personeli" in row.onceki and "Kurum Müdürü" in row.sonraki
+        assert row.kullanici_adi == "100001"
+
+
+def test_roles_are_listed_as_names(app, as_user):
+    page = as_user("100001").get("/kullanici/list/").get_data(as_text=True)
+    assert "Kurum Müdürü" in page and "[Kurum Müdürü]" not in page
 
 
 def test_users_are_deactivated_never_deleted(app, as_user):
@@ -160,6 +216,7 @@ def test_language_switch_to_english_and_back(app, as_user):
     client.get("/lang/en")
     page = client.get("/").get_data(as_text=True)
     assert "Logout" in page and "Institution Operations" in page and "Classrooms" in page
+    assert "Waiting for You" in page and "Sizi Bekleyenler" not in page
     assert "Capacity" in client.get("/sinif/list/").get_data(as_text=True)
     client.get("/lang/tr")
     assert "Çıkış" in client.get("/").get_data(as_text=True)
