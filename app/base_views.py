@@ -125,6 +125,7 @@ class TurkishFilterConverter(SQLAFilterConverter):
         ("is_tc", [FilterExact]),
         ("is_text", [FilterFoldContains, FilterFoldStartsWith, FilterEqual, FilterNotEqual]),
         ("is_string", [FilterFoldContains, FilterFoldStartsWith, FilterEqual, FilterNotEqual]),
+        ("is_time", [FilterEqual, FilterNotEqual]),
     ) + tuple(
         (name, filters) for name, filters in SQLAFilterConverter.conversion_table
         if name not in ("is_text", "is_string")
@@ -145,6 +146,12 @@ class KursInterface(SQLAInterface):
 
             query = query.options(*(selectinload(getattr(self.obj, name)) for name in self.eager))
         return query
+
+    def is_time(self, col_name: str) -> bool:
+        from sqlalchemy import Time
+
+        column = self.list_columns.get(col_name)
+        return column is not None and isinstance(getattr(column, "type", None), Time)
 
     def is_tc(self, col_name: str) -> bool:
         return col_name in ("tc_kimlik_no", "username")

@@ -1,7 +1,7 @@
 """The demo data of SPEC Appendix A, created by the first run on an empty database.
 
-All demo passwords are ``Demo.Kurs.2026``. Later work adds trainees, the identity
-registry and courses in every state here.
+All demo passwords are ``Demo.Kurs.2026``. Courses in every state come from
+``demo_courses``; later work adds trainees and the identity registry.
 """
 from __future__ import annotations
 
@@ -100,7 +100,11 @@ def create(sm) -> None:
     session.info["denetim_kapali"] = True  # seeding is not an audited user action
     try:
         _create(sm, session)
-        seed_holidays([dt.date.today().year, dt.date.today().year + 1])
+        seed_holidays([dt.date.today().year - 2, dt.date.today().year - 1, dt.date.today().year,
+                       dt.date.today().year + 1])
+        from . import demo_courses
+
+        demo_courses.create(session)
     finally:
         session.info.pop("denetim_kapali", None)
 

@@ -3,7 +3,10 @@
 Each role has the unit level it belongs to (a user holding it sits in a unit of
 that kind; a user administrator may grant only roles of the level of the unit the
 new user is placed in, which is never above its own) and its permissions per
-resource: R(ead), W(rite), D(elete). Menus follow: a role sees a menu item when it
+resource: R(ead), W(rite), D(elete), plus ``extra`` named permissions (the approval
+step a role holds: ``can_kurum_onayi`` / ``can_sube_onayi`` / ``can_mem_onayi`` on
+"KursOnay", see ``app.courses``). "Kurs" W means planning: the wizard, the lesson
+plan, plan changes, cancelling and closing. Menus follow: a role sees a menu item when it
 may read the resource behind it.
 
 ``sync_roles`` (run by ``flask kurs setup``) creates missing roles and adds the
@@ -24,7 +27,8 @@ ROLES: dict[str, dict] = {
     "Genel Müdürlük": {
         "level": GM,
         "perms": {"Program": RWD, "Modul": RWD, "Tatil": RWD, "KurumTuru": RWD,
-                  "Kurum": R, "Sinif": R, "Egitici": R, "Birim": R, "Denetim": R},
+                  "Kurum": R, "Sinif": R, "Egitici": R, "Birim": R, "Denetim": R,
+                  "Kurs": R, "KursOnay": R},
     },
     "İl MEM Kullanıcı Yönetici": {
         "level": IL,
@@ -36,11 +40,13 @@ ROLES: dict[str, dict] = {
     },
     "İlçe Şube Müdürü": {
         "level": ILCE,
-        "perms": {"Kurum": RW, "Sinif": R, "Egitici": R, "Denetim": R},
+        "perms": {"Kurum": RW, "Sinif": R, "Egitici": R, "Denetim": R, "Kurs": R, "KursOnay": R},
+        "extra": [("can_sube_onayi", "KursOnay")],
     },
     "İlçe MEM Müdürü": {
         "level": ILCE,
-        "perms": {"Kurum": R, "Sinif": R, "Egitici": R, "Denetim": R},
+        "perms": {"Kurum": R, "Sinif": R, "Egitici": R, "Denetim": R, "Kurs": R, "KursOnay": R},
+        "extra": [("can_mem_onayi", "KursOnay")],
     },
     "Sınav Görevlisi": {
         "level": ILCE,
@@ -48,11 +54,12 @@ ROLES: dict[str, dict] = {
     },
     "Kurum Müdürü": {
         "level": KURUM,
-        "perms": {"Kurum": R, "Sinif": RWD, "Egitici": RWD, "Denetim": R},
+        "perms": {"Kurum": R, "Sinif": RWD, "Egitici": RWD, "Denetim": R, "Kurs": RW, "KursOnay": R},
+        "extra": [("can_kurum_onayi", "KursOnay")],
     },
     "Kurum Personeli": {
         "level": KURUM,
-        "perms": {"Kurum": R, "Sinif": R, "Egitici": R},
+        "perms": {"Kurum": R, "Sinif": R, "Egitici": R, "Kurs": R},
     },
     "Kurum Kullanıcı Yönetici": {
         "level": KURUM,
@@ -83,7 +90,7 @@ def permissions_of(role_name: str) -> set[tuple[str, str]]:
     """(permission, view) pairs the role is declared to have."""
     spec = ROLES[role_name]
     perms = {**COMMON, **spec["perms"]}
-    result = set(SELF_SERVICE)
+    result = set(SELF_SERVICE) | set(spec.get("extra", ()))
     for resource, letters in perms.items():
         if "R" in letters:
             result.add(("can_read", resource))

@@ -333,15 +333,42 @@ def _menu(appbuilder, view, name, category, icon, category_icon="fa-folder"):
         MENUS.append(entry)
 
 
+def _submenu(appbuilder, view, name, category, group, group_label, icon):
+    """A menu item one level deeper: "category → group → name" (the navbar template
+    shows the group as a heading). Visibility is per item, as for any other."""
+    from flask_appbuilder.menu import MenuItem
+
+    _menu(appbuilder, view, name, category, icon)
+    parent = appbuilder.menu.find(category)
+    item = next(i for i in parent.childs if i.name == name)
+    parent.childs.remove(item)
+    holder = next((i for i in parent.childs if i.name == group), None)
+    if holder is None:
+        holder = MenuItem(group, label=group_label, icon="fa-graduation-cap")
+        parent.childs.append(holder)
+    holder.childs.append(item)
+
+
 def register(appbuilder) -> None:
+    from .views_course import (
+        DersRestApi, KursIslemleriView, KursOnayView, KursPlanlamaView, KursRestApi, KursView,
+    )
+    from .views_plan import DersPlaniView, WizardView
+
     _menu(appbuilder, KurumView, "Kurum Bilgileri", "Kurum İşlemleri", "fa-building", "fa-university")
     _menu(appbuilder, SinifView, "Sınıf Bilgileri", "Kurum İşlemleri", "fa-chalkboard")
     _menu(appbuilder, EgiticiView, "Eğitici Bilgileri", "Kurum İşlemleri", "fa-chalkboard-teacher")
+    group = ("Kurs İşlemleri Grubu", _l("Kurs İşlemleri"))
+    _submenu(appbuilder, KursPlanlamaView, "Kurs Planlama", "Kurum İşlemleri", *group, "fa-calendar-plus-o")
+    _submenu(appbuilder, KursOnayView, "Kurs Onay İşlemleri", "Kurum İşlemleri", *group, "fa-check-square-o")
+    _submenu(appbuilder, KursIslemleriView, "Kurs İşlemleri", "Kurum İşlemleri", *group, "fa-tasks")
+    for view in (KursView, WizardView, DersPlaniView):
+        appbuilder.add_view_no_menu(view)
     _menu(appbuilder, ProgramView, "Kurs Programları", "Genel Müdürlük", "fa-book", "fa-landmark")
     _menu(appbuilder, ModulView, "Modüller / Seviyeler", "Genel Müdürlük", "fa-layer-group")
     _menu(appbuilder, TatilView, "Resmî Tatiller", "Genel Müdürlük", "fa-calendar")
     _menu(appbuilder, KurumTuruView, "Kurum Türleri", "Genel Müdürlük", "fa-tags")
     _menu(appbuilder, BirimView, "Birimler", "Yönetici Modülü", "fa-sitemap", "fa-cogs")
     _menu(appbuilder, DenetimView, "Denetim Kayıtları", "Yönetici Modülü", "fa-history", "fa-cogs")
-    for api in (KurumApi, SinifApi, EgiticiApi, ProgramApi, ModulApi, TatilApi):
+    for api in (KurumApi, SinifApi, EgiticiApi, ProgramApi, ModulApi, TatilApi, KursRestApi, DersRestApi):
         appbuilder.add_api(api)
