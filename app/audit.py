@@ -33,7 +33,7 @@ SKIP_MODELS = {"DenetimKaydi", "RegisterUser", "Permission", "ViewMenu", "Permis
 
 
 def _json_value(v):
-    if isinstance(v, (dt.date, dt.datetime)):
+    if isinstance(v, (dt.date, dt.datetime, dt.time)):
         return v.isoformat()
     if isinstance(v, decimal.Decimal):
         return str(v)

@@ -22,6 +22,7 @@ import datetime as dt
 from typing import Iterable, Optional
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -68,6 +69,11 @@ def _commit(session: Session) -> None:
     except StaleDataError:
         session.rollback()
         raise Refused(MSG_CONCURRENT)
+    except OperationalError as exc:  # SQLite: the other writer held the lock too long
+        session.rollback()
+        if "locked" in str(exc):
+            raise Refused(MSG_CONCURRENT)
+        raise
 
 
 def _touch(kurs: Kurs) -> None:

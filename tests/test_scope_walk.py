@@ -12,7 +12,7 @@ import re
 import pytest
 
 from app.extensions import db
-from app.models import Birim, DenetimKaydi, Egitici, Kullanici, Kurum, Sinif
+from app.models import Birim, DenetimKaydi, Ders, Egitici, Kullanici, Kurs, Kurum, Sinif
 from tests.conftest import PASSWORD, api_token, csrf_token, login
 
 WALKERS = {"kurum": ("test.uskudar.kurum", "200001"), "ilce": ("test.uskudar.ilce", "Üsküdar")}
@@ -54,8 +54,10 @@ def foreign(app):
         audit.record(db.session, "test", sinif, aciklama="tarama için")
         db.session.commit()
         log = db.session.query(DenetimKaydi).filter_by(kurum_id=moda.id).first()
+        kurs = db.session.query(Kurs).filter_by(kurum_id=moda.id, durum="TASLAK").first()
+        ders = db.session.query(Ders).filter_by(kurum_id=moda.id).first()
         return {Kurum: moda.id, Sinif: sinif.id, Egitici: egitici.id, Kullanici: user.id,
-                Birim: kadikoy.id, DenetimKaydi: log.id}
+                Birim: kadikoy.id, DenetimKaydi: log.id, Kurs: kurs.id, Ders: ders.id}
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +73,10 @@ def own(app, walkers):
         audit.record(db.session, "test", sinif, aciklama="tarama için")
         db.session.commit()
         log = db.session.query(DenetimKaydi).filter_by(kurum_id=kurum.id).first()
+        kurs = db.session.query(Kurs).filter_by(kurum_id=kurum.id).first()
+        ders = db.session.query(Ders).filter_by(kurum_id=kurum.id).first()
         return {Kurum: kurum.id, Sinif: sinif.id, Egitici: egitici.id, Kullanici: user.id,
-                Birim: kurum.birim_id, DenetimKaydi: log.id}
+                Birim: kurum.birim_id, DenetimKaydi: log.id, Kurs: kurs.id, Ders: ders.id}
 
 
 def _views_by_blueprint(app):
@@ -143,7 +147,11 @@ def test_every_record_route_answers_404_out_of_scope(app, walkers, foreign, own,
                      "/sinif/action/<string:name>/<pk>", "/api/v1/sinif/<int:pk>",
                      "/egitici/show/<pk>", "/kurum/edit/<pk>", "/api/v1/kurum/<int:pk>",
                      "/kullanici/show/<pk>", "/kullanici/sifre/<int:pk>", "/denetim/show/<pk>",
-                     "/birim/show/<pk>"):
+                     "/birim/show/<pk>", "/kurs/<int:pk>", "/kurs/<int:pk>/onayla",
+                     "/kurs/<int:pk>/iptal-kapat", "/dplani/<int:pk>", "/dplani/<int:pk>/gun",
+                     "/dplani/<int:pk>/haftalara", "/dplani/<int:pk>/yeniplan",
+                     "/kursplani/<int:pk>/<adim>", "/kursplani/<int:pk>/sil", "/kursplanlama/show/<pk>",
+                     "/kursonay/show/<pk>", "/api/v1/kurs/<int:pk>", "/api/v1/ders/<int:pk>"):
         assert expected in rules, f"walk missed {expected}"
 
 

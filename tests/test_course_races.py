@@ -1,0 +1,87 @@
+"""Two people acting on one course at the same moment produce exactly one change.
+
+Each side runs in its own thread with its own database session; both read the
+course, wait for each other at a barrier, then act. On PostgreSQL (TEST_DATABASE_URL)
+the second UPDATE waits for the first transaction's row lock; on SQLite for the
+write lock. Either way the loser's "WHERE surum = <what it read>" matches nothing
+and it gets the Turkish message, not a second transition.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from sqlalchemy import func, select
+
+from app import courses
+from app.demo_courses import _course
+from app.extensions import db
+from app.models import IPTAL, ONAY_SURECINDE, PLANLANDI, DenetimKaydi, Kurs
+
+TODAY = dt.date.today()
+
+
+def _planned(app, weeks, time):
+    start = TODAY + dt.timedelta(weeks=weeks)
+    start += dt.timedelta(days=(6 - start.weekday()) % 7)
+    with app.app_context():
+        return _course(db.session, "100002", "BLG-ISL", 1, "Laboratuvar 2", "Oğuz", start, {6}, 8, time).id
+
+
+def _race(app, pk, *actions):
+    """Run each action(session, kurs) in its own thread, all starting together."""
+    barrier = threading.Barrier(len(actions))
+    results = [None] * len(actions)
+
+    def run(i, action):
+        with app.app_context():
+            kurs = db.session.get(Kurs, pk)
+            _ = (kurs.surum, kurs.modul, [p.dersler for p in kurs.planlar])  # read everything first
+            barrier.wait(timeout=20)
+            try:
+                results[i] = ("ok", action(db.session, kurs))
+            except courses.Refused as exc:
+                results[i] = ("refused", exc.message)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
+
+
+def _transitions(app, pk):
+    with app.app_context():
+        return db.session.execute(select(func.count()).select_from(DenetimKaydi).where(
+            DenetimKaydi.nesne == "kurs", DenetimKaydi.nesne_id == pk,
+            DenetimKaydi.islem.notin_(("ekle", "guncelle", "sil", "Kurs planlandı")))).scalar()
+
+
+def test_two_approvers_pressing_onayla_at_once_approve_once(app):
+    pk = _planned(app, 300, "08:00")
+    approve = lambda s, k: courses.approve(s, k, {0}, "KURUM")  # noqa: E731
+    results = _race(app, pk, approve, approve)
+    assert sorted(r[0] for r in results) == ["ok", "refused"], results
+    assert any(r == ("refused", courses.MSG_CONCURRENT) for r in results)
+    with app.app_context():
+        kurs = db.session.get(Kurs, pk)
+        assert (kurs.durum, kurs.onay_sayisi) == (ONAY_SURECINDE, 1)
+    assert _transitions(app, pk) == 1
+
+
+def test_approval_racing_a_cancellation_makes_one_transition(app):
+    pk = _planned(app, 330, "08:00")
+    approve = lambda s, k: courses.approve(s, k, {0}, "KURUM")  # noqa: E731
+    cancel = lambda s, k: courses.end_course(s, k, courses.YENI_IPTAL, "Vazgeçildi.")  # noqa: E731
+    results = _race(app, pk, approve, cancel)
+    assert sorted(r[0] for r in results) == ["ok", "refused"], results
+    with app.app_context():
+        kurs = db.session.get(Kurs, pk)
+        winner = "approve" if results[0][0] == "ok" else "cancel"
+        expected = (ONAY_SURECINDE, 1) if winner == "approve" else (IPTAL, 0)
+        assert (kurs.durum, kurs.onay_sayisi) == expected
+        assert kurs.durum != PLANLANDI
+    assert _transitions(app, pk) == 1
