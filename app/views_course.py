@@ -207,6 +207,7 @@ class KursView(BaseView):
             planned=planned, duration=duration, status=status, diff=diff, problems=found,
             marks=marks_html(kurs), approvers=courses.APPROVERS, can_approve=may_approve(kurs),
             end_options=courses.end_options(kurs) if may_write() else [],
+            can_new_plan=may_write() and kurs.durum == AKTIF and kurs.onay_talebi is None,
             plan=courses.current_plan(kurs), pending=courses.pending_plan(kurs),
             timeline=courses.timeline(db.session, kurs), step=courses.step_of(kurs))
 

@@ -88,3 +88,143 @@ def test_district_sees_both_kadikoy_institutions_not_uskudar(live_server, browse
     assert "Üsküdar Özel Öğretim Kursu" not in content
     page.screenshot(path=str(ARTIFACTS / "04-kadikoy-kurumlar.png"), full_page=True)
     page.close()
+
+
+def _ileri(page):
+    with page.expect_navigation():
+        page.click("#ileri")
+
+
+def _saturdays_for(app, first, count):
+    """The ``count``-th non-holiday Saturday from ``first``: the end date that makes
+    Saturday lessons of 6 hours add up to exactly count × 6 hours."""
+    import datetime as dt
+
+    from app import courses
+    from app.extensions import db
+
+    with app.app_context():
+        off = courses.holidays(db.session, first, first + dt.timedelta(weeks=count + 20))
+    d, n = first, 0
+    while True:
+        if d not in off:
+            n += 1
+            if n == count:
+                return d
+        d += dt.timedelta(weeks=1)
+
+
+def test_course_planned_filled_and_approved_by_three(app, live_server, browser):
+    """The issue's journey: the Moda director plans İngilizce Dil Öğretimi A1 in eight
+    steps, fills 120 hours with "Ders Planını Haftalara Uygula" and approves; kadikoy.sube
+    and kadikoy.mudur approve in turn; Aktif with three green gears; uskudar.sube sees nothing."""
+    import datetime as dt
+    import re
+
+    from app.extensions import db
+    from app.models import Egitici, Kurs
+
+    with app.app_context():
+        ilker = db.session.query(Egitici).filter_by(ad="İlker").one().id
+    today = dt.date.today()
+    start = today + dt.timedelta(days=7 + (5 - today.weekday()) % 7)  # a Saturday, 1–2 weeks ahead
+    end = _saturdays_for(app, start, 20)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(locale="tr-TR", viewport={"width": 1280, "height": 1000})
+    _login(page, live_server, "12345678950")
+    page.click("text=Kurum İşlemleri")
+    page.click("text=Kurs Planlama")
+    page.wait_for_url("**/kursplanlama/list/**")
+    with page.expect_navigation():
+        page.click("#yeni-kayit")
+    # 1. Açma Biçimi
+    assert "1. Adım “Açma Biçimi”" in page.content()
+    page.select_option("#acma_bicimi", "NORMAL")
+    _ileri(page)
+    # 2. Kurs Seçimi
+    page.select_option("#program_id", label="İngilizce Dil Öğretimi")
+    _ileri(page)
+    # 3. Modül Seçimi
+    page.select_option("#modul_id", label="A1 (120 saat)")
+    _ileri(page)
+    # 4. Kurs Bilgileri: first a wrong end date, refused at the field
+    page.fill("#baslangic", start.strftime("%d.%m.%Y"))
+    page.fill("#bitis", (start - dt.timedelta(days=3)).strftime("%d.%m.%Y"))
+    page.keyboard.press("Escape")
+    page.fill("#yetkili", "Şükrü Işıklı")
+    page.select_option("#sinif_id", label="Derslik 3 (12 kişilik)")
+    page.select_option("#belge_durumu", "BELGELI")
+    _ileri(page)
+    page.screenshot(path=str(ARTIFACTS / "10-sihirbaz-hata.png"), full_page=True)
+    assert "Bitiş tarihi başlama tarihinden önce olamaz." in page.content()
+    assert page.input_value("#yetkili") == "Şükrü Işıklı"
+    page.screenshot(path=str(ARTIFACTS / "10-sihirbaz-hata.png"), full_page=True)
+    page.fill("#bitis", end.strftime("%d.%m.%Y"))
+    page.keyboard.press("Escape")
+    _ileri(page)
+    # 5. Ücret Bilgileri
+    page.fill("#ucret", "4500")
+    page.fill("#taksit_sayisi", "3")
+    _ileri(page)
+    # 6. Haftalık Program: Saturdays from 10:00
+    page.fill("#gun_5", "10:00")
+    _ileri(page)
+    # 7. Eğitici Belirleme (leveled program)
+    page.select_option("#egitici_ids", [str(ilker)])
+    _ileri(page)
+    # 8. Kurs Özeti → Kaydet
+    content = page.content()
+    assert "Kurs Özeti" in content and "İlker Öztürk" in content and "120 saat" in content
+    page.screenshot(path=str(ARTIFACTS / "11-kurs-ozeti.png"), full_page=True)
+    with page.expect_navigation(url="**/dplani/**"):
+        page.click("#kaydet")
+    pk = int(re.search(r"/dplani/(\d+)", page.url).group(1))
+    # D.Planı: choose the first Saturday with the keyboard, enter 6 hours, save, apply to weeks
+    page.focus(f"#gun-{start.isoformat()}")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.input_value("#baslangic") == "10:00"  # from the weekly programme
+    page.fill(f"#saat_{ilker}", "6")
+    with page.expect_navigation():
+        page.click("#gun-kaydet")
+    assert "6 / 120 saat" in page.inner_text("#plan-saat")
+    with page.expect_navigation():
+        page.click("#haftalara-uygula")
+    assert "19 güne ders planlandı" in page.content()
+    assert page.inner_text("#plan-saat").strip() == "120 / 120 saat"
+    page.screenshot(path=str(ARTIFACTS / "12-ders-plani.png"), full_page=True)
+    page.goto(f"{live_server}/kurs/{pk}")
+    with page.expect_navigation():
+        page.click("#onayla")
+    assert "Kurum Müdürü onayı verildi." in page.content()
+    page.goto(f"{live_server}/logout/")
+
+    for user, done in (("kadikoy.sube", "İlçe Şube Müdürü onayı verildi."),
+                       ("kadikoy.mudur", "Onay süreci tamamlandı; kurs aktif.")):
+        _login(page, live_server, user)
+        page.click("text=Kurum İşlemleri")
+        page.click("text=Kurs Onay İşlemleri")
+        page.wait_for_url("**/kursonay/list/**")
+        if user == "kadikoy.sube":
+            page.screenshot(path=str(ARTIFACTS / "13-kurs-onay-islemleri.png"), full_page=True)
+        with page.expect_navigation():
+            page.click(f"a.kurs-onayla[href='/kurs/{pk}#onay']")
+        assert "Kurs Bilgileri" in page.content()
+        with page.expect_navigation():
+            page.click("#onayla")
+        assert done in page.content()
+        page.goto(f"{live_server}/logout/")
+
+    _login(page, live_server, "12345678950")
+    page.goto(f"{live_server}/kurs/{pk}")
+    assert page.inner_text("#kurs-durum") == "Aktif"
+    assert page.locator(".kurs-onay-ok").count() == 3
+    page.screenshot(path=str(ARTIFACTS / "14-kurs-aktif.png"), full_page=True)
+    page.goto(f"{live_server}/logout/")
+    _login(page, live_server, "uskudar.sube")
+    assert page.goto(f"{live_server}/kurs/{pk}").status == 404
+    page.goto(f"{live_server}/kursislemleri/list/")
+    assert f"/kurs/{pk}" not in page.content()
+    page.close()
+    with app.app_context():
+        assert db.session.get(Kurs, pk).durum == "AKTIF"
