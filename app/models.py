@@ -335,8 +335,8 @@ class Kurs(Model):
     surum = Column(Integer, nullable=False)
 
     kurum = relationship("Kurum", lazy="joined")
-    program = relationship("Program")
-    modul = relationship("Modul")
+    program = relationship("Program", lazy="joined")  # shown in every course list
+    modul = relationship("Modul", lazy="joined")
     sinif = relationship("Sinif")
     planlar = relationship("DersPlani", back_populates="kurs", order_by="DersPlani.sira",
                            cascade="all, delete-orphan")

@@ -27,7 +27,6 @@ from .wizard import BELGE_CHOICES
 
 DURUM = dict(KURS_DURUMLARI)
 TALEP = dict(ONAY_TALEPLERI)
-KURS_EAGER = ("program", "modul", "sinif")
 # Every view and API on the "Kurs" / "KursOnay" resources declares the same permissions:
 # FAB's permission sync deletes, from every role, a permission that the last view
 # registered on a resource does not declare.
@@ -135,7 +134,7 @@ class CourseListView(KursModelView):
     """Base of the course lists: read-only (courses change through the workflow),
     the show page is the course page."""
 
-    datamodel = KursInterface(Kurs, eager=KURS_EAGER)
+    datamodel = KursInterface(Kurs)
     class_permission_name = "Kurs"
     base_permissions = KURS_PERMISSIONS
     include_route_methods = {"list", "show"}  # courses change through the workflow only

@@ -1,8 +1,8 @@
 """The home page: what awaits the signed-in user.
 
 Each slot is a function of the user's scope and roles; later work (approvals,
-deadlines, absences, exam rights) adds slots here. Until then the slots say what
-will appear in them and show the counts that exist already.
+deadlines, absences, exam rights) adds slots here. "Onay bekleyen kurslar" lists
+the courses whose approval step is the user's.
 """
 from flask import g, redirect, url_for
 from flask_appbuilder import IndexView, expose
@@ -32,4 +32,20 @@ class HomeView(IndexView):
             }
         roles = [r.name for r in user.roles]
         return self.render_template(self.index_template, appbuilder=self.appbuilder,
-                                    user=user, roles=roles, counts=counts, scope=sc)
+                                    user=user, roles=roles, counts=counts, scope=sc,
+                                    awaiting=self._awaiting(sc))
+
+    def _awaiting(self, sc):
+        """Courses whose approval step is this user's (first 10, oldest request first)."""
+        from .courses import APPROVAL_PERMISSIONS, APPROVER_UNITS
+        from .models import Kurs
+
+        if sc is None or sc.is_none:
+            return []
+        steps = [i for i, perm in enumerate(APPROVAL_PERMISSIONS)
+                 if APPROVER_UNITS[i] == sc.tur and self.appbuilder.sm.has_access(perm, "KursOnay")]
+        if not steps:
+            return []
+        return db.session.execute(
+            select(Kurs).where(Kurs.onay_talebi.isnot(None), Kurs.onay_sayisi.in_(steps))
+            .order_by(Kurs.guncelleme).limit(10)).scalars().all()

@@ -409,3 +409,12 @@ def test_menu_has_the_seed_path(app):
     with app.app_context():  # every transition of the demo is in the audit log
         assert db.session.execute(select(func.count()).select_from(DenetimKaydi)
                                   .where(DenetimKaydi.nesne == "kurs")).scalar() > 10
+
+
+def test_home_page_lists_what_awaits_the_approver(app):
+    html = login(app.test_client(), "kadikoy.sube").get("/").get_data(as_text=True)
+    slot = html[html.index('id="slot-onay"'):html.index('id="slot-sure"')]
+    assert "Kadıköy Bilgisayar Kursu" in slot  # the demo course waiting for the district
+    html = login(app.test_client(), "uskudar.sube").get("/").get_data(as_text=True)
+    slot = html[html.index('id="slot-onay"'):html.index('id="slot-sure"')]
+    assert "Kadıköy" not in slot and "Onay sırası sizde olan kurs yok." in slot
