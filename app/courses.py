@@ -164,9 +164,9 @@ def double_bookings(session: Session, kurs: Kurs) -> list[str]:
     names = _teacher_names(session, {l.egitici_id for l in ours})
     out = []
     for a, b, kind in clashes:
-        where = "aynı kursta" if b.kurs_id == kurs.id else f"{b.kurs_id} numaralı kursta"
+        where = "bu kursun başka bir dersinde de" if b.kurs_id == kurs.id else f"{b.kurs_id} numaralı kursta da"
         who = names.get(a.egitici_id, "eğitici") if kind == "eğitici" else "sınıf"
-        out.append(f"{a.tarih:%d.%m.%Y} {a.baslangic:%H:%M}: {who} aynı saatte {where} de "
+        out.append(f"{a.tarih:%d.%m.%Y} {a.baslangic:%H:%M}: {who} aynı saatte {where} "
                    f"planlanmış ({b.baslangic:%H:%M}).")
     return out
 

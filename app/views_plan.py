@@ -11,11 +11,12 @@ import json
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
+from sqlalchemy import select
 
 from . import courses, lesson_plan, scope, wizard
 from .base_views import KursInterface
 from .extensions import db
-from .models import AKTIF, TASLAK, Kurs, Kurum
+from .models import AKTIF, TASLAK, Egitici, Kurs, Kurum
 from .views_course import DURUM, KURS_PERMISSIONS, load, marks_html
 
 
@@ -192,9 +193,6 @@ class DersPlaniView(BaseView):
         if values:
             start = values.get("baslangic", start)
             per_teacher = {**per_teacher, **values.get("saat", {})}
-        from .models import Egitici
-        from sqlalchemy import select
-
         all_teachers = session.execute(select(Egitici).where(
             Egitici.kurum_id == kurs.kurum_id, Egitici.aktif.is_(True)).order_by(Egitici.ad, Egitici.soyad)).scalars().all()
         html = self.render_template(
