@@ -108,6 +108,7 @@ def _register_errors(app: Flask) -> None:
 
 
 def _register_filters(app: Flask) -> None:
-    from .base_views import tr_date
+    from .base_views import tr_date, tr_money
 
     app.jinja_env.filters["tarih"] = tr_date
+    app.jinja_env.filters["para"] = tr_money

@@ -200,6 +200,15 @@ def tr_date(value) -> str:
     return "" if value is None else value
 
 
+def tr_money(value) -> str:
+    """An amount in Turkish lira as a Turkish reader writes it: 4.500,50 TL."""
+    if value is None:
+        return ""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format="#,##0.00", locale="tr_TR") + " TL"
+
+
 def blank_if_none(value):
     """An empty value is shown empty, not as "None"."""
     return "" if value is None else value

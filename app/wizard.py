@@ -34,7 +34,7 @@ from wtforms import DecimalField, IntegerField, SelectField, SelectMultipleField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional as Opt, Regexp
 
 from . import audit
-from .base_views import TrDateField
+from .base_views import TrDateField, tr_money
 from .courses import Refused, _commit
 from .lesson_plan import GUNLER
 from .models import (
@@ -51,6 +51,15 @@ TIME_RE = r"^([01]\d|2[0-3]):[0-5]\d$"
 class StepForm(FlaskForm):
     class Meta:
         csrf = False  # CSRFProtect checks every POST of the application
+
+
+class TrDecimalField(DecimalField):
+    """An amount typed the Turkish way ("4.500,50") or the programmer's way ("4500.50")."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and "," in valuelist[0]:
+            valuelist = [valuelist[0].replace(".", "").replace(",", ".")]
+        super().process_formdata(valuelist)
 
 
 class AcmaForm(StepForm):
@@ -74,7 +83,7 @@ class BilgiForm(StepForm):
 
 
 class UcretForm(StepForm):
-    ucret = DecimalField("Kursiyer Başına Ücret (TL)", places=2, validators=[
+    ucret = TrDecimalField("Kursiyer Başına Ücret (TL)", places=2, validators=[
         InputRequired(REQ), NumberRange(min=0, message="Ücret 0 veya daha büyük olmalıdır.")])
     taksit_sayisi = IntegerField("İzin Verilen Taksit Sayısı", validators=[
         InputRequired(REQ), NumberRange(min=1, max=12, message="Taksit sayısı 1 ile 12 arasında olmalıdır.")])
@@ -363,7 +372,8 @@ def summary(session, data: dict) -> list[tuple[str, str]]:
         ("Kurs Yetkilisi", data.get("yetkili") or ""),
         ("Sınıf", str(sinif) if sinif else ""),
         ("Belge Durumu", BELGE_CHOICES.get(data.get("belge_durumu"), "")),
-        ("Ücret", f"{data['ucret']} TL, en çok {data.get('taksit_sayisi')} taksit" if data.get("ucret") else ""),
+        ("Ücret", f"{tr_money(decimal.Decimal(data['ucret']))}, en çok {data.get('taksit_sayisi')} taksit"
+         if data.get("ucret") is not None else ""),
         ("Haftalık Program", days),
         ("Eğiticiler", ", ".join(f"{e.ad} {e.soyad}" for e in teachers) or "D.Planı'nda seçilecek"),
     ]

@@ -115,7 +115,9 @@ def test_wizard_walks_eight_steps_checks_each_and_keeps_what_was_typed(app):
     assert _field_error(resp.get_data(as_text=True), "Ücret 0 veya daha büyük olmalıdır.")
     resp = _post(web, f"/kursplani/{pk}/ucret", {"ucret": "10.555", "taksit_sayisi": "3", "git": "ileri"})
     assert _field_error(resp.get_data(as_text=True), "kuruş")
-    assert _post(web, f"/kursplani/{pk}/ucret", {"ucret": "4500.50", "taksit_sayisi": "3", "git": "ileri"}).status_code == 302
+    resp = _post(web, f"/kursplani/{pk}/ucret", {"ucret": "4.500,505", "taksit_sayisi": "3", "git": "ileri"})
+    assert _field_error(resp.get_data(as_text=True), "kuruş")
+    assert _post(web, f"/kursplani/{pk}/ucret", {"ucret": "4.500,50", "taksit_sayisi": "3", "git": "ileri"}).status_code == 302
     # 6. Haftalık Program: at least one day, times as SS:DD
     resp = _post(web, f"/kursplani/{pk}/haftalik", {"git": "ileri"})
     assert _field_error(resp.get_data(as_text=True), "En az bir gün")
