@@ -69,6 +69,14 @@ class WizardView(BaseView):
     @expose("/<int:pk>/<adim>", methods=["GET", "POST"])
     @has_access
     def adim(self, pk, adim):
+        try:
+            return self._adim(pk, adim)
+        except courses.Refused as exc:  # e.g. the same draft saved in another tab meanwhile
+            db.session.rollback()
+            flash(exc.message, "danger")
+            return redirect(url_for("WizardView.adim", pk=pk, adim=adim))
+
+    def _adim(self, pk, adim):
         kurs = load(pk)
         kurum = self._kurum()
         if kurs.durum != TASLAK:
