@@ -45,3 +45,18 @@ def holidays_command(years):
     from .demo import seed_holidays
 
     click.echo(f"{seed_holidays(years)} tatil eklendi.")
+
+
+@kurs_cli.command("kimlik-yukle")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def identity_import_command(path):
+    """Load people into the local identity registry from a CSV file (see app/registry.py)."""
+    from .extensions import db
+    from .registry import import_csv
+
+    with open(path, encoding="utf-8-sig") as f:
+        added, updated, errors = import_csv(db.session, f.read())
+    for line in errors:
+        click.echo(f"Atlandı: {line}", err=True)
+    click.echo(f"{added} kişi eklendi, {updated} kişi güncellendi, {len(errors)} satır atlandı.")

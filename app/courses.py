@@ -206,6 +206,11 @@ def problems(session: Session, kurs: Kurs) -> list[str]:
         stray = {d.egitici_id for d in plan.dersler if d.egitici_id not in teachers}
         if stray:
             out.append("Ders planında bu planın eğiticileri arasında olmayan eğitici var.")
+    from .enrollment import active_count
+
+    enrolled = active_count(session, kurs)
+    if kurs.sinif is not None and enrolled > kurs.sinif.kapasite:
+        out.append(f"Aktif kursiyer sayısı ({enrolled}) sınıf kapasitesini ({kurs.sinif.kapasite}) aşıyor.")
     if lessons:
         off = holidays(session, min(l.tarih for l in lessons), max(l.tarih for l in lessons))
         on_holiday = sorted({l.tarih for l in lessons if l.tarih in off})

@@ -102,9 +102,10 @@ def create(sm) -> None:
         _create(sm, session)
         seed_holidays([dt.date.today().year - 2, dt.date.today().year - 1, dt.date.today().year,
                        dt.date.today().year + 1])
-        from . import demo_courses
+        from . import demo_courses, demo_people
 
         demo_courses.create(session)
+        demo_people.create(session)
     finally:
         session.info.pop("denetim_kapali", None)
 

@@ -420,6 +420,80 @@ class Ders(Model):
     )
 
 
+# --- Trainees (SPEC §6) ------------------------------------------------------------
+# Registration states of an enrollment (seed §5, §7).
+KAYIT_AKTIF, KAYIT_DEVAMSIZ, KAYIT_IPTAL, KAYIT_VEFAT = "AKTIF", "DEVAMSIZ", "IPTAL", "VEFAT"
+KAYIT_DURUMLARI = [(KAYIT_AKTIF, "Aktif Kursiyer"), (KAYIT_DEVAMSIZ, "Devamsızlıktan Kaldı"),
+                   (KAYIT_IPTAL, "Kayıt İptal"), (KAYIT_VEFAT, "Vefat Etti")]
+
+
+class Kisi(Model):
+    """The local identity registry (the default provider of ``app.registry``): people a
+    district loaded from CSV. ``gizli``: identity hidden by court order."""
+
+    __tablename__ = "kisi"
+    id = Column(Integer, primary_key=True)
+    tc_kimlik_no = Column(String(11), nullable=False, unique=True)
+    ad = Column(String(100), nullable=False)
+    soyad = Column(String(100), nullable=False)
+    dogum_tarihi = Column(Date, nullable=False)
+    cinsiyet = Column(String(1))
+    baba_adi = Column(String(100))
+    uyruk = Column(String(50), nullable=False, default="T.C.")
+    gizli = Column(Boolean, nullable=False, default=False)
+
+
+class Kursiyer(Model):
+    """A person as a trainee of one institution (identity from the registry, the rest typed)."""
+
+    __tablename__ = "kursiyer"
+    __owner__ = "kurum_id"
+    __fold__ = ("ad", "soyad")
+    id = Column(Integer, primary_key=True)
+    kurum_id = Column(Integer, ForeignKey("kurum.id"), nullable=False, index=True)
+    tc_kimlik_no = Column(String(11), nullable=False, index=True)
+    ad = Column(String(100), nullable=False)
+    soyad = Column(String(100), nullable=False)
+    dogum_tarihi = Column(Date, nullable=False)
+    uyruk = Column(String(50), nullable=False, default="T.C.")
+    telefon = Column(String(20))
+    adres = Column(String(500))
+    ogrenim = Column(String(50))
+    gizli = Column(Boolean, nullable=False, default=False)
+    arama = Column(String(400), index=True)
+
+    kurum = relationship("Kurum")
+
+    __table_args__ = (UniqueConstraint("kurum_id", "tc_kimlik_no", name="uq_kursiyer_tc"),)
+
+    def __repr__(self) -> str:
+        return f"{self.ad} {self.soyad}"
+
+
+class Kayit(Model):
+    """A trainee's enrollment in a course, with its registration state."""
+
+    __tablename__ = "kayit"
+    __owner__ = "kurum_id"
+    id = Column(Integer, primary_key=True)
+    kurs_id = Column(Integer, ForeignKey("kurs.id"), nullable=False, index=True)
+    kursiyer_id = Column(Integer, ForeignKey("kursiyer.id"), nullable=False, index=True)
+    kurum_id = Column(Integer, ForeignKey("kurum.id"), nullable=False, index=True)
+    kayit_tarihi = Column(Date, nullable=False)
+    durum = Column(String(10), nullable=False, default=KAYIT_AKTIF)
+    durum_tarihi = Column(Date)
+    aciklama = Column(Text)
+    muaf = Column(Boolean, nullable=False, default=False)
+
+    kurs = relationship("Kurs")
+    kursiyer = relationship("Kursiyer", lazy="joined")
+
+    __table_args__ = (
+        UniqueConstraint("kurs_id", "kursiyer_id", name="uq_kayit_kurs_kursiyer"),
+        CheckConstraint("durum in ('AKTIF','DEVAMSIZ','IPTAL','VEFAT')", name="ck_kayit_durum"),
+    )
+
+
 class Kullanici(User):
     """FAB's user, placed in one unit of the tree."""
 

@@ -28,7 +28,7 @@ ROLES: dict[str, dict] = {
         "level": GM,
         "perms": {"Program": RWD, "Modul": RWD, "Tatil": RWD, "KurumTuru": RWD,
                   "Kurum": R, "Sinif": R, "Egitici": R, "Birim": R, "Denetim": R,
-                  "Kurs": R, "KursOnay": R},
+                  "Kurs": R, "KursOnay": R, "Kursiyer": R},
     },
     "İl MEM Kullanıcı Yönetici": {
         "level": IL,
@@ -40,12 +40,14 @@ ROLES: dict[str, dict] = {
     },
     "İlçe Şube Müdürü": {
         "level": ILCE,
-        "perms": {"Kurum": RW, "Sinif": R, "Egitici": R, "Denetim": R, "Kurs": R, "KursOnay": R},
+        "perms": {"Kurum": RW, "Sinif": R, "Egitici": R, "Denetim": R, "Kurs": R, "KursOnay": R,
+                  "Kursiyer": R},
         "extra": [("can_sube_onayi", "KursOnay")],
     },
     "İlçe MEM Müdürü": {
         "level": ILCE,
-        "perms": {"Kurum": R, "Sinif": R, "Egitici": R, "Denetim": R, "Kurs": R, "KursOnay": R},
+        "perms": {"Kurum": R, "Sinif": R, "Egitici": R, "Denetim": R, "Kurs": R, "KursOnay": R,
+                  "Kursiyer": R},
         "extra": [("can_mem_onayi", "KursOnay")],
     },
     "Sınav Görevlisi": {
@@ -54,12 +56,13 @@ ROLES: dict[str, dict] = {
     },
     "Kurum Müdürü": {
         "level": KURUM,
-        "perms": {"Kurum": R, "Sinif": RWD, "Egitici": RWD, "Denetim": R, "Kurs": RW, "KursOnay": R},
+        "perms": {"Kurum": R, "Sinif": RWD, "Egitici": RWD, "Denetim": R, "Kurs": RW, "KursOnay": R,
+                  "Kursiyer": RW},
         "extra": [("can_kurum_onayi", "KursOnay")],
     },
     "Kurum Personeli": {
         "level": KURUM,
-        "perms": {"Kurum": R, "Sinif": R, "Egitici": R, "Kurs": R},
+        "perms": {"Kurum": R, "Sinif": R, "Egitici": R, "Kurs": R, "Kursiyer": RW},
     },
     "Kurum Kullanıcı Yönetici": {
         "level": KURUM,

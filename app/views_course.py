@@ -20,8 +20,8 @@ from .base_views import KursApi, KursInterface, KursModelView
 from .extensions import db
 from .lesson_plan import hour_status
 from .models import (
-    AKTIF, KAPATMA_ONAYINDA, KURS_DURUMLARI, KURS_SONU_ONAYLANDI, ONAY_SURECINDE, ONAY_TALEPLERI,
-    PLANLANDI, TASLAK, Ders, Kurs,
+    AKTIF, KAPATMA_ONAYINDA, KAYIT_DURUMLARI, KURS_DURUMLARI, KURS_SONU_ONAYLANDI, ONAY_SURECINDE, ONAY_TALEPLERI,
+    PLANLANDI, TASLAK, Ders, Kayit, Kurs,
 )
 from .wizard import BELGE_CHOICES
 
@@ -208,7 +208,18 @@ class KursView(BaseView):
             end_options=courses.end_options(kurs) if may_write() else [],
             can_new_plan=may_write() and kurs.durum == AKTIF and kurs.onay_talebi is None,
             plan=courses.current_plan(kurs), pending=courses.pending_plan(kurs),
-            timeline=courses.timeline(db.session, kurs), step=courses.step_of(kurs))
+            timeline=courses.timeline(db.session, kurs), step=courses.step_of(kurs),
+            **self._trainees(kurs))
+
+    def _trainees(self, kurs):
+        sm = current_app.appbuilder.sm
+        if not sm.has_access("can_read", "Kursiyer"):
+            return {"enrollments": None}
+        from .enrollment import accepts_additions
+
+        rows = db.session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id).order_by(Kayit.id)).scalars().all()
+        return {"enrollments": rows, "kayit_durum": dict(KAYIT_DURUMLARI),
+                "can_enroll": sm.has_access("can_write", "Kursiyer") and accepts_additions(kurs) is None}
 
     def _act(self, pk, action):
         kurs = load(pk)

@@ -151,7 +151,8 @@ def test_every_record_route_answers_404_out_of_scope(app, walkers, foreign, own,
                      "/kurs/<int:pk>/iptal-kapat", "/dplani/<int:pk>", "/dplani/<int:pk>/gun",
                      "/dplani/<int:pk>/haftalara", "/dplani/<int:pk>/yeniplan",
                      "/kursplani/<int:pk>/<adim>", "/kursplani/<int:pk>/sil", "/kursplanlama/show/<pk>",
-                     "/kursonay/show/<pk>", "/api/v1/kurs/<int:pk>", "/api/v1/ders/<int:pk>"):
+                     "/kursonay/show/<pk>", "/api/v1/kurs/<int:pk>", "/api/v1/ders/<int:pk>",
+                     "/kursiyerekle/<int:pk>", "/kursbasvuru/show/<pk>"):
         assert expected in rules, f"walk missed {expected}"
 
 

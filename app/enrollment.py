@@ -1,0 +1,133 @@
+"""Adding trainees to courses (SPEC §6, seed §2).
+
+``enroll`` checks, in order: the identity number's checksum, the registry
+(``app.registry``; a wrong birth date finds nobody; a hidden identity gives no
+data), that the course takes additions now, that the person is not in the course
+already, the classroom's capacity, and for level n of a leveled program that level
+n−1 was completed. Then it records the trainee (per institution) and the
+enrollment, writes the audit log and commits; or raises ``courses.Refused``.
+
+Courses take additions freely until the district's final approval (states
+Planlandı and Onay Sürecinde). An active course needs the district's "Kurs İnceleme
+Soruşturma" first (seed §2b), which is not built yet: such courses refuse.
+
+Capacity under pressure: enrolling touches the course row, whose version counter
+makes two simultaneous enrollments conflict. The loser runs its checks again
+(up to three times), so the last free seat goes to one secretary and the other is
+told the class is full.
+
+"Completed" for the level rule means, until exam results exist (issue 5): an
+active enrollment in a course of level n−1 of the same program, at any
+institution, that has reached Tamamlandı.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from . import audit, registry, scope
+from .courses import MSG_CONCURRENT, Refused, _touch
+from .identity import tc_error
+from .models import (
+    KAYIT_AKTIF, ONAY_SURECINDE, PLANLANDI, TAMAMLANDI, Kayit, Kurs, Kursiyer, Modul,
+)
+
+OPEN_STATES = (PLANLANDI, ONAY_SURECINDE)
+MSG_NOT_FOUND = "Bu kimlik numarası ve doğum tarihiyle kayıtlı kişi bulunamadı."
+MSG_HIDDEN = "Kimlik bilgileri gizli. Mahkeme kararıyla kimliği gizlenen kişiyi yalnız Genel Müdürlük ekleyebilir."
+MSG_TWICE = "Bu kişi bu kursa zaten kayıtlı."
+
+
+def active_count(session, kurs: Kurs) -> int:
+    return session.execute(select(func.count()).select_from(Kayit).where(
+        Kayit.kurs_id == kurs.id, Kayit.durum == KAYIT_AKTIF)).scalar()
+
+
+def accepts_additions(kurs: Kurs) -> Optional[str]:
+    """None when trainees may be added now, else why not."""
+    if kurs.durum in OPEN_STATES:
+        return None
+    if kurs.durum == "AKTIF":
+        return ("Onaylanmış kursa kursiyer eklemek için İlçe MEM'in \"Kurs İnceleme Soruşturma\" "
+                "kaydı gerekir.")
+    return "Bu kursa şimdiki durumunda kursiyer eklenemez."
+
+
+def find_person(session, tc: str, birth_date: Optional[dt.date]):
+    """"Sorgula": the registry's answer, or Refused with the message for the field."""
+    error = tc_error(tc)
+    if error:
+        raise Refused(error, "tc_kimlik_no")
+    if birth_date is None:
+        raise Refused("Doğum tarihini giriniz.", "dogum_tarihi")
+    with scope.unscoped():
+        answer = registry.provider().lookup(session, tc.strip(), birth_date)
+    if answer is None:
+        raise Refused(MSG_NOT_FOUND, "tc_kimlik_no")
+    if answer is registry.HIDDEN:
+        raise Refused(MSG_HIDDEN, "tc_kimlik_no")
+    return answer
+
+
+def _previous_level_done(session, kurs: Kurs, tc: str) -> bool:
+    with scope.unscoped():
+        prev = session.execute(select(Modul.id).where(
+            Modul.program_id == kurs.program_id, Modul.sira == kurs.modul.sira - 1)).scalar()
+        if prev is None:
+            return True
+        done = session.execute(
+            select(func.count()).select_from(Kayit).join(Kurs, Kayit.kurs_id == Kurs.id)
+            .join(Kursiyer, Kayit.kursiyer_id == Kursiyer.id)
+            .where(Kursiyer.tc_kimlik_no == tc, Kurs.modul_id == prev, Kurs.durum == TAMAMLANDI,
+                   Kayit.durum == KAYIT_AKTIF)).scalar()
+    return done > 0
+
+
+def _check(session, kurs: Kurs, tc: str) -> None:
+    reason = accepts_additions(kurs)
+    if reason:
+        raise Refused(reason)
+    already = session.execute(select(Kayit.id).join(Kursiyer).where(
+        Kayit.kurs_id == kurs.id, Kursiyer.tc_kimlik_no == tc)).first()
+    if already:
+        raise Refused(MSG_TWICE, "tc_kimlik_no")
+    capacity = kurs.sinif.kapasite
+    if active_count(session, kurs) >= capacity:
+        raise Refused(f"Sınıf dolu: kursun sınıfı {capacity} kişiliktir; yeni kursiyer eklenemez.")
+    if kurs.program.seviyeli and kurs.modul.sira > 1 and not _previous_level_done(session, kurs, tc):
+        previous = next((m.ad for m in kurs.program.moduller if m.sira == kurs.modul.sira - 1), "")
+        raise Refused(f"{kurs.modul.ad} seviyesine kayıt için {previous} seviyesini tamamlamış olmak gerekir.",
+                      "tc_kimlik_no")
+
+
+def enroll(session, kurs_id: int, person: registry.Person, contact: dict, today: dt.date) -> Kayit:
+    """Add the person to the course. ``contact``: telefon, adres, ogrenim."""
+    for _attempt in range(3):
+        kurs = session.execute(select(Kurs).where(Kurs.id == kurs_id)).scalar_one()
+        _check(session, kurs, person.tc_kimlik_no)
+        trainee = session.execute(select(Kursiyer).where(
+            Kursiyer.kurum_id == kurs.kurum_id, Kursiyer.tc_kimlik_no == person.tc_kimlik_no)).scalar_one_or_none()
+        if trainee is None:
+            trainee = Kursiyer(kurum_id=kurs.kurum_id, tc_kimlik_no=person.tc_kimlik_no)
+            session.add(trainee)
+        trainee.ad, trainee.soyad = person.ad, person.soyad
+        trainee.dogum_tarihi, trainee.uyruk = person.dogum_tarihi, person.uyruk
+        for key in ("telefon", "adres", "ogrenim"):
+            if contact.get(key):
+                setattr(trainee, key, contact[key].strip())
+        kayit = Kayit(kurs_id=kurs.id, kursiyer=trainee, kurum_id=kurs.kurum_id, kayit_tarihi=today,
+                      durum=KAYIT_AKTIF)
+        session.add(kayit)
+        _touch(kurs)
+        audit.record(session, "Kursiyer eklendi", kurs, sonraki={"tc": person.tc_kimlik_no},
+                     aciklama=f"{person.ad} {person.soyad}")
+        try:
+            session.commit()
+            return kayit
+        except (StaleDataError, IntegrityError):
+            session.rollback()  # someone else enrolled meanwhile: check again
+    raise Refused(MSG_CONCURRENT)

@@ -1,0 +1,179 @@
+"""Adding trainees (seed §2): identity lookup, the rules of enrollment, the last seat."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from sqlalchemy import func, select
+
+from app import enrollment, registry
+from app.courses import Refused
+from app.demo_courses import _course
+from app.extensions import db
+from app.models import Kayit, Kisi, Kurs, Kursiyer, Sinif
+from tests.conftest import csrf_token, login
+
+TODAY = dt.date.today()
+
+
+def _planned(app, weeks, time, sinif="Laboratuvar 2", teacher="Oğuz", kod="100002", program="BLG-ISL"):
+    start = TODAY + dt.timedelta(weeks=weeks)
+    start += dt.timedelta(days=(5 - start.weekday()) % 7)  # Saturdays
+    with app.app_context():
+        return _course(db.session, kod, program, 1, sinif, teacher, start, {5}, 8, time).id
+
+
+def _enrolled(app, pk):
+    with app.app_context():
+        return db.session.execute(select(func.count()).select_from(Kayit).where(Kayit.kurs_id == pk)).scalar()
+
+
+def _post(client, url, data):
+    return client.post(url, data={**data, "csrf_token": csrf_token(client, "/")})
+
+
+def test_sorgula_finds_the_person_and_bad_input_is_refused_at_the_field(app):
+    pk = _planned(app, 300, "08:00")
+    web = login(app.test_client(), "23456789138")  # Kadıköy Bilgisayar Kursu's director
+    url = f"/kursiyerekle/{pk}"
+    resp = _post(web, url, {"tc_kimlik_no": "45678912316", "dogum_tarihi": "01.02.1990", "islem": "sorgula"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "Şükrü Işıklı" in html and 'id="kaydet"' in html
+    cases = {
+        "45678912317": "Geçersiz kimlik numarası",  # checksum
+        "4567891231": "11 haneli olmalıdır (10 hane girildi)",
+        "456789123160": "11 haneli olmalıdır (12 hane girildi)",
+        "4567891231a": "yalnız rakamlardan",
+    }
+    for tc, message in cases.items():
+        resp = _post(web, url, {"tc_kimlik_no": tc, "dogum_tarihi": "01.02.1990", "islem": "sorgula"})
+        assert resp.status_code == 400 and message in resp.get_data(as_text=True), tc
+    # a wrong birth date finds nobody, exactly like an unknown number
+    wrong = _post(web, url, {"tc_kimlik_no": "45678912316", "dogum_tarihi": "02.02.1990", "islem": "sorgula"})
+    unknown = _post(web, url, {"tc_kimlik_no": "10000000146", "dogum_tarihi": "02.02.1990", "islem": "sorgula"})
+    for resp in (wrong, unknown):
+        html = resp.get_data(as_text=True)
+        assert enrollment.MSG_NOT_FOUND in html and "Şükrü" not in html and "Ece" not in html
+    # a hidden identity gives no data
+    resp = _post(web, url, {"tc_kimlik_no": "56789123416", "dogum_tarihi": "15.06.1985", "islem": "sorgula"})
+    html = resp.get_data(as_text=True)
+    assert "Kimlik bilgileri gizli" in html and "Gizli Kişi" not in html
+    # "Kaydet" with a forged hidden person does not slip through either
+    resp = _post(web, url, {"tc_kimlik_no": "56789123416", "dogum_tarihi": "15.06.1985", "islem": "kaydet"})
+    assert resp.status_code == 400 and _enrolled(app, pk) == 0
+    resp = _post(web, url, {"tc_kimlik_no": "45678912316", "dogum_tarihi": "01.02.1990", "telefon": "abc",
+                            "islem": "kaydet"})
+    assert "Telefon numarasını" in resp.get_data(as_text=True) and _enrolled(app, pk) == 0
+    resp = _post(web, url, {"tc_kimlik_no": "45678912316", "dogum_tarihi": "01.02.1990",
+                            "telefon": "0532 123 45 67", "adres": "Moda Cad. İğdır Apt.", "ogrenim": "Lisans",
+                            "islem": "kaydet"})
+    assert resp.status_code == 302 and _enrolled(app, pk) == 1
+    page = web.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "Şükrü Işıklı kursa eklendi." in page and "45678912316" in page and "Kursiyer eklendi" in page
+    # the same person twice
+    resp = _post(web, url, {"tc_kimlik_no": "45678912316", "dogum_tarihi": "01.02.1990", "islem": "kaydet"})
+    assert enrollment.MSG_TWICE in resp.get_data(as_text=True) and _enrolled(app, pk) == 1
+    # another institution's user cannot even see the page
+    assert login(app.test_client(), "34567891238").get(url).status_code == 404
+
+
+def test_full_classroom_refuses_and_level_rule(app):
+    with app.app_context():
+        sinif = db.session.execute(select(Sinif).filter_by(ad="Laboratuvar 2")).scalar_one()
+        capacity, sinif.kapasite = sinif.kapasite, 1
+        db.session.commit()
+    try:
+        pk = _planned(app, 330, "08:00")
+        with app.app_context():
+            people = db.session.execute(select(Kisi).where(Kisi.gizli.is_(False)).order_by(Kisi.id)).scalars().all()
+            first = registry.LocalRegistry().lookup(db.session, people[20].tc_kimlik_no, people[20].dogum_tarihi)
+            second = registry.LocalRegistry().lookup(db.session, people[21].tc_kimlik_no, people[21].dogum_tarihi)
+            enrollment.enroll(db.session, pk, first, {}, TODAY)
+            try:
+                enrollment.enroll(db.session, pk, second, {}, TODAY)
+                raise AssertionError("over capacity")
+            except Refused as exc:
+                assert "Sınıf dolu" in exc.message
+    finally:
+        with app.app_context():
+            db.session.execute(select(Sinif).filter_by(ad="Laboratuvar 2")).scalar_one().kapasite = capacity
+            db.session.commit()
+    # level A2 needs A1 completed
+    a2 = None
+    with app.app_context():
+        start = TODAY + dt.timedelta(weeks=360)
+        start += dt.timedelta(days=(6 - start.weekday()) % 7)
+        a2 = _course(db.session, "100001", "ING-DIL", 2, "Derslik 3", "İlker", start, {6}, 8, "08:00").id
+        person = registry.LocalRegistry().lookup(db.session, "45678912316", dt.date(1990, 2, 1))
+        try:
+            enrollment.enroll(db.session, a2, person, {}, TODAY)
+            raise AssertionError("A2 without A1")
+        except Refused as exc:
+            assert "A2 seviyesine kayıt için A1 seviyesini tamamlamış olmak gerekir." == exc.message
+    assert _enrolled(app, a2) == 0
+
+
+def test_two_secretaries_and_the_last_seat(app):
+    """Two enrollments at once for the last free seat: one succeeds, one is told the class is full."""
+    with app.app_context():
+        sinif = db.session.execute(select(Sinif).filter_by(ad="Laboratuvar 2")).scalar_one()
+        capacity, sinif.kapasite = sinif.kapasite, 1
+        db.session.commit()
+    try:
+        pk = _planned(app, 380, "08:00")
+        with app.app_context():
+            people = db.session.execute(select(Kisi).where(Kisi.gizli.is_(False)).order_by(Kisi.id)).scalars().all()
+            persons = [registry.Person(p.tc_kimlik_no, p.ad, p.soyad, p.dogum_tarihi) for p in people[30:32]]
+        barrier = threading.Barrier(2)
+        results = [None, None]
+
+        def run(i):
+            with app.app_context():
+                kurs = db.session.get(Kurs, pk)
+                _ = (kurs.sinif.kapasite, enrollment.active_count(db.session, kurs))
+                barrier.wait(timeout=20)
+                try:
+                    enrollment.enroll(db.session, pk, persons[i], {}, TODAY)
+                    results[i] = "ok"
+                except Refused as exc:
+                    results[i] = exc.message
+                finally:
+                    db.session.remove()
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert sorted(r == "ok" for r in results) == [False, True], results
+        assert any(r and r.startswith("Sınıf dolu") for r in results), results
+        assert _enrolled(app, pk) == 1
+    finally:
+        with app.app_context():
+            db.session.execute(select(Sinif).filter_by(ad="Laboratuvar 2")).scalar_one().kapasite = capacity
+            db.session.commit()
+
+
+def test_active_course_refuses_additions_until_the_district_inquiry(app):
+    with app.app_context():
+        kurs = db.session.execute(select(Kurs).where(Kurs.durum == "AKTIF")).scalars().first()
+        pk = kurs.id
+        kod = kurs.kurum.kurum_kodu
+    director = {"100001": "12345678950", "200001": "34567891238"}[kod]
+    html = login(app.test_client(), director).get(f"/kursiyerekle/{pk}").get_data(as_text=True)
+    assert "Kurs İnceleme Soruşturma" in html
+    assert f'/kursiyerekle/{pk}"' not in login(app.test_client(), director).get("/kursbasvuru/list/").get_data(as_text=True)
+
+
+def test_csv_import_of_the_registry(app, tmp_path):
+    path = tmp_path / "kisiler.csv"
+    path.write_text("tc_kimlik_no;ad;soyad;dogum_tarihi;cinsiyet;baba_adi;uyruk;gizli\n"
+                    "11111111110;Gülşah;İnce;03.04.1999;K;;T.C.;\n"
+                    "12345678901;Hatalı;Numara;01.01.2000;E;;T.C.;\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["kurs", "kimlik-yukle", str(path)], catch_exceptions=False)
+    assert "1 kişi eklendi" in result.output and "1 satır atlandı" in result.output
+    with app.app_context():
+        person = registry.provider().lookup(db.session, "11111111110", dt.date(1999, 4, 3))
+        assert person is not None and person.ad == "Gülşah"
+        assert db.session.execute(select(func.count()).select_from(Kisi)).scalar() >= 55
+        assert db.session.execute(select(func.count()).select_from(Kursiyer)).scalar() >= 10
