@@ -8,8 +8,9 @@ n−1 was completed. Then it records the trainee (per institution) and the
 enrollment, writes the audit log and commits; or raises ``courses.Refused``.
 
 Courses take additions freely until the district's final approval (states
-Planlandı and Onay Sürecinde). An active course needs the district's "Kurs İnceleme
-Soruşturma" first (seed §2b), which is not built yet: such courses refuse.
+Planlandı and Onay Sürecinde). An active course takes them once the district
+(İlçe Şube Müdürü) has saved a "Kurs İnceleme Soruşturma" for it (seed §2b,
+``record_inquiry``: Sayı/Tarih and a real PDF).
 
 Capacity under pressure: enrolling touches the course row, whose version counter
 makes two simultaneous enrollments conflict. The loser runs its checks again
@@ -23,6 +24,7 @@ institution, that has reached Tamamlandı.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Optional
 
 from sqlalchemy import func, select
@@ -33,7 +35,7 @@ from . import audit, registry, scope
 from .courses import MSG_CONCURRENT, Refused, _touch
 from .identity import tc_error
 from .models import (
-    KAYIT_AKTIF, ONAY_SURECINDE, PLANLANDI, TAMAMLANDI, Kayit, Kurs, Kursiyer, Modul,
+    AKTIF, KAYIT_AKTIF, ONAY_SURECINDE, Sorusturma, PLANLANDI, TAMAMLANDI, Kayit, Kurs, Kursiyer, Modul,
 )
 
 OPEN_STATES = (PLANLANDI, ONAY_SURECINDE)
@@ -47,14 +49,58 @@ def active_count(session, kurs: Kurs) -> int:
         Kayit.kurs_id == kurs.id, Kayit.durum == KAYIT_AKTIF)).scalar()
 
 
+def has_inquiry(session, kurs: Kurs) -> bool:
+    return session.execute(select(Sorusturma.id).where(Sorusturma.kurs_id == kurs.id)).first() is not None
+
+
 def accepts_additions(kurs: Kurs) -> Optional[str]:
     """None when trainees may be added now, else why not."""
     if kurs.durum in OPEN_STATES:
         return None
-    if kurs.durum == "AKTIF":
+    if kurs.durum == AKTIF:
+        from sqlalchemy.orm import object_session
+
+        if has_inquiry(object_session(kurs), kurs):
+            return None
         return ("Onaylanmış kursa kursiyer eklemek için İlçe MEM'in \"Kurs İnceleme Soruşturma\" "
                 "kaydı gerekir.")
     return "Bu kursa şimdiki durumunda kursiyer eklenemez."
+
+
+MSG_INQUIRY_SAVED = "Soruşturma Kaydı İşlendi…"
+
+
+def record_inquiry(session, kurs: Kurs, sayi: str, tarih: Optional[dt.date], file_storage,
+                   user_id, today: dt.date) -> Sorusturma:
+    """"Kurs İnceleme Soruşturma → Soruşturma": Sayı/Tarih and the PDF; the approved
+    course then takes trainees again."""
+    from . import uploads
+
+    if kurs.durum != AKTIF:
+        raise Refused("Soruşturma kaydı yalnız onaylanmış (aktif) kurslar için yapılır.")
+    sayi = (sayi or "").strip()
+    if not sayi:
+        raise Refused("Sayı zorunludur.", "sayi")
+    if tarih is None:
+        raise Refused("Tarihi gg.aa.yyyy biçiminde giriniz.", "tarih")
+    if tarih > today:
+        raise Refused("Evrak tarihi ileri bir tarih olamaz.", "tarih")
+    try:
+        path = uploads.store_pdf("sorusturma", file_storage)
+    except uploads.BadFile as exc:
+        raise Refused(str(exc), "evrak")
+    row = Sorusturma(kurs_id=kurs.id, kurum_id=kurs.kurum_id, sayi=sayi, tarih=tarih, evrak=path,
+                     evrak_adi=(getattr(file_storage, "filename", "") or "evrak.pdf")[:200], kaydeden_id=user_id)
+    session.add(row)
+    audit.record(session, "Kurs İnceleme Soruşturma", kurs, sonraki={"sayi": sayi, "tarih": tarih},
+                 aciklama=f"Sayı {sayi}, {tarih:%d.%m.%Y}: kursa kursiyer eklenebilir.")
+    try:
+        session.commit()
+    except Exception:
+        session.rollback()
+        os.remove(uploads.absolute(path))
+        raise
+    return row
 
 
 def find_person(session, tc: str, birth_date: Optional[dt.date]):

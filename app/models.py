@@ -340,6 +340,7 @@ class Kurs(Model):
     sinif = relationship("Sinif")
     planlar = relationship("DersPlani", back_populates="kurs", order_by="DersPlani.sira",
                            cascade="all, delete-orphan")
+    sorusturmalar = relationship("Sorusturma", viewonly=True, order_by="Sorusturma.id")
 
     __mapper_args__ = {"version_id_col": surum}
     __table_args__ = (
@@ -492,6 +493,25 @@ class Kayit(Model):
         UniqueConstraint("kurs_id", "kursiyer_id", name="uq_kayit_kurs_kursiyer"),
         CheckConstraint("durum in ('AKTIF','DEVAMSIZ','IPTAL','VEFAT')", name="ck_kayit_durum"),
     )
+
+
+class Sorusturma(Model):
+    """"Kurs İnceleme Soruşturma" (seed §2b): the district's record that lets an approved
+    course take trainees again. ``evrak``: the stored PDF (relative to UPLOAD_FOLDER)."""
+
+    __tablename__ = "sorusturma"
+    __owner__ = "kurum_id"
+    id = Column(Integer, primary_key=True)
+    kurs_id = Column(Integer, ForeignKey("kurs.id"), nullable=False, index=True)
+    kurum_id = Column(Integer, ForeignKey("kurum.id"), nullable=False, index=True)
+    sayi = Column(String(50), nullable=False)
+    tarih = Column(Date, nullable=False)
+    evrak = Column(String(200), nullable=False)
+    evrak_adi = Column(String(200))
+    kaydeden_id = Column(Integer, ForeignKey("ab_user.id"))
+    olusturma = Column(DateTime, nullable=False, default=_now)
+
+    kurs = relationship("Kurs")
 
 
 class Kullanici(User):

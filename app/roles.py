@@ -28,7 +28,7 @@ ROLES: dict[str, dict] = {
         "level": GM,
         "perms": {"Program": RWD, "Modul": RWD, "Tatil": RWD, "KurumTuru": RWD,
                   "Kurum": R, "Sinif": R, "Egitici": R, "Birim": R, "Denetim": R,
-                  "Kurs": R, "KursOnay": R, "Kursiyer": R},
+                  "Kurs": R, "KursOnay": R, "Kursiyer": R, "Sorusturma": R},
     },
     "İl MEM Kullanıcı Yönetici": {
         "level": IL,
@@ -41,13 +41,13 @@ ROLES: dict[str, dict] = {
     "İlçe Şube Müdürü": {
         "level": ILCE,
         "perms": {"Kurum": RW, "Sinif": R, "Egitici": R, "Denetim": R, "Kurs": R, "KursOnay": R,
-                  "Kursiyer": R},
+                  "Kursiyer": R, "Sorusturma": RW},
         "extra": [("can_sube_onayi", "KursOnay")],
     },
     "İlçe MEM Müdürü": {
         "level": ILCE,
         "perms": {"Kurum": R, "Sinif": R, "Egitici": R, "Denetim": R, "Kurs": R, "KursOnay": R,
-                  "Kursiyer": R},
+                  "Kursiyer": R, "Sorusturma": R},
         "extra": [("can_mem_onayi", "KursOnay")],
     },
     "Sınav Görevlisi": {
@@ -57,7 +57,7 @@ ROLES: dict[str, dict] = {
     "Kurum Müdürü": {
         "level": KURUM,
         "perms": {"Kurum": R, "Sinif": RWD, "Egitici": RWD, "Denetim": R, "Kurs": RW, "KursOnay": R,
-                  "Kursiyer": RW},
+                  "Kursiyer": RW, "Sorusturma": R},
         "extra": [("can_kurum_onayi", "KursOnay")],
     },
     "Kurum Personeli": {

@@ -6,23 +6,30 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import flash, redirect, request, url_for
+import os
+
+from flask import abort, current_app, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
+from flask_appbuilder.models.filters import BaseFilter
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from sqlalchemy import select
 from markupsafe import Markup
+from werkzeug.datastructures import CombinedMultiDict
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional as Opt, Regexp
 
-from . import enrollment
+from . import enrollment, uploads
 from .base_views import KursInterface, TrDateField
 from .courses import Refused
 from .extensions import db
-from .models import Kurs
+from .models import AKTIF, Kurs, Sorusturma
 from .views_course import CourseListView, FilterDurum, load
 
 KURSIYER_PERMISSIONS = ["can_read", "can_write"]
+SORUSTURMA_PERMISSIONS = ["can_read", "can_write"]
 OGRENIM = ["", "İlkokul", "Ortaokul", "Lise", "Ön Lisans", "Lisans", "Yüksek Lisans", "Doktora"]
 
 
@@ -45,6 +52,17 @@ def _ekle_link(kurs: Kurs) -> Markup:
                   f'Kursiyer Ekleme</a>')
 
 
+class FilterTakesTrainees(BaseFilter):
+    """Courses open for additions: not yet finally approved, or active with an inquiry."""
+
+    name = "kursiyer alır"
+    arg_name = "kursiyer_alir"
+
+    def apply(self, query, value):
+        inquiry = select(Sorusturma.id).where(Sorusturma.kurs_id == Kurs.id).exists()
+        return query.filter(Kurs.durum.in_(enrollment.OPEN_STATES) | ((Kurs.durum == AKTIF) & inquiry))
+
+
 class KursBasvuruView(CourseListView):
     """Courses that take trainees now."""
 
@@ -52,8 +70,102 @@ class KursBasvuruView(CourseListView):
     class_permission_name = "Kursiyer"
     base_permissions = KURSIYER_PERMISSIONS
     list_title = _l("Kurs Kursiyer Başvurular")
-    base_filters = [["durum", FilterDurum, enrollment.OPEN_STATES]]
+    base_filters = [["durum", FilterTakesTrainees, None]]
     formatters_columns = {**CourseListView.formatters_columns, "kayit": _ekle_link}
+
+
+def _inquiry_cell(kurs: Kurs) -> Markup:
+    if kurs.sorusturmalar:
+        row = kurs.sorusturmalar[-1]
+        return Markup(f'<span class="text-success">{enrollment.MSG_INQUIRY_SAVED}</span> '
+                      f'<a href="{url_for("SorusturmaEvrakView.evrak", pk=row.id)}">Evrak</a> '
+                      f'<small>({row.sayi}, {row.tarih:%d.%m.%Y})</small>')
+    if current_app.appbuilder.sm.has_access("can_write", "Sorusturma"):
+        return Markup(f'<a class="btn btn-xs btn-primary sorusturma" '
+                      f'href="{url_for("SorusturmaView.kaydet", pk=kurs.id)}">Soruşturma</a>')
+    return Markup("")
+
+
+class KursSorusturmaView(CourseListView):
+    """"Kurs İnceleme Soruşturma", tab "Aktif Kurs": approved courses of the district."""
+
+    route_base = "/kursinceleme"
+    datamodel = KursInterface(Kurs, eager=("sorusturmalar",))
+    class_permission_name = "Sorusturma"
+    base_permissions = SORUSTURMA_PERMISSIONS
+    list_title = _l("Kurs İnceleme Soruşturma · Aktif Kurs")
+    base_filters = [["durum", FilterDurum, (AKTIF,)]]
+    formatters_columns = {**CourseListView.formatters_columns, "kayit": _inquiry_cell}
+
+
+class SorusturmaForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    sayi = StringField("Sayı", validators=[Length(max=50)])
+    tarih = TrDateField("Tarih")
+    evrak = FileField("Evrak (PDF)")
+
+
+class SorusturmaView(BaseView):
+    """"Soruşturma": Sayı/Tarih and the PDF for one approved course."""
+
+    route_base = "/sorusturma"
+    datamodel = KursInterface(Kurs)  # for the scope walk
+    class_permission_name = "Sorusturma"
+    method_permission_name = {"kaydet": "write"}
+    base_permissions = SORUSTURMA_PERMISSIONS
+    default_view = "kaydet"
+
+    @expose("/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    def kaydet(self, pk):
+        kurs = load(pk)
+        form = SorusturmaForm(formdata=CombinedMultiDict([request.form, request.files])
+                              if request.method == "POST" else None)
+        status = 200
+        if request.method == "POST":
+            form.validate()
+            try:
+                enrollment.record_inquiry(db.session, kurs, form.sayi.data, form.tarih.data,
+                                          request.files.get("evrak"), g.user.id, dt.date.today())
+            except Refused as exc:
+                db.session.rollback()
+                kurs = load(pk)
+                target = form[exc.field] if exc.field in form else form.sayi
+                target.errors = list(target.errors) + [exc.message]
+                status = 400
+            else:
+                flash(enrollment.MSG_INQUIRY_SAVED, "success")
+                return redirect(url_for("KursSorusturmaView.list"))
+        return self.render_template("sorusturma.html", kurs=kurs, form=form,
+                                    rows=kurs.sorusturmalar), status
+
+
+class SorusturmaEvrakView(BaseView):
+    """The inquiry's PDF, served only to those who may see its course."""
+
+    route_base = "/sorusturmaevrak"
+    datamodel = KursInterface(Sorusturma)  # for the scope walk
+    class_permission_name = "Sorusturma"
+    method_permission_name = {"evrak": "read"}
+    base_permissions = SORUSTURMA_PERMISSIONS
+    default_view = "evrak"
+
+    @expose("/<int:pk>")
+    @has_access
+    def evrak(self, pk):
+        row = db.session.execute(select(Sorusturma).where(Sorusturma.id == pk)).scalar_one_or_none()
+        if row is None:
+            abort(404)
+        try:
+            path = uploads.absolute(row.evrak)
+        except uploads.BadFile:
+            abort(404)
+        if not os.path.exists(path):
+            abort(404)
+        return send_file(path, mimetype="application/pdf", as_attachment=False,
+                         download_name=f"sorusturma-{row.kurs_id}.pdf")
 
 
 class KursiyerEkleView(BaseView):

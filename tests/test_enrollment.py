@@ -177,3 +177,94 @@ def test_csv_import_of_the_registry(app, tmp_path):
         assert person is not None and person.ad == "Gülşah"
         assert db.session.execute(select(func.count()).select_from(Kisi)).scalar() >= 55
         assert db.session.execute(select(func.count()).select_from(Kursiyer)).scalar() >= 10
+
+
+def _pdf_bytes() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _jpeg_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20), "red").save(out, "JPEG")
+    return out.getvalue()
+
+
+def _active(app, weeks):
+    from app import courses
+
+    pk = _planned(app, weeks, "08:00")
+    with app.app_context():
+        kurs = db.session.get(Kurs, pk)
+        for unit in ("KURUM", "ILCE", "ILCE"):
+            courses.approve(db.session, kurs, {0, 1, 2}, unit)
+        assert kurs.durum == "AKTIF"
+    return pk
+
+
+def test_inquiry_opens_an_active_course_for_trainees(app):
+    import io
+    import os
+
+    from app.models import Sorusturma
+
+    pk = _active(app, 410)
+    sube = login(app.test_client(), "kadikoy.sube")
+    url = f"/sorusturma/{pk}"
+    folder = os.path.join(app.config["UPLOAD_FOLDER"], "sorusturma")
+    files_before = len(os.listdir(folder)) if os.path.isdir(folder) else 0
+    good = {"sayi": "E-12345678-405-99", "tarih": TODAY.strftime("%d.%m.%Y")}
+
+    def post(data, content, name):
+        return sube.post(url, data={**data, "csrf_token": csrf_token(sube, "/"),
+                                    "evrak": (io.BytesIO(content), name)},
+                         content_type="multipart/form-data")
+
+    bad = [
+        (good, _jpeg_bytes(), "karar.pdf", "geçerli bir PDF belgesi değil"),
+        (good, b"<html><body>%PDF-1.4 sahte</body></html>", "karar.pdf", "geçerli bir PDF belgesi değil"),
+        (good, b"%PDF-1.4\nbozuk", "karar.pdf", "geçerli bir PDF belgesi değil"),
+        (good, b"", "karar.pdf", "Evrak seçiniz"),
+        ({**good, "sayi": " "}, _pdf_bytes(), "karar.pdf", "Sayı zorunludur."),
+        ({**good, "tarih": (TODAY + dt.timedelta(days=3)).strftime("%d.%m.%Y")}, _pdf_bytes(), "karar.pdf",
+         "ileri bir tarih olamaz"),
+    ]
+    for data, content, name, message in bad:
+        resp = post(data, content, name)
+        assert resp.status_code == 400 and message in resp.get_data(as_text=True), message
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(Sorusturma).where(Sorusturma.kurs_id == pk)).scalar() == 0
+    assert (len(os.listdir(folder)) if os.path.isdir(folder) else 0) == files_before
+    # the institution cannot record it, another district cannot see the course
+    director = login(app.test_client(), "23456789138")
+    assert director.post(url, data={**good, "csrf_token": csrf_token(director, "/")}).status_code in (302, 403)
+    other = login(app.test_client(), "uskudar.sube")
+    assert other.get(url).status_code == 404
+    # a real PDF whose name says otherwise is accepted
+    resp = post(good, _pdf_bytes(), "karar.jpg")
+    assert resp.status_code == 302
+    listing = sube.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "Soruşturma Kaydı İşlendi…" in listing
+    with app.app_context():
+        row = db.session.execute(select(Sorusturma).where(Sorusturma.kurs_id == pk)).scalar_one()
+    evrak = sube.get(f"/sorusturmaevrak/{row.id}")
+    assert evrak.status_code == 200 and evrak.data.startswith(b"%PDF-")
+    evrak.close()
+    assert other.get(f"/sorusturmaevrak/{row.id}").status_code == 404
+    # the course is open again for additions
+    web = login(app.test_client(), "23456789138")
+    assert f'/kursiyerekle/{pk}"' in web.get("/kursbasvuru/list/").get_data(as_text=True)
+    resp = _post(web, f"/kursiyerekle/{pk}", {"tc_kimlik_no": "45678912316", "dogum_tarihi": "01.02.1990",
+                                             "islem": "kaydet"})
+    assert resp.status_code == 302 and _enrolled(app, pk) == 1

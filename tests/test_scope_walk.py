@@ -12,7 +12,7 @@ import re
 import pytest
 
 from app.extensions import db
-from app.models import Birim, DenetimKaydi, Ders, Egitici, Kullanici, Kurs, Kurum, Sinif
+from app.models import Birim, DenetimKaydi, Ders, Egitici, Kullanici, Kurs, Kurum, Sinif, Sorusturma
 from tests.conftest import PASSWORD, api_token, csrf_token, login
 
 WALKERS = {"kurum": ("test.uskudar.kurum", "200001"), "ilce": ("test.uskudar.ilce", "Üsküdar")}
@@ -56,8 +56,9 @@ def foreign(app):
         log = db.session.query(DenetimKaydi).filter_by(kurum_id=moda.id).first()
         kurs = db.session.query(Kurs).filter_by(kurum_id=moda.id, durum="TASLAK").first()
         ders = db.session.query(Ders).filter_by(kurum_id=moda.id).first()
+        inquiry = _inquiry(kurum_id=moda.id)
         return {Kurum: moda.id, Sinif: sinif.id, Egitici: egitici.id, Kullanici: user.id,
-                Birim: kadikoy.id, DenetimKaydi: log.id, Kurs: kurs.id, Ders: ders.id}
+                Birim: kadikoy.id, DenetimKaydi: log.id, Kurs: kurs.id, Ders: ders.id, Sorusturma: inquiry}
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +77,21 @@ def own(app, walkers):
         kurs = db.session.query(Kurs).filter_by(kurum_id=kurum.id).first()
         ders = db.session.query(Ders).filter_by(kurum_id=kurum.id).first()
         return {Kurum: kurum.id, Sinif: sinif.id, Egitici: egitici.id, Kullanici: user.id,
-                Birim: kurum.birim_id, DenetimKaydi: log.id, Kurs: kurs.id, Ders: ders.id}
+                Birim: kurum.birim_id, DenetimKaydi: log.id, Kurs: kurs.id, Ders: ders.id,
+                Sorusturma: _inquiry(kurum_id=kurum.id)}
+
+
+def _inquiry(kurum_id):
+    """An inquiry row on a course of the institution that is not active (so that no
+    other test's course opens for additions); its file does not matter (404 first)."""
+    import datetime as dt
+
+    kurs = db.session.query(Kurs).filter(Kurs.kurum_id == kurum_id, Kurs.durum != "AKTIF",
+                                         Kurs.durum != "TASLAK").first()
+    row = Sorusturma(kurs_id=kurs.id, kurum_id=kurum_id, sayi="T-1", tarih=dt.date.today(), evrak="yok.pdf")
+    db.session.add(row)
+    db.session.commit()
+    return row.id
 
 
 def _views_by_blueprint(app):
@@ -152,7 +167,8 @@ def test_every_record_route_answers_404_out_of_scope(app, walkers, foreign, own,
                      "/dplani/<int:pk>/haftalara", "/dplani/<int:pk>/yeniplan",
                      "/kursplani/<int:pk>/<adim>", "/kursplani/<int:pk>/sil", "/kursplanlama/show/<pk>",
                      "/kursonay/show/<pk>", "/api/v1/kurs/<int:pk>", "/api/v1/ders/<int:pk>",
-                     "/kursiyerekle/<int:pk>", "/kursbasvuru/show/<pk>"):
+                     "/kursiyerekle/<int:pk>", "/kursbasvuru/show/<pk>", "/sorusturma/<int:pk>",
+                     "/sorusturmaevrak/<int:pk>", "/kursinceleme/show/<pk>"):
         assert expected in rules, f"walk missed {expected}"
 
 
