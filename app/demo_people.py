@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from .identity import make_tc
-from .models import KAYIT_AKTIF, AKTIF, Kayit, Kisi, Kurs, Kursiyer, Kurum
+from .models import KAYIT_AKTIF, AKTIF, Kayit, KayitGecmisi, Kisi, Kurs, Kursiyer, Kurum
 
 FIRST = ["Ahmet", "Ayşe", "Mehmet", "Fatma", "Mustafa", "Emine", "Ali", "Hatice", "Hüseyin", "Zeynep",
          "İbrahim", "Elif", "Hasan", "Şule", "Özge", "Çağla", "Gökhan", "Ümit", "Işıl", "Oğuzhan"]
@@ -50,6 +50,9 @@ def create(session) -> None:
                 trainee = Kursiyer(kurum_id=kurs.kurum_id, tc_kimlik_no=person.tc_kimlik_no, ad=person.ad,
                                    soyad=person.soyad, dogum_tarihi=person.dogum_tarihi, uyruk=person.uyruk)
                 session.add(trainee)
-            session.add(Kayit(kurs_id=kurs.id, kursiyer=trainee, kurum_id=kurs.kurum_id,
-                              kayit_tarihi=min(kurs.baslangic, today), durum=KAYIT_AKTIF))
+            kayit = Kayit(kurs_id=kurs.id, kursiyer=trainee, kurum_id=kurs.kurum_id,
+                          kayit_tarihi=min(kurs.baslangic, today), durum=KAYIT_AKTIF)
+            session.add(kayit)
+            session.add(KayitGecmisi(kayit=kayit, kurum_id=kurs.kurum_id, durum=KAYIT_AKTIF,
+                                     tarih=kayit.kayit_tarihi, aciklama="Kayıt", kullanici_adi="sistem"))
     session.commit()

@@ -32,10 +32,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import audit, registry, scope
-from .courses import MSG_CONCURRENT, Refused, _touch
+from .courses import MSG_ACIKLAMA, MSG_CONCURRENT, Refused, _touch
 from .identity import tc_error
 from .models import (
-    AKTIF, KAYIT_AKTIF, ONAY_SURECINDE, Sorusturma, PLANLANDI, TAMAMLANDI, Kayit, Kurs, Kursiyer, Modul,
+    AKTIF, KAYIT_AKTIF, KAYIT_DEVAMSIZ, KAYIT_DURUMLARI, KAYIT_IPTAL, KAYIT_VEFAT, ONAY_SURECINDE,
+    KayitGecmisi, Sorusturma, PLANLANDI, TAMAMLANDI, Kayit, Kurs, Kursiyer, Modul,
 )
 
 OPEN_STATES = (PLANLANDI, ONAY_SURECINDE)
@@ -168,6 +169,8 @@ def enroll(session, kurs_id: int, person: registry.Person, contact: dict, today:
         kayit = Kayit(kurs_id=kurs.id, kursiyer=trainee, kurum_id=kurs.kurum_id, kayit_tarihi=today,
                       durum=KAYIT_AKTIF)
         session.add(kayit)
+        session.add(KayitGecmisi(kayit=kayit, kurum_id=kurs.kurum_id, durum=KAYIT_AKTIF, tarih=today,
+                                 aciklama="Kayıt", kullanici_adi=audit.actor()[1]))
         _touch(kurs)
         audit.record(session, "Kursiyer eklendi", kurs, sonraki={"tc": person.tc_kimlik_no},
                      aciklama=f"{person.ad} {person.soyad}")
@@ -177,3 +180,52 @@ def enroll(session, kurs_id: int, person: registry.Person, contact: dict, today:
         except (StaleDataError, IntegrityError):
             session.rollback()  # someone else enrolled meanwhile: check again
     raise Refused(MSG_CONCURRENT)
+
+
+# --- registration state (seed §5, §7) ---------------------------------------------------
+def status_choices(kurs: Kurs) -> list[str]:
+    """Which states a registration may be given now: before the final approval only
+    "Kursiyer Onay" green/red (Aktif / Kayıt İptal); on an active course all four."""
+    if kurs.durum in OPEN_STATES:
+        return [KAYIT_AKTIF, KAYIT_IPTAL]
+    if kurs.durum == AKTIF:
+        return [KAYIT_AKTIF, KAYIT_DEVAMSIZ, KAYIT_IPTAL, KAYIT_VEFAT]
+    return []
+
+
+def set_status(session, kayit: Kayit, durum: str, tarih: Optional[dt.date], aciklama: str,
+               today: dt.date) -> None:
+    """Change a registration's state, keeping the history (``KayitGecmisi``)."""
+    kurs = kayit.kurs
+    allowed = status_choices(kurs)
+    if not allowed:
+        raise Refused("Bu kursta kayıt durumu değiştirilemez.")
+    if durum not in allowed:
+        raise Refused("Bu kurs için geçerli bir kayıt durumu seçiniz.", "durum")
+    aciklama = (aciklama or "").strip()
+    if durum == kayit.durum:
+        raise Refused("Kayıt zaten bu durumda.", "durum")
+    if tarih is None:
+        raise Refused("Tarihi gg.aa.yyyy biçiminde giriniz.", "tarih")
+    if tarih > today:
+        raise Refused("Tarih ileri bir gün olamaz.", "tarih")
+    if tarih < kayit.kayit_tarihi:
+        raise Refused("Tarih kayıt tarihinden önce olamaz.", "tarih")
+    if durum != KAYIT_AKTIF and not aciklama:
+        raise Refused(MSG_ACIKLAMA, "aciklama")
+    if durum == KAYIT_AKTIF and active_count(session, kurs) >= kurs.sinif.kapasite:
+        raise Refused(f"Sınıf dolu: kursun sınıfı {kurs.sinif.kapasite} kişiliktir.", "durum")
+    before = kayit.durum
+    kayit.durum, kayit.durum_tarihi, kayit.aciklama = durum, tarih, aciklama or None
+    session.add(KayitGecmisi(kayit=kayit, kurum_id=kayit.kurum_id, durum=durum, tarih=tarih,
+                             aciklama=aciklama or None, kullanici_adi=audit.actor()[1]))
+    _touch(kurs)
+    labels = dict(KAYIT_DURUMLARI)
+    audit.record(session, "Kayıt durumu değişti", kurs, onceki={"tc": kayit.kursiyer.tc_kimlik_no, "durum": before},
+                 sonraki={"durum": durum, "tarih": tarih},
+                 aciklama=f"{kayit.kursiyer}: {labels[before]} → {labels[durum]}. {aciklama}".strip())
+    try:
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        raise Refused(MSG_CONCURRENT)

@@ -488,11 +488,29 @@ class Kayit(Model):
 
     kurs = relationship("Kurs")
     kursiyer = relationship("Kursiyer", lazy="joined")
+    gecmis = relationship("KayitGecmisi", order_by="KayitGecmisi.id", viewonly=True)
 
     __table_args__ = (
         UniqueConstraint("kurs_id", "kursiyer_id", name="uq_kayit_kurs_kursiyer"),
         CheckConstraint("durum in ('AKTIF','DEVAMSIZ','IPTAL','VEFAT')", name="ck_kayit_durum"),
     )
+
+
+class KayitGecmisi(Model):
+    """Every registration state an enrollment has had: state, its date, the note, who."""
+
+    __tablename__ = "kayit_gecmisi"
+    __owner__ = "kurum_id"
+    id = Column(Integer, primary_key=True)
+    kayit_id = Column(Integer, ForeignKey("kayit.id"), nullable=False, index=True)
+    kurum_id = Column(Integer, ForeignKey("kurum.id"), nullable=False)
+    durum = Column(String(10), nullable=False)
+    tarih = Column(Date, nullable=False)
+    aciklama = Column(Text)
+    kullanici_adi = Column(String(128))
+    zaman = Column(DateTime, nullable=False, default=_now)
+
+    kayit = relationship("Kayit")
 
 
 class Sorusturma(Model):

@@ -363,12 +363,15 @@ def register(appbuilder) -> None:
     _submenu(appbuilder, KursOnayView, "Kurs Onay İşlemleri", "Kurum İşlemleri", *group, "fa-check-square-o")
     _submenu(appbuilder, KursIslemleriView, "Kurs İşlemleri", "Kurum İşlemleri", *group, "fa-tasks")
     from .views_trainee import (
-        KursBasvuruView, KursiyerEkleView, KursSorusturmaView, SorusturmaEvrakView, SorusturmaView,
+        KayitDurumView, KursBasvuruView, KursiyerEkleView, KursKursiyerIslemleriView, KursSorusturmaView,
+        SorusturmaEvrakView, SorusturmaView,
     )
 
     _submenu(appbuilder, KursBasvuruView, "Kurs Kursiyer Başvurular", "Kurum İşlemleri", *group, "fa-user-plus")
+    _submenu(appbuilder, KursKursiyerIslemleriView, "Kurs Kursiyer İşlemleri", "Kurum İşlemleri", *group, "fa-users")
     _submenu(appbuilder, KursSorusturmaView, "Kurs İnceleme Soruşturma", "Kurum İşlemleri", *group, "fa-search")
-    for view in (KursView, WizardView, DersPlaniView, KursiyerEkleView, SorusturmaView, SorusturmaEvrakView):
+    for view in (KursView, WizardView, DersPlaniView, KursiyerEkleView, SorusturmaView, SorusturmaEvrakView,
+                 KayitDurumView):
         appbuilder.add_view_no_menu(view)
     _menu(appbuilder, ProgramView, "Kurs Programları", "Genel Müdürlük", "fa-book", "fa-landmark")
     _menu(appbuilder, ModulView, "Modüller / Seviyeler", "Genel Müdürlük", "fa-layer-group")

@@ -25,7 +25,10 @@ from . import enrollment, uploads
 from .base_views import KursInterface, TrDateField
 from .courses import Refused
 from .extensions import db
-from .models import AKTIF, Kurs, Sorusturma
+from .models import (
+    AKTIF, KAYIT_DURUMLARI, KAPATMA_ONAYINDA, KURS_SONU_ONAYLANDI, ONAY_SURECINDE, PLANLANDI, Kayit,
+    Kurs, Sorusturma,
+)
 from .views_course import CourseListView, FilterDurum, load
 
 KURSIYER_PERMISSIONS = ["can_read", "can_write"]
@@ -49,7 +52,30 @@ class KursiyerForm(FlaskForm):
 def _ekle_link(kurs: Kurs) -> Markup:
     return Markup(f'<a class="btn btn-xs btn-primary kursiyer-ekle" title="Kursiyer Ekleme" '
                   f'href="{url_for("KursiyerEkleView.ekle", pk=kurs.id)}"><i class="fa fa-user-plus"></i> '
-                  f'Kursiyer Ekleme</a>')
+                  f'Kursiyer Ekleme</a> '
+                  f'<a class="btn btn-xs btn-default kursiyer-onay" href="{url_for("KayitDurumView.durum", pk=kurs.id)}">'
+                  f'<i class="fa fa-check-circle"></i> Kursiyer Onay</a>')
+
+
+def _islemler(kurs: Kurs) -> Markup:
+    """"İşlemler" of Kurs Kursiyer İşlemleri (later issues add Ücret/Dekont Girişi,
+    Devamsızlık, Sınav İşlemleri, Not Girişi, Kurs Sonu Onayı)."""
+    items = [(url_for("KursView.sayfa", pk=kurs.id), "Kurs Bilgileri")]
+    if enrollment.status_choices(kurs):
+        items.append((url_for("KayitDurumView.durum", pk=kurs.id), "Kayıt İptal"))
+    links = "".join(f'<li><a href="{href}">{label}</a></li>' for href, label in items)
+    return Markup('<div class="btn-group"><button type="button" class="btn btn-xs btn-default dropdown-toggle" '
+                  'data-toggle="dropdown" aria-haspopup="true" aria-expanded="false">İşlemler '
+                  f'<span class="caret"></span></button><ul class="dropdown-menu dropdown-menu-right">{links}</ul></div>')
+
+
+def _durum_red_in_approval(value) -> Markup:
+    from .views_course import durum_html
+
+    text = durum_html(value)
+    if value in enrollment.OPEN_STATES:  # seed §7: courses in approval are shown red
+        return Markup(f'<span class="text-danger"><strong>{text}</strong></span>')
+    return Markup(text)
 
 
 class FilterTakesTrainees(BaseFilter):
@@ -72,6 +98,70 @@ class KursBasvuruView(CourseListView):
     list_title = _l("Kurs Kursiyer Başvurular")
     base_filters = [["durum", FilterTakesTrainees, None]]
     formatters_columns = {**CourseListView.formatters_columns, "kayit": _ekle_link}
+
+
+class KursKursiyerIslemleriView(CourseListView):
+    """"Kurs Kursiyer İşlemleri": the courses with trainees, each with its "İşlemler"."""
+
+    route_base = "/kurskursiyer"
+    class_permission_name = "Kursiyer"
+    base_permissions = KURSIYER_PERMISSIONS
+    list_title = _l("Kurs Kursiyer İşlemleri")
+    base_filters = [["durum", FilterDurum, (PLANLANDI, ONAY_SURECINDE, AKTIF, KAPATMA_ONAYINDA, KURS_SONU_ONAYLANDI)]]
+    formatters_columns = {**CourseListView.formatters_columns, "kayit": _islemler, "durum": _durum_red_in_approval}
+
+
+class KayitDurumForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    durum = SelectField("Durumu", choices=KAYIT_DURUMLARI)
+    tarih = TrDateField("Tarih")
+    aciklama = StringField("Açıklama", validators=[Length(max=500)])
+
+
+class KayitDurumView(BaseView):
+    """"Kursiyer Onay" (before the final approval: green/red) and "İşlemler → Kayıt İptal"
+    (active course: Aktif Kursiyer, Devamsızlıktan Kaldı, Kayıt İptal, Vefat Etti)."""
+
+    route_base = "/kayitdurum"
+    datamodel = KursInterface(Kurs)  # for the scope walk
+    class_permission_name = "Kursiyer"
+    method_permission_name = {"durum": "write"}
+    base_permissions = KURSIYER_PERMISSIONS
+    default_view = "durum"
+
+    @expose("/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    def durum(self, pk):
+        kurs = load(pk)
+        errors, edited, status = {}, None, 200
+        if request.method == "POST":
+            kayit = db.session.execute(select(Kayit).where(
+                Kayit.id == request.form.get("kayit_id", type=int), Kayit.kurs_id == kurs.id)).scalar_one_or_none()
+            if kayit is None:
+                abort(404)
+            form = KayitDurumForm(formdata=request.form)
+            form.durum.choices = [(k, v) for k, v in KAYIT_DURUMLARI if k in enrollment.status_choices(kurs)]
+            form.validate()
+            try:
+                enrollment.set_status(db.session, kayit, form.durum.data, form.tarih.data, form.aciklama.data,
+                                      dt.date.today())
+            except Refused as exc:
+                db.session.rollback()
+                kurs = load(pk)
+                errors = {exc.field or "durum": exc.message}
+                edited = {"id": kayit.id, "durum": request.form.get("durum"), "tarih": request.form.get("tarih", ""),
+                          "aciklama": request.form.get("aciklama", "")}
+                status = 400
+            else:
+                flash("Kayıt durumu kaydedildi.", "success")
+                return redirect(url_for("KayitDurumView.durum", pk=kurs.id))
+        rows = db.session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id).order_by(Kayit.id)).scalars().all()
+        choices = [(k, v) for k, v in KAYIT_DURUMLARI if k in enrollment.status_choices(kurs)]
+        return self.render_template("kayit_durum.html", kurs=kurs, rows=rows, choices=choices,
+                                    labels=dict(KAYIT_DURUMLARI), errors=errors, edited=edited,
+                                    today=dt.date.today(), pre_approval=kurs.durum in enrollment.OPEN_STATES), status
 
 
 def _inquiry_cell(kurs: Kurs) -> Markup:

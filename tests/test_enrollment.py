@@ -268,3 +268,66 @@ def test_inquiry_opens_an_active_course_for_trainees(app):
     resp = _post(web, f"/kursiyerekle/{pk}", {"tc_kimlik_no": "45678912316", "dogum_tarihi": "01.02.1990",
                                              "islem": "kaydet"})
     assert resp.status_code == 302 and _enrolled(app, pk) == 1
+
+
+def _enroll_people(app, pk, first, n):
+    with app.app_context():
+        people = db.session.execute(select(Kisi).where(Kisi.gizli.is_(False)).order_by(Kisi.id)).scalars().all()
+        for p in people[first:first + n]:
+            enrollment.enroll(db.session, pk, registry.Person(p.tc_kimlik_no, p.ad, p.soyad, p.dogum_tarihi), {}, TODAY)
+        return [k.id for k in db.session.execute(select(Kayit).where(Kayit.kurs_id == pk).order_by(Kayit.id)).scalars()]
+
+
+def _kayit(app, kid):
+    with app.app_context():
+        k = db.session.get(Kayit, kid)
+        return k.durum, [h.durum for h in k.gecmis]
+
+
+def test_kursiyer_onay_red_before_approval_needs_an_explanation(app):
+    pk = _planned(app, 440, "08:00")
+    kid = _enroll_people(app, pk, 40, 1)[0]
+    web = login(app.test_client(), "23456789138")
+    html = web.get(f"/kayitdurum/{pk}").get_data(as_text=True)
+    assert "Kursiyer Onay" in html and 'value="IPTAL"' in html and "Vefat" not in html
+    today = TODAY.strftime("%d.%m.%Y")
+    resp = _post(web, f"/kayitdurum/{pk}", {"kayit_id": kid, "durum": "IPTAL", "tarih": today, "aciklama": ""})
+    assert resp.status_code == 400 and "Açıklama zorunludur." in resp.get_data(as_text=True)
+    assert _kayit(app, kid) == ("AKTIF", ["AKTIF"])
+    resp = _post(web, f"/kayitdurum/{pk}", {"kayit_id": kid, "durum": "VEFAT", "tarih": today, "aciklama": "x"})
+    assert resp.status_code == 400 and _kayit(app, kid)[0] == "AKTIF"
+    resp = _post(web, f"/kayitdurum/{pk}", {"kayit_id": kid, "durum": "IPTAL", "tarih": today,
+                                            "aciklama": "Kursiyer vazgeçti."})
+    assert resp.status_code == 302 and _kayit(app, kid) == ("IPTAL", ["AKTIF", "IPTAL"])
+
+
+def test_registration_status_on_an_active_course_keeps_its_history(app):
+    pk = _active(app, 470)
+    with app.app_context():  # two trainees enrolled before the approval: step the state back meanwhile
+        db.session.execute(select(Kurs).where(Kurs.id == pk)).scalar_one().durum = "PLANLANDI"
+        db.session.commit()
+    kids = _enroll_people(app, pk, 42, 2)
+    with app.app_context():
+        db.session.execute(select(Kurs).where(Kurs.id == pk)).scalar_one().durum = "AKTIF"
+        db.session.commit()
+    web = login(app.test_client(), "23456789138")
+    url = f"/kayitdurum/{pk}"
+    html = web.get(url).get_data(as_text=True)
+    for label in ("Aktif Kursiyer", "Devamsızlıktan Kaldı", "Kayıt İptal", "Vefat Etti"):
+        assert label in html
+    tomorrow = (TODAY + dt.timedelta(days=1)).strftime("%d.%m.%Y")
+    resp = _post(web, url, {"kayit_id": kids[0], "durum": "DEVAMSIZ", "tarih": tomorrow, "aciklama": "Gelmiyor."})
+    assert "ileri bir gün olamaz" in resp.get_data(as_text=True)
+    today = TODAY.strftime("%d.%m.%Y")
+    assert _post(web, url, {"kayit_id": kids[0], "durum": "DEVAMSIZ", "tarih": today,
+                            "aciklama": "Devamsızlık sınırı aşıldı."}).status_code == 302
+    assert _post(web, url, {"kayit_id": kids[0], "durum": "VEFAT", "tarih": today,
+                            "aciklama": "Nüfus kaydı."}).status_code == 302
+    assert _kayit(app, kids[0]) == ("VEFAT", ["AKTIF", "DEVAMSIZ", "VEFAT"])
+    html = web.get(url).get_data(as_text=True)
+    assert "Devamsızlık sınırı aşıldı." in html and "Nüfus kaydı." in html
+    # a forged registration id of another course (or institution) is not found
+    with app.app_context():
+        foreign = db.session.execute(select(Kayit.id).where(Kayit.kurs_id != pk)).scalars().first()
+    assert _post(web, url, {"kayit_id": foreign, "durum": "IPTAL", "tarih": today, "aciklama": "x"}).status_code == 404
+    assert "Kayıt durumu değişti" in web.get(f"/kurs/{pk}").get_data(as_text=True)

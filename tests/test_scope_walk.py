@@ -168,7 +168,8 @@ def test_every_record_route_answers_404_out_of_scope(app, walkers, foreign, own,
                      "/kursplani/<int:pk>/<adim>", "/kursplani/<int:pk>/sil", "/kursplanlama/show/<pk>",
                      "/kursonay/show/<pk>", "/api/v1/kurs/<int:pk>", "/api/v1/ders/<int:pk>",
                      "/kursiyerekle/<int:pk>", "/kursbasvuru/show/<pk>", "/sorusturma/<int:pk>",
-                     "/sorusturmaevrak/<int:pk>", "/kursinceleme/show/<pk>"):
+                     "/sorusturmaevrak/<int:pk>", "/kursinceleme/show/<pk>", "/kayitdurum/<int:pk>",
+                     "/kurskursiyer/show/<pk>"):
         assert expected in rules, f"walk missed {expected}"
 
 
