@@ -461,11 +461,18 @@ class Kursiyer(Model):
     adres = Column(String(500))
     ogrenim = Column(String(50))
     gizli = Column(Boolean, nullable=False, default=False)
+    foto = Column(String(200))  # stored photo, relative to UPLOAD_FOLDER (app.photos)
+    foto_zaman = Column(DateTime)
     arama = Column(String(400), index=True)
 
     kurum = relationship("Kurum")
 
     __table_args__ = (UniqueConstraint("kurum_id", "tc_kimlik_no", name="uq_kursiyer_tc"),)
+
+    def yas(self, on: dt.date) -> int:
+        """Age in full years on the given day."""
+        b = self.dogum_tarihi
+        return on.year - b.year - ((on.month, on.day) < (b.month, b.day))
 
     def __repr__(self) -> str:
         return f"{self.ad} {self.soyad}"

@@ -336,9 +336,13 @@ def _menu(appbuilder, view, name, category, icon, category_icon="fa-folder"):
 def _submenu(appbuilder, view, name, category, group, group_label, icon):
     """A menu item one level deeper: "category → group → name" (the navbar template
     shows the group as a heading). Visibility is per item, as for any other."""
+    _menu(appbuilder, view, name, category, icon)
+    _nest(appbuilder, name, category, group, group_label)
+
+
+def _nest(appbuilder, name, category, group, group_label):
     from flask_appbuilder.menu import MenuItem
 
-    _menu(appbuilder, view, name, category, icon)
     parent = appbuilder.menu.find(category)
     item = next(i for i in parent.childs if i.name == name)
     parent.childs.remove(item)
@@ -370,8 +374,15 @@ def register(appbuilder) -> None:
     _submenu(appbuilder, KursBasvuruView, "Kurs Kursiyer Başvurular", "Kurum İşlemleri", *group, "fa-user-plus")
     _submenu(appbuilder, KursKursiyerIslemleriView, "Kurs Kursiyer İşlemleri", "Kurum İşlemleri", *group, "fa-users")
     _submenu(appbuilder, KursSorusturmaView, "Kurs İnceleme Soruşturma", "Kurum İşlemleri", *group, "fa-search")
+    from .views_photo import KursiyerAramaView
+
+    appbuilder.add_link("Kursiyer Arama", href="/kursiyerarama/", icon="fa-search", label=_l("Kursiyer Arama"),
+                        category="Kurum İşlemleri")
+    _nest(appbuilder, "Kursiyer Arama", "Kurum İşlemleri", "Kursiyer İşlemleri Grubu", _l("Kursiyer İşlemleri"))
+    if ("Kursiyer", "Kursiyer Arama", "Kurum İşlemleri") not in MENUS:
+        MENUS.append(("Kursiyer", "Kursiyer Arama", "Kurum İşlemleri"))
     for view in (KursView, WizardView, DersPlaniView, KursiyerEkleView, SorusturmaView, SorusturmaEvrakView,
-                 KayitDurumView):
+                 KayitDurumView, KursiyerAramaView):
         appbuilder.add_view_no_menu(view)
     _menu(appbuilder, ProgramView, "Kurs Programları", "Genel Müdürlük", "fa-book", "fa-landmark")
     _menu(appbuilder, ModulView, "Modüller / Seviyeler", "Genel Müdürlük", "fa-layer-group")

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from app.extensions import db
-from app.models import Birim, DenetimKaydi, Ders, Egitici, Kullanici, Kurs, Kurum, Sinif, Sorusturma
+from app.models import Birim, DenetimKaydi, Ders, Egitici, Kullanici, Kurs, Kursiyer, Kurum, Sinif, Sorusturma
 from tests.conftest import PASSWORD, api_token, csrf_token, login
 
 WALKERS = {"kurum": ("test.uskudar.kurum", "200001"), "ilce": ("test.uskudar.ilce", "Üsküdar")}
@@ -58,7 +58,8 @@ def foreign(app):
         ders = db.session.query(Ders).filter_by(kurum_id=moda.id).first()
         inquiry = _inquiry(kurum_id=moda.id)
         return {Kurum: moda.id, Sinif: sinif.id, Egitici: egitici.id, Kullanici: user.id,
-                Birim: kadikoy.id, DenetimKaydi: log.id, Kurs: kurs.id, Ders: ders.id, Sorusturma: inquiry}
+                Birim: kadikoy.id, DenetimKaydi: log.id, Kurs: kurs.id, Ders: ders.id, Sorusturma: inquiry,
+                Kursiyer: db.session.query(Kursiyer).filter_by(kurum_id=moda.id).first().id}
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +79,8 @@ def own(app, walkers):
         ders = db.session.query(Ders).filter_by(kurum_id=kurum.id).first()
         return {Kurum: kurum.id, Sinif: sinif.id, Egitici: egitici.id, Kullanici: user.id,
                 Birim: kurum.birim_id, DenetimKaydi: log.id, Kurs: kurs.id, Ders: ders.id,
-                Sorusturma: _inquiry(kurum_id=kurum.id)}
+                Sorusturma: _inquiry(kurum_id=kurum.id),
+                Kursiyer: db.session.query(Kursiyer).filter_by(kurum_id=kurum.id).first().id}
 
 
 def _inquiry(kurum_id):
@@ -169,7 +171,8 @@ def test_every_record_route_answers_404_out_of_scope(app, walkers, foreign, own,
                      "/kursonay/show/<pk>", "/api/v1/kurs/<int:pk>", "/api/v1/ders/<int:pk>",
                      "/kursiyerekle/<int:pk>", "/kursbasvuru/show/<pk>", "/sorusturma/<int:pk>",
                      "/sorusturmaevrak/<int:pk>", "/kursinceleme/show/<pk>", "/kayitdurum/<int:pk>",
-                     "/kurskursiyer/show/<pk>"):
+                     "/kurskursiyer/show/<pk>", "/kursiyerarama/foto/<int:pk>",
+                     "/kursiyerarama/foto/<int:pk>/resim"):
         assert expected in rules, f"walk missed {expected}"
 
 

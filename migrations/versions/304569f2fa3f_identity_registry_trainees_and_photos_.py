@@ -1,8 +1,8 @@
-"""identity registry, trainees, enrollments and their history, course inquiries
+"""identity registry, trainees and photos, enrollments and their history, course inquiries
 
-Revision ID: b274b4a549bf
+Revision ID: 304569f2fa3f
 Revises: 5ad3e6a9333a
-Create Date: 2026-11-23 21:00:52.560310
+Create Date: 2026-11-23 21:04:30.421843
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'b274b4a549bf'
+revision = '304569f2fa3f'
 down_revision = '5ad3e6a9333a'
 branch_labels = None
 depends_on = None
@@ -43,6 +43,8 @@ def upgrade():
     sa.Column('adres', sa.String(length=500), nullable=True),
     sa.Column('ogrenim', sa.String(length=50), nullable=True),
     sa.Column('gizli', sa.Boolean(), nullable=False),
+    sa.Column('foto', sa.String(length=200), nullable=True),
+    sa.Column('foto_zaman', sa.DateTime(), nullable=True),
     sa.Column('arama', sa.String(length=400), nullable=True),
     sa.ForeignKeyConstraint(['kurum_id'], ['kurum.id'], ),
     sa.PrimaryKeyConstraint('id'),
