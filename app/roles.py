@@ -28,7 +28,7 @@ ROLES: dict[str, dict] = {
         "level": GM,
         "perms": {"Program": RWD, "Modul": RWD, "Tatil": RWD, "KurumTuru": RWD,
                   "Kurum": R, "Sinif": R, "Egitici": R, "Birim": R, "Denetim": R,
-                  "Kurs": R, "KursOnay": R, "Kursiyer": R, "Sorusturma": R},
+                  "Kurs": R, "KursOnay": R, "Kursiyer": R, "Sorusturma": R, "Ucret": R},
     },
     "İl MEM Kullanıcı Yönetici": {
         "level": IL,
@@ -41,13 +41,13 @@ ROLES: dict[str, dict] = {
     "İlçe Şube Müdürü": {
         "level": ILCE,
         "perms": {"Kurum": RW, "Sinif": R, "Egitici": R, "Denetim": R, "Kurs": R, "KursOnay": R,
-                  "Kursiyer": R, "Sorusturma": RW},
+                  "Kursiyer": R, "Sorusturma": RW, "Ucret": R},
         "extra": [("can_sube_onayi", "KursOnay")],
     },
     "İlçe MEM Müdürü": {
         "level": ILCE,
         "perms": {"Kurum": R, "Sinif": R, "Egitici": R, "Denetim": R, "Kurs": R, "KursOnay": R,
-                  "Kursiyer": R, "Sorusturma": R},
+                  "Kursiyer": R, "Sorusturma": R, "Ucret": R},
         "extra": [("can_mem_onayi", "KursOnay")],
     },
     "Sınav Görevlisi": {
@@ -57,12 +57,12 @@ ROLES: dict[str, dict] = {
     "Kurum Müdürü": {
         "level": KURUM,
         "perms": {"Kurum": R, "Sinif": RWD, "Egitici": RWD, "Denetim": R, "Kurs": RW, "KursOnay": R,
-                  "Kursiyer": RW, "Sorusturma": R},
+                  "Kursiyer": RW, "Sorusturma": R, "Ucret": RW},
         "extra": [("can_kurum_onayi", "KursOnay")],
     },
     "Kurum Personeli": {
         "level": KURUM,
-        "perms": {"Kurum": R, "Sinif": R, "Egitici": R, "Kurs": R, "Kursiyer": RW},
+        "perms": {"Kurum": R, "Sinif": R, "Egitici": R, "Kurs": R, "Kursiyer": RW, "Ucret": RW},
     },
     "Kurum Kullanıcı Yönetici": {
         "level": KURUM,

@@ -374,6 +374,7 @@ def register(appbuilder) -> None:
     _submenu(appbuilder, KursBasvuruView, "Kurs Kursiyer Başvurular", "Kurum İşlemleri", *group, "fa-user-plus")
     _submenu(appbuilder, KursKursiyerIslemleriView, "Kurs Kursiyer İşlemleri", "Kurum İşlemleri", *group, "fa-users")
     _submenu(appbuilder, KursSorusturmaView, "Kurs İnceleme Soruşturma", "Kurum İşlemleri", *group, "fa-search")
+    from .views_fees import MakbuzView, UcretView
     from .views_photo import KursiyerAramaView
 
     appbuilder.add_link("Kursiyer Arama", href="/kursiyerarama/", icon="fa-search", label=_l("Kursiyer Arama"),
@@ -382,7 +383,7 @@ def register(appbuilder) -> None:
     if ("Kursiyer", "Kursiyer Arama", "Kurum İşlemleri") not in MENUS:
         MENUS.append(("Kursiyer", "Kursiyer Arama", "Kurum İşlemleri"))
     for view in (KursView, WizardView, DersPlaniView, KursiyerEkleView, SorusturmaView, SorusturmaEvrakView,
-                 KayitDurumView, KursiyerAramaView):
+                 KayitDurumView, KursiyerAramaView, UcretView, MakbuzView):
         appbuilder.add_view_no_menu(view)
     _menu(appbuilder, ProgramView, "Kurs Programları", "Genel Müdürlük", "fa-book", "fa-landmark")
     _menu(appbuilder, ModulView, "Modüller / Seviyeler", "Genel Müdürlük", "fa-layer-group")

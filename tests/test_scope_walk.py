@@ -12,7 +12,9 @@ import re
 import pytest
 
 from app.extensions import db
-from app.models import Birim, DenetimKaydi, Ders, Egitici, Kullanici, Kurs, Kursiyer, Kurum, Sinif, Sorusturma
+from app.models import (
+    Birim, DenetimKaydi, Ders, Egitici, Kayit, Kullanici, Kurs, Kursiyer, Kurum, Odeme, Sinif, Sorusturma,
+)
 from tests.conftest import PASSWORD, api_token, csrf_token, login
 
 WALKERS = {"kurum": ("test.uskudar.kurum", "200001"), "ilce": ("test.uskudar.ilce", "Üsküdar")}
@@ -59,7 +61,8 @@ def foreign(app):
         inquiry = _inquiry(kurum_id=moda.id)
         return {Kurum: moda.id, Sinif: sinif.id, Egitici: egitici.id, Kullanici: user.id,
                 Birim: kadikoy.id, DenetimKaydi: log.id, Kurs: kurs.id, Ders: ders.id, Sorusturma: inquiry,
-                Kursiyer: db.session.query(Kursiyer).filter_by(kurum_id=moda.id).first().id}
+                Kursiyer: db.session.query(Kursiyer).filter_by(kurum_id=moda.id).first().id,
+                Odeme: _payment(moda.id)}
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +83,8 @@ def own(app, walkers):
         return {Kurum: kurum.id, Sinif: sinif.id, Egitici: egitici.id, Kullanici: user.id,
                 Birim: kurum.birim_id, DenetimKaydi: log.id, Kurs: kurs.id, Ders: ders.id,
                 Sorusturma: _inquiry(kurum_id=kurum.id),
-                Kursiyer: db.session.query(Kursiyer).filter_by(kurum_id=kurum.id).first().id}
+                Kursiyer: db.session.query(Kursiyer).filter_by(kurum_id=kurum.id).first().id,
+                Odeme: _payment(kurum.id)}
 
 
 def _inquiry(kurum_id):
@@ -91,6 +95,17 @@ def _inquiry(kurum_id):
     kurs = db.session.query(Kurs).filter(Kurs.kurum_id == kurum_id, Kurs.durum != "AKTIF",
                                          Kurs.durum != "TASLAK").first()
     row = Sorusturma(kurs_id=kurs.id, kurum_id=kurum_id, sayi="T-1", tarih=dt.date.today(), evrak="yok.pdf")
+    db.session.add(row)
+    db.session.commit()
+    return row.id
+
+
+def _payment(kurum_id):
+    import datetime as dt
+
+    kayit = db.session.query(Kayit).filter_by(kurum_id=kurum_id).first()
+    row = Odeme(kurum_id=kurum_id, kayit_id=kayit.id, aciklama="tarama", odeme_tarihi=dt.date.today(),
+                tutar=10, dekont_no=f"TARAMA-{kurum_id}")
     db.session.add(row)
     db.session.commit()
     return row.id
@@ -172,7 +187,8 @@ def test_every_record_route_answers_404_out_of_scope(app, walkers, foreign, own,
                      "/kursiyerekle/<int:pk>", "/kursbasvuru/show/<pk>", "/sorusturma/<int:pk>",
                      "/sorusturmaevrak/<int:pk>", "/kursinceleme/show/<pk>", "/kayitdurum/<int:pk>",
                      "/kurskursiyer/show/<pk>", "/kursiyerarama/foto/<int:pk>",
-                     "/kursiyerarama/foto/<int:pk>/resim"):
+                     "/kursiyerarama/foto/<int:pk>/resim", "/ucret/<int:pk>", "/ucret/<int:pk>/odeme",
+                     "/ucret/<int:pk>/ters", "/makbuz/<int:pk>"):
         assert expected in rules, f"walk missed {expected}"
 
 

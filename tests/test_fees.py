@@ -1,0 +1,183 @@
+"""Fees (seed §11): payments, Dekont No, installments, reversal, refund, receipt PDF."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import threading
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from app import fees
+from app.courses import Refused
+from app.extensions import db
+from app.models import Kayit, Kurs, Kurum, Odeme
+from tests.conftest import csrf_token, login
+
+TODAY = dt.date.today()
+
+
+@pytest.mark.parametrize("raw,message", [
+    ("-5", "sıfırdan büyük"), ("0", "sıfırdan büyük"), ("0,00", "sıfırdan büyük"), ("12,345", "kuruş"),
+    ("1.250,505", "kuruş"), ("abc", "1.250,50 biçiminde"), ("", "Tutarı giriniz"), ("NaN", "biçiminde"),
+])
+def test_bad_amounts(raw, message):
+    with pytest.raises(Refused) as exc:
+        fees.parse_amount(raw)
+    assert message in exc.value.message
+
+
+def test_good_amounts():
+    assert fees.parse_amount("1.250,50") == Decimal("1250.50")
+    assert fees.parse_amount("1250.5") == Decimal("1250.50")
+    assert fees.parse_amount("750 TL") == Decimal("750.00")
+
+
+def _moda_active_kayit(app, index=0):
+    with app.app_context():
+        kurs = db.session.execute(select(Kurs).join(Kurum).where(Kurum.kurum_kodu == "100001", Kurs.durum == "AKTIF")
+                                  .order_by(Kurs.id)).scalars().first()
+        kayitlar = db.session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id).order_by(Kayit.id)).scalars().all()
+        return kurs.id, kayitlar[index].id
+
+
+def _odeme_count(app, kid):
+    with app.app_context():
+        return db.session.execute(select(func.count()).select_from(Odeme).where(Odeme.kayit_id == kid)).scalar()
+
+
+def test_payment_entry_receipt_reversal_and_bad_input(app):
+    pk, kid = _moda_active_kayit(app, 0)
+    web = login(app.test_client(), "moda.personel")
+    url = f"/ucret/{pk}"
+
+    def pay(**data):
+        base = {"kayit_id": kid, "aciklama": "1. taksit", "odeme_tarihi": TODAY.strftime("%d.%m.%Y"),
+                "tutar": "1.500,00", "dekont_no": "DK-2026-0001"}
+        return web.post(f"{url}/odeme", data={**base, **data, "csrf_token": csrf_token(web, "/")})
+
+    bad = [({"tutar": "-100"}, "sıfırdan büyük"), ({"tutar": "0"}, "sıfırdan büyük"),
+           ({"tutar": "100,555"}, "kuruş"), ({"dekont_no": " "}, "Dekont No zorunludur"),
+           ({"aciklama": ""}, "Açıklama zorunludur"),
+           ({"odeme_tarihi": (TODAY + dt.timedelta(days=1)).strftime("%d.%m.%Y")}, "ileri bir gün"),
+           ({"odeme_tarihi": "31.02.2026"}, "gg.aa.yyyy")]
+    for data, message in bad:
+        resp = pay(**data)
+        assert resp.status_code == 400 and message in resp.get_data(as_text=True), data
+    assert _odeme_count(app, kid) == 0
+    assert pay().status_code == 302
+    resp = pay(aciklama="Yanlış giriş", tutar="200")  # the same Dekont No again
+    assert resp.status_code == 400 and fees.MSG_DEKONT in resp.get_data(as_text=True)
+    page = web.get(f"{url}?kayit={kid}").get_data(as_text=True)
+    assert "1.500,00 TL" in page and "Makbuz" in page
+    with app.app_context():
+        odeme = db.session.execute(select(Odeme).where(Odeme.kayit_id == kid)).scalar_one()
+        name = f"{odeme.kayit.kursiyer.ad} {odeme.kayit.kursiyer.soyad}"
+        fee = Decimal(odeme.kayit.kurs.ucret)
+    # the receipt: a PDF whose text reads back in Turkish
+    pdf = web.get(f"/makbuz/{odeme.id}")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(pdf.data))
+    text = reader.pages[0].extract_text()
+    for expected in ("TAHSİLAT MAKBUZU", "Moda Dil Kursu", name, "1.500,00 TL", "DK-2026-0001", "İmza / Mühür"):
+        assert expected in text, expected
+    fonts = {str(f["/BaseFont"]) for p in reader.pages for f in p["/Resources"]["/Font"].get_object().values()}
+    assert any("DejaVu" in f for f in fonts), fonts
+    # another institution sees neither the page nor the receipt
+    other = login(app.test_client(), "34567891238")
+    assert other.get(url).status_code == 404 and other.get(f"/makbuz/{odeme.id}").status_code == 404
+    # a wrong entry is reversed with a reason, never deleted
+    resp = web.post(f"{url}/ters", data={"kayit_id": kid, "odeme_id": odeme.id, "neden": "",
+                                          "csrf_token": csrf_token(web, "/")})
+    assert resp.status_code == 400 and "açıklama zorunludur" in resp.get_data(as_text=True)
+    assert web.post(f"{url}/ters", data={"kayit_id": kid, "odeme_id": odeme.id, "neden": "Tutar hatalı girildi.",
+                                          "csrf_token": csrf_token(web, "/")}).status_code == 302
+    with app.app_context():
+        rows = db.session.execute(select(Odeme).where(Odeme.kayit_id == kid).order_by(Odeme.id)).scalars().all()
+        assert [(r.tur, r.tutar) for r in rows] == [("ODEME", Decimal("1500.00")), ("TERS", Decimal("-1500.00"))]
+        assert fees.account(db.session, rows[0].kayit, TODAY)["kalan"] == fee
+    assert "Ödeme ters kaydı" in web.get(f"/kurs/{pk}").get_data(as_text=True)
+
+
+def test_installments_balance_overdue_and_refund(app):
+    pk, kid = _moda_active_kayit(app, 1)
+    web = login(app.test_client(), "12345678950")
+    url = f"/ucret/{pk}"
+    with app.app_context():
+        kurs = db.session.get(Kurs, pk)
+        fee, allowed = Decimal(kurs.ucret), kurs.taksit_sayisi
+
+    def plan(rows):
+        data = {"kayit_id": kid, "csrf_token": csrf_token(web, "/")}
+        for i, (due, amount) in enumerate(rows, start=1):
+            data[f"vade_{i}"], data[f"tutar_{i}"] = due, amount
+        return web.post(f"{url}/taksit", data=data)
+
+    d = lambda days: (TODAY + dt.timedelta(days=days)).strftime("%d.%m.%Y")  # noqa: E731
+    third = (fee / 3).quantize(Decimal("0.01"))
+    last = fee - 2 * third
+    resp = plan([(d(-30), "100"), (d(0), "100")])
+    assert "kurs ücretine" in resp.get_data(as_text=True)
+    resp = plan([(d(i), "1") for i in range(allowed + 1)])
+    assert f"en çok {allowed} taksit" in resp.get_data(as_text=True)
+    resp = plan([(d(10), str(third)), (d(5), str(third)), (d(20), str(last))])
+    assert "sırayla" in resp.get_data(as_text=True)
+    assert plan([(d(-30), str(third)), (d(-1), str(third)), (d(30), str(last))]).status_code == 302
+    with app.app_context():
+        acc = fees.account(db.session, db.session.get(Kayit, kid), TODAY)
+        assert [s for _t, s in acc["taksitler"]] == ["gecikti", "gecikti", "bekliyor"]
+    with app.app_context():
+        kayit = db.session.get(Kayit, kid)
+        fees.add_payment(db.session, kayit, "Peşinat", TODAY, str(third), "DK-T-1", TODAY)
+        acc = fees.account(db.session, kayit, TODAY)
+        assert [s for _t, s in acc["taksitler"]] == ["odendi", "gecikti", "bekliyor"]
+        assert acc["kalan"] == fee - third
+        # refund: the share of the hours after leaving, at most what was paid
+        from app import courses
+
+        lessons = courses.effective_lessons(kayit.kurs)
+        total = sum(l.saat for l in lessons)
+        leaving = TODAY - dt.timedelta(days=1)
+        after = sum(l.saat for l in lessons if l.tarih > leaving)
+        expected = min((fee * after / total).quantize(Decimal("0.01")), third)
+        assert fees.refund_amount(db.session, kayit, leaving) == expected
+    resp = web.post(f"{url}/iade", data={"kayit_id": kid, "neden": "", "ayrilis": d(-1), "csrf_token": csrf_token(web, "/")})
+    assert "İade nedenini seçiniz" in resp.get_data(as_text=True)
+    assert web.post(f"{url}/iade", data={"kayit_id": kid, "neden": "SAGLIK", "ayrilis": d(-1),
+                                         "csrf_token": csrf_token(web, "/")}).status_code == 302
+    with app.app_context():
+        refund = db.session.execute(select(Odeme).where(Odeme.kayit_id == kid, Odeme.tur == "IADE")).scalar_one()
+        assert refund.tutar == -expected and refund.neden == "SAGLIK"
+        totals = fees.course_totals(db.session, db.session.get(Kurs, pk))
+        assert totals["tahsilat"] >= third - expected
+
+
+def test_two_payments_with_the_same_dekont_no_at_once(app):
+    pk, kid = _moda_active_kayit(app, 2)
+    barrier = threading.Barrier(2)
+    results = [None, None]
+
+    def run(i):
+        with app.app_context():
+            kayit = db.session.get(Kayit, kid)
+            _ = (kayit.kurs.ucret, kayit.kursiyer.ad)
+            fees._other_kurum_dekont(db.session, kayit.kurum_id, "DK-AYNI")
+            barrier.wait(timeout=20)
+            try:
+                fees.add_payment(db.session, kayit, f"Ödeme {i}", TODAY, "100", "DK-AYNI", TODAY)
+                results[i] = "ok"
+            except Refused as exc:
+                results[i] = exc.message
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(r == "ok" for r in results) == [False, True], results
+    assert fees.MSG_DEKONT in results
+    assert _odeme_count(app, kid) == 1
