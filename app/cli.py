@@ -19,6 +19,10 @@ def prepare(demo: bool = True) -> None:
     BaseSecurityManager.create_db(appbuilder.sm)  # Admin and Public roles
     appbuilder.add_permissions(update_perms=True)
     sync_roles(appbuilder.sm)
+    from .extensions import db
+    from .settings import ensure_rows
+
+    ensure_rows(db.session)
     if demo and demo_data.is_empty():
         demo_data.create(appbuilder.sm)
 

@@ -571,6 +571,36 @@ class Taksit(Model):
     )
 
 
+class Devamsizlik(Model):
+    """Lesson hours a trainee missed in one lesson block (seed §12)."""
+
+    __tablename__ = "devamsizlik"
+    __owner__ = "kurum_id"
+    id = Column(Integer, primary_key=True)
+    kurum_id = Column(Integer, ForeignKey("kurum.id"), nullable=False, index=True)
+    kayit_id = Column(Integer, ForeignKey("kayit.id"), nullable=False, index=True)
+    ders_id = Column(Integer, ForeignKey("ders.id"), nullable=False, index=True)
+    saat = Column(Integer, nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint("kayit_id", "ders_id", name="uq_devamsizlik"),
+        CheckConstraint("saat > 0", name="ck_devamsizlik_saat"),
+    )
+
+
+class Ayar(Model):
+    """A national setting kept by Genel Müdürlük (``app.settings`` has the defaults)."""
+
+    __tablename__ = "ayar"
+    id = Column(Integer, primary_key=True)
+    anahtar = Column(String(50), nullable=False, unique=True)
+    deger = Column(String(200), nullable=False)
+    aciklama = Column(String(300))
+
+    def __repr__(self) -> str:
+        return self.anahtar
+
+
 class Sorusturma(Model):
     """"Kurs İnceleme Soruşturma" (seed §2b): the district's record that lets an approved
     course take trainees again. ``evrak``: the stored PDF (relative to UPLOAD_FOLDER)."""

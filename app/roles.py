@@ -28,7 +28,8 @@ ROLES: dict[str, dict] = {
         "level": GM,
         "perms": {"Program": RWD, "Modul": RWD, "Tatil": RWD, "KurumTuru": RWD,
                   "Kurum": R, "Sinif": R, "Egitici": R, "Birim": R, "Denetim": R,
-                  "Kurs": R, "KursOnay": R, "Kursiyer": R, "Sorusturma": R, "Ucret": R},
+                  "Kurs": R, "KursOnay": R, "Kursiyer": R, "Sorusturma": R, "Ucret": R,
+                  "Ayar": RW},
     },
     "İl MEM Kullanıcı Yönetici": {
         "level": IL,

@@ -374,6 +374,7 @@ def register(appbuilder) -> None:
     _submenu(appbuilder, KursBasvuruView, "Kurs Kursiyer Başvurular", "Kurum İşlemleri", *group, "fa-user-plus")
     _submenu(appbuilder, KursKursiyerIslemleriView, "Kurs Kursiyer İşlemleri", "Kurum İşlemleri", *group, "fa-users")
     _submenu(appbuilder, KursSorusturmaView, "Kurs İnceleme Soruşturma", "Kurum İşlemleri", *group, "fa-search")
+    from .views_absence import DevamsizlikView
     from .views_fees import MakbuzView, UcretView
     from .views_photo import KursiyerAramaView
 
@@ -383,12 +384,15 @@ def register(appbuilder) -> None:
     if ("Kursiyer", "Kursiyer Arama", "Kurum İşlemleri") not in MENUS:
         MENUS.append(("Kursiyer", "Kursiyer Arama", "Kurum İşlemleri"))
     for view in (KursView, WizardView, DersPlaniView, KursiyerEkleView, SorusturmaView, SorusturmaEvrakView,
-                 KayitDurumView, KursiyerAramaView, UcretView, MakbuzView):
+                 KayitDurumView, KursiyerAramaView, UcretView, MakbuzView, DevamsizlikView):
         appbuilder.add_view_no_menu(view)
     _menu(appbuilder, ProgramView, "Kurs Programları", "Genel Müdürlük", "fa-book", "fa-landmark")
     _menu(appbuilder, ModulView, "Modüller / Seviyeler", "Genel Müdürlük", "fa-layer-group")
     _menu(appbuilder, TatilView, "Resmî Tatiller", "Genel Müdürlük", "fa-calendar")
     _menu(appbuilder, KurumTuruView, "Kurum Türleri", "Genel Müdürlük", "fa-tags")
+    from .views_absence import AyarView
+
+    _menu(appbuilder, AyarView, "Ayarlar", "Genel Müdürlük", "fa-sliders")
     _menu(appbuilder, BirimView, "Birimler", "Yönetici Modülü", "fa-sitemap", "fa-cogs")
     _menu(appbuilder, DenetimView, "Denetim Kayıtları", "Yönetici Modülü", "fa-history", "fa-cogs")
     for api in (KurumApi, SinifApi, EgiticiApi, ProgramApi, ModulApi, TatilApi, KursRestApi, DersRestApi):

@@ -33,7 +33,17 @@ class HomeView(IndexView):
         roles = [r.name for r in user.roles]
         return self.render_template(self.index_template, appbuilder=self.appbuilder,
                                     user=user, roles=roles, counts=counts, scope=sc,
-                                    awaiting=self._awaiting(sc))
+                                    awaiting=self._awaiting(sc), absent=self._absent(sc))
+
+    def _absent(self, sc):
+        """Active trainees above their course's absence limit (for "Devamsızlıktan Kaldı")."""
+        import datetime as dt
+
+        from .absences import over_limit
+
+        if sc is None or sc.is_none or not self.appbuilder.sm.has_access("can_read", "Kursiyer"):
+            return []
+        return over_limit(db.session, dt.date.today())
 
     def _awaiting(self, sc):
         """Courses whose approval step is this user's (first 10, oldest request first)."""

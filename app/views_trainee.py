@@ -64,6 +64,8 @@ def _islemler(kurs: Kurs) -> Markup:
     if enrollment.status_choices(kurs):
         items.append((url_for("KayitDurumView.durum", pk=kurs.id), "Kayıt İptal"))
     items.append((url_for("UcretView.sayfa", pk=kurs.id), "Ücret/Dekont Girişi"))
+    if kurs.durum == AKTIF:
+        items.append((url_for("DevamsizlikView.gun", pk=kurs.id), "Devamsızlık"))
     links = "".join(f'<li><a href="{href}">{label}</a></li>' for href, label in items)
     return Markup('<div class="btn-group"><button type="button" class="btn btn-xs btn-default dropdown-toggle" '
                   'data-toggle="dropdown" aria-haspopup="true" aria-expanded="false">İşlemler '

@@ -188,7 +188,7 @@ def test_every_record_route_answers_404_out_of_scope(app, walkers, foreign, own,
                      "/sorusturmaevrak/<int:pk>", "/kursinceleme/show/<pk>", "/kayitdurum/<int:pk>",
                      "/kurskursiyer/show/<pk>", "/kursiyerarama/foto/<int:pk>",
                      "/kursiyerarama/foto/<int:pk>/resim", "/ucret/<int:pk>", "/ucret/<int:pk>/odeme",
-                     "/ucret/<int:pk>/ters", "/makbuz/<int:pk>"):
+                     "/ucret/<int:pk>/ters", "/makbuz/<int:pk>", "/devamsizlik/<int:pk>"):
         assert expected in rules, f"walk missed {expected}"
 
 

@@ -1,0 +1,100 @@
+"""Absences (seed §12): the roll-call grid, its rules, the limit and the home page."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from app import absences, courses
+from app.extensions import db
+from app.models import Devamsizlik, Kayit, Kurs, Kurum
+from tests.conftest import csrf_token, login
+
+TODAY = dt.date.today()
+
+
+def _moda_active(app):
+    with app.app_context():
+        kurs = db.session.execute(select(Kurs).join(Kurum).where(Kurum.kurum_kodu == "100001", Kurs.durum == "AKTIF")
+                                  .order_by(Kurs.id)).scalars().first()
+        past = [l for l in courses.effective_lessons(kurs) if l.tarih <= TODAY]
+        future = [l for l in courses.effective_lessons(kurs) if l.tarih > TODAY]
+        kayitlar = [k.id for k in db.session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id)
+                                                      .order_by(Kayit.id)).scalars()]
+        return kurs.id, past, future, kayitlar, absences.limit_hours(db.session, kurs)
+
+
+def _count(app, pk):
+    with app.app_context():
+        return db.session.execute(select(func.coalesce(func.sum(Devamsizlik.saat), 0))
+                                  .join(Kayit, Devamsizlik.kayit_id == Kayit.id).where(Kayit.kurs_id == pk)).scalar()
+
+
+def test_roll_call_grid_rules_and_limit(app):
+    pk, past, future, kayitlar, limit = _moda_active(app)
+    assert past and future and limit == 24  # 1/5 of 120 hours
+    web = login(app.test_client(), "moda.personel")
+    last = past[-1]
+    url = f"/devamsizlik/{pk}"
+    html = web.get(f"{url}?gun={last.tarih.isoformat()}").get_data(as_text=True)
+    assert f"d_{kayitlar[0]}_{last.id}" in html
+
+    def post(day, grid):
+        data = {"gun": day.isoformat(), "csrf_token": csrf_token(web, "/")}
+        data.update({f"d_{k}_{d}": v for (k, d), v in grid.items()})
+        return web.post(url, data=data)
+
+    bad = [
+        (last.tarih, {(kayitlar[0], last.id): str(last.saat + 1)}, f"Bu derste {last.saat} ders saati var"),
+        (last.tarih, {(kayitlar[0], last.id): "-1"}, "tam sayı"),
+        (last.tarih, {(kayitlar[0], last.id): "1,5"}, "tam sayı"),
+        (future[0].tarih, {(kayitlar[0], future[0].id): "1"}, "İleri bir tarihe"),
+        (next(last.tarih - dt.timedelta(days=i) for i in range(1, 8)
+              if last.tarih - dt.timedelta(days=i) not in {l.tarih for l in past}),
+         {(kayitlar[0], last.id): "1"}, "Bu gün kursun ders planında ders yok."),
+    ]
+    for day, grid, message in bad:
+        resp = post(day, grid)
+        assert resp.status_code == 400 and message in resp.get_data(as_text=True), (day, message)
+    with app.app_context():  # a forged enrollment of another course
+        other = db.session.execute(select(Kayit.id).where(Kayit.kurs_id != pk)).scalars().first()
+    assert post(last.tarih, {(other, last.id): "1"}).status_code == 400
+    assert _count(app, pk) == 0
+    # the whole class at once
+    grid = {(k, last.id): "0" for k in kayitlar}
+    grid[(kayitlar[0], last.id)] = "2"
+    grid[(kayitlar[1], last.id)] = str(last.saat)
+    resp = post(last.tarih, grid)
+    assert resp.status_code == 302 and _count(app, pk) == 2 + last.saat
+    # the same day again replaces, never adds
+    grid[(kayitlar[1], last.id)] = "1"
+    post(last.tarih, grid)
+    assert _count(app, pk) == 3
+    # above the limit: flagged on the home page
+    for lesson in past[-8:]:
+        post(lesson.tarih, {(kayitlar[0], lesson.id): str(lesson.saat)})
+    with app.app_context():
+        total = absences.totals(db.session, db.session.get(Kurs, pk))[kayitlar[0]]
+    assert total > limit
+    home = web.get("/").get_data(as_text=True)
+    slot = home[home.index('id="slot-devamsizlik"'):home.index('id="slot-sinav"')]
+    assert "Devamsızlıktan Kaldı olarak işaretleyiniz" in slot and f"{total} / {limit} saat" in slot
+    assert "Sınır aşıldı" in web.get(f"{url}?gun={last.tarih.isoformat()}").get_data(as_text=True)
+    assert login(app.test_client(), "34567891238").get(url).status_code == 404
+
+
+def test_gm_changes_the_absence_limit(app):
+    from app.models import Ayar
+
+    gm = login(app.test_client(), "gm")
+    with app.app_context():
+        row = db.session.execute(select(Ayar).filter_by(anahtar="devamsizlik_orani")).scalar_one()
+    resp = gm.post(f"/ayar/edit/{row.id}", data={"deger": "1,5", "csrf_token": csrf_token(gm, "/")})
+    assert "0 ile 1 arasında" in resp.get_data(as_text=True)
+    assert gm.post(f"/ayar/edit/{row.id}", data={"deger": "0,25", "csrf_token": csrf_token(gm, "/")}).status_code == 302
+    pk = _moda_active(app)[0]
+    with app.app_context():
+        assert absences.limit_hours(db.session, db.session.get(Kurs, pk)) == 30
+        db.session.get(Ayar, row.id).deger = "0.2"
+        db.session.commit()
+    assert login(app.test_client(), "moda.personel").get(f"/ayar/edit/{row.id}").status_code in (302, 403)
