@@ -395,5 +395,8 @@ def register(appbuilder) -> None:
     _menu(appbuilder, AyarView, "Ayarlar", "Genel Müdürlük", "fa-sliders")
     _menu(appbuilder, BirimView, "Birimler", "Yönetici Modülü", "fa-sitemap", "fa-cogs")
     _menu(appbuilder, DenetimView, "Denetim Kayıtları", "Yönetici Modülü", "fa-history", "fa-cogs")
-    for api in (KurumApi, SinifApi, EgiticiApi, ProgramApi, ModulApi, TatilApi, KursRestApi, DersRestApi):
+    from .views_trainee import trainee_apis
+
+    for api in (KurumApi, SinifApi, EgiticiApi, ProgramApi, ModulApi, TatilApi, KursRestApi, DersRestApi,
+                *trainee_apis()):
         appbuilder.add_api(api)

@@ -301,3 +301,34 @@ class KursiyerEkleView(BaseView):
                 status = 400
         return self.render_template("kursiyer_ekle.html", kurs=kurs, form=form, person=person,
                                     reason=reason, count=enrollment.active_count(db.session, kurs)), status
+
+
+# --- REST API (read-only; changes go through the screens' rules) ----------------------------
+def _read_only_api(name, model, permission, columns, search):
+    from .base_views import KursApi
+
+    return type(f"{model.__name__}RestApi", (KursApi,), {
+        "resource_name": name, "datamodel": KursInterface(model), "class_permission_name": permission,
+        "base_permissions": ["can_read", "can_write"], "include_route_methods": {"get", "get_list", "info"},
+        "list_columns": columns, "show_columns": columns, "search_columns": search,
+    })
+
+
+def trainee_apis():
+    from .models import Devamsizlik, Kursiyer, Odeme, Taksit
+
+    return [
+        _read_only_api("kursiyer", Kursiyer, "Kursiyer",
+                       ["id", "kurum_id", "tc_kimlik_no", "ad", "soyad", "dogum_tarihi", "uyruk", "telefon",
+                        "adres", "ogrenim"], ["kurum_id", "tc_kimlik_no", "ad", "soyad"]),
+        _read_only_api("kayit", Kayit, "Kursiyer",
+                       ["id", "kurs_id", "kursiyer_id", "kurum_id", "kayit_tarihi", "durum", "durum_tarihi",
+                        "aciklama"], ["kurs_id", "kursiyer_id", "durum"]),
+        _read_only_api("odeme", Odeme, "Ucret",
+                       ["id", "kayit_id", "kurum_id", "tur", "aciklama", "odeme_tarihi", "tutar", "dekont_no",
+                        "ters_id", "neden"], ["kayit_id", "tur", "dekont_no", "odeme_tarihi"]),
+        _read_only_api("taksit", Taksit, "Ucret", ["id", "kayit_id", "kurum_id", "sira", "vade", "tutar"],
+                       ["kayit_id", "vade"]),
+        _read_only_api("devamsizlik", Devamsizlik, "Kursiyer", ["id", "kayit_id", "ders_id", "kurum_id", "saat"],
+                       ["kayit_id", "ders_id"]),
+    ]

@@ -331,3 +331,22 @@ def test_registration_status_on_an_active_course_keeps_its_history(app):
         foreign = db.session.execute(select(Kayit.id).where(Kayit.kurs_id != pk)).scalars().first()
     assert _post(web, url, {"kayit_id": foreign, "durum": "IPTAL", "tarih": today, "aciklama": "x"}).status_code == 404
     assert "Kayıt durumu değişti" in web.get(f"/kurs/{pk}").get_data(as_text=True)
+
+
+def test_trainee_apis_are_scoped(app):
+    from tests.conftest import api_token
+
+    api = app.test_client()
+    headers = {"Authorization": f"Bearer {api_token(api, '34567891238')}"}  # Üsküdar's director
+    with app.app_context():
+        uskudar = db.session.execute(select(Kurs.kurum_id).join(Kurs.kurum).where(
+            Kurs.kurum.has(kurum_kodu="200001"))).scalars().first()
+        moda_kayit = db.session.execute(select(Kayit.id).join(Kurs).where(
+            Kurs.kurum.has(kurum_kodu="100001"))).scalars().first()
+    for resource in ("kursiyer", "kayit", "odeme", "taksit", "devamsizlik"):
+        resp = api.get(f"/api/v1/{resource}/?q=(page_size:100)", headers=headers)
+        assert resp.status_code == 200, resource
+        assert {r["kurum_id"] for r in resp.get_json()["result"]} <= {uskudar}, resource
+    assert {r["kurum_id"] for r in api.get("/api/v1/kayit/", headers=headers).get_json()["result"]} == {uskudar}
+    assert api.get(f"/api/v1/kayit/{moda_kayit}", headers=headers).status_code == 404
+    assert api.post("/api/v1/kayit/", headers=headers, json={}).status_code in (404, 405)

@@ -62,7 +62,7 @@ def foreign(app):
         return {Kurum: moda.id, Sinif: sinif.id, Egitici: egitici.id, Kullanici: user.id,
                 Birim: kadikoy.id, DenetimKaydi: log.id, Kurs: kurs.id, Ders: ders.id, Sorusturma: inquiry,
                 Kursiyer: db.session.query(Kursiyer).filter_by(kurum_id=moda.id).first().id,
-                Odeme: _payment(moda.id)}
+                Odeme: _payment(moda.id), Kayit: db.session.query(Kayit).filter_by(kurum_id=moda.id).first().id}
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +84,7 @@ def own(app, walkers):
                 Birim: kurum.birim_id, DenetimKaydi: log.id, Kurs: kurs.id, Ders: ders.id,
                 Sorusturma: _inquiry(kurum_id=kurum.id),
                 Kursiyer: db.session.query(Kursiyer).filter_by(kurum_id=kurum.id).first().id,
-                Odeme: _payment(kurum.id)}
+                Odeme: _payment(kurum.id), Kayit: db.session.query(Kayit).filter_by(kurum_id=kurum.id).first().id}
 
 
 def _inquiry(kurum_id):
@@ -188,7 +188,8 @@ def test_every_record_route_answers_404_out_of_scope(app, walkers, foreign, own,
                      "/sorusturmaevrak/<int:pk>", "/kursinceleme/show/<pk>", "/kayitdurum/<int:pk>",
                      "/kurskursiyer/show/<pk>", "/kursiyerarama/foto/<int:pk>",
                      "/kursiyerarama/foto/<int:pk>/resim", "/ucret/<int:pk>", "/ucret/<int:pk>/odeme",
-                     "/ucret/<int:pk>/ters", "/makbuz/<int:pk>", "/devamsizlik/<int:pk>"):
+                     "/ucret/<int:pk>/ters", "/makbuz/<int:pk>", "/devamsizlik/<int:pk>",
+                     "/api/v1/kursiyer/<int:pk>", "/api/v1/odeme/<int:pk>", "/api/v1/kayit/<int:pk>"):
         assert expected in rules, f"walk missed {expected}"
 
 
