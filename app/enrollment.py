@@ -151,8 +151,11 @@ def _check(session, kurs: Kurs, tc: str) -> None:
                       "tc_kimlik_no")
 
 
-def enroll(session, kurs_id: int, person: registry.Person, contact: dict, today: dt.date) -> Kayit:
-    """Add the person to the course. ``contact``: telefon, adres, ogrenim."""
+def enroll(session, kurs_id: int, person: registry.Person, contact: dict, today: dt.date,
+           hidden: Optional[dict] = None) -> Kayit:
+    """Add the person to the course. ``contact``: telefon, adres, ogrenim. ``hidden``:
+    for a court-hidden identity added by GM (``identity_changes.add_hidden``), the
+    letter reference and the stored court decision."""
     for _attempt in range(3):
         kurs = session.execute(select(Kurs).where(Kurs.id == kurs_id)).scalar_one()
         _check(session, kurs, person.tc_kimlik_no)
@@ -166,6 +169,9 @@ def enroll(session, kurs_id: int, person: registry.Person, contact: dict, today:
         for key in ("telefon", "adres", "ogrenim"):
             if contact.get(key):
                 setattr(trainee, key, contact[key].strip())
+        if hidden:
+            trainee.gizli = True
+            trainee.gizlilik_yazi, trainee.gizlilik_karar = hidden["gizlilik_yazi"], hidden["gizlilik_karar"]
         kayit = Kayit(kurs_id=kurs.id, kursiyer=trainee, kurum_id=kurs.kurum_id, kayit_tarihi=today,
                       durum=KAYIT_AKTIF)
         session.add(kayit)
@@ -173,7 +179,8 @@ def enroll(session, kurs_id: int, person: registry.Person, contact: dict, today:
                                  aciklama="Kayıt", kullanici_adi=audit.actor()[1]))
         _touch(kurs)
         audit.record(session, "Kursiyer eklendi", kurs, sonraki={"tc": person.tc_kimlik_no},
-                     aciklama=f"{person.ad} {person.soyad}")
+                     aciklama=f"{person.ad} {person.soyad}" + (
+                         f" (gizli kimlik, resmî yazı {hidden['gizlilik_yazi']})" if hidden else ""))
         try:
             session.commit()
             return kayit

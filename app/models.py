@@ -461,6 +461,8 @@ class Kursiyer(Model):
     adres = Column(String(500))
     ogrenim = Column(String(50))
     gizli = Column(Boolean, nullable=False, default=False)
+    gizlilik_yazi = Column(String(100))  # hidden identity: GM's official letter "Sayı, dd.mm.yyyy"
+    gizlilik_karar = Column(String(200))  # hidden identity: the court decision (PDF, UPLOAD_FOLDER)
     foto = Column(String(200))  # stored photo, relative to UPLOAD_FOLDER (app.photos)
     foto_zaman = Column(DateTime)
     arama = Column(String(400), index=True)

@@ -29,7 +29,7 @@ ROLES: dict[str, dict] = {
         "perms": {"Program": RWD, "Modul": RWD, "Tatil": RWD, "KurumTuru": RWD,
                   "Kurum": R, "Sinif": R, "Egitici": R, "Birim": R, "Denetim": R,
                   "Kurs": R, "KursOnay": R, "Kursiyer": R, "Sorusturma": R, "Ucret": R,
-                  "Ayar": RW},
+                  "Ayar": RW, "KimlikIslem": RW},
     },
     "İl MEM Kullanıcı Yönetici": {
         "level": IL,

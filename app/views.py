@@ -393,6 +393,9 @@ def register(appbuilder) -> None:
     from .views_absence import AyarView
 
     _menu(appbuilder, AyarView, "Ayarlar", "Genel Müdürlük", "fa-sliders")
+    from .views_absence import KimlikIslemView
+
+    _menu(appbuilder, KimlikIslemView, "Kursiyer Kimlik İşlemleri", "Genel Müdürlük", "fa-id-card")
     _menu(appbuilder, BirimView, "Birimler", "Yönetici Modülü", "fa-sitemap", "fa-cogs")
     _menu(appbuilder, DenetimView, "Denetim Kayıtları", "Yönetici Modülü", "fa-history", "fa-cogs")
     from .views_trainee import trainee_apis

@@ -103,3 +103,63 @@ class AyarView(KursModelView):
             return {"deger": "Geçme notu 1 ile 100 arasında bir tam sayı olmalıdır."}
         item.deger = str(int(value)) if isinstance(default, int) else str(value)
         return {}
+
+
+class KimlikIslemView(BaseView):
+    """"Genel Müdürlük → Kursiyer Kimlik İşlemleri": TC number change (seed §16) and
+    adding a court-hidden identity (seed §2). Rules in ``app.identity_changes``."""
+
+    route_base = "/kimlikislem"
+    class_permission_name = "KimlikIslem"
+    method_permission_name = {"sayfa": "read", "degistir": "write", "gizli": "write"}
+    base_permissions = ["can_read", "can_write"]
+    default_view = "sayfa"
+
+    def _render(self, errors=None, values=None, form=None, status=200):
+        return self.render_template("kimlik_islem.html", errors=errors or {}, values=values or {},
+                                    form=form, today=dt.date.today()), status
+
+    @expose("/")
+    @has_access
+    def sayfa(self):
+        return self._render()
+
+    def _date(self, key):
+        try:
+            return dt.datetime.strptime(request.form.get(key, "").strip(), "%d.%m.%Y").date()
+        except ValueError:
+            return None
+
+    @expose("/degistir", methods=["POST"])
+    @has_access
+    def degistir(self):
+        from . import identity_changes
+
+        f = request.form
+        try:
+            n = identity_changes.change_tc(db.session, f.get("eski"), f.get("yeni"), f.get("sayi"),
+                                           self._date("tarih"), dt.date.today())
+        except Refused as exc:
+            db.session.rollback()
+            return self._render({exc.field or "eski": exc.message}, f.to_dict(), "degistir", 400)
+        flash(f"Kimlik numarası değiştirildi ({n} kursiyer kaydı).", "success")
+        return redirect(url_for("KimlikIslemView.sayfa"))
+
+    @expose("/gizli", methods=["POST"])
+    @has_access
+    def gizli(self):
+        from . import identity_changes
+
+        f = request.form
+        try:
+            kurs = db.session.execute(select(Kurs).where(Kurs.id == f.get("kurs_no", type=int))).scalar_one_or_none()
+            if kurs is None:
+                raise Refused("Bu numarada kurs bulunamadı.", "kurs_no")
+            identity_changes.add_hidden(db.session, kurs, f.get("tc_kimlik_no"), self._date("dogum_tarihi"),
+                                        f.get("ad"), f.get("soyad"), f.get("sayi"), self._date("tarih"),
+                                        request.files.get("karar"), dt.date.today())
+        except Refused as exc:
+            db.session.rollback()
+            return self._render({exc.field or "genel": exc.message}, f.to_dict(), "gizli", 400)
+        flash("Gizli kimlikli kursiyer kursa eklendi.", "success")
+        return redirect(url_for("KursView.sayfa", pk=kurs.id))

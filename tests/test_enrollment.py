@@ -350,3 +350,61 @@ def test_trainee_apis_are_scoped(app):
     assert {r["kurum_id"] for r in api.get("/api/v1/kayit/", headers=headers).get_json()["result"]} == {uskudar}
     assert api.get(f"/api/v1/kayit/{moda_kayit}", headers=headers).status_code == 404
     assert api.post("/api/v1/kayit/", headers=headers, json={}).status_code in (404, 405)
+
+
+def test_gm_adds_a_hidden_identity_with_letter_and_court_decision(app):
+    import io
+
+    pk = _planned(app, 500, "08:00")
+    gm = login(app.test_client(), "gm")
+
+    def post(**data):
+        base = {"kurs_no": pk, "tc_kimlik_no": "56789123416", "dogum_tarihi": "15.06.1985", "ad": "Ayşe",
+                "soyad": "Gizlioğlu", "sayi": "E-123", "tarih": TODAY.strftime("%d.%m.%Y")}
+        karar = data.pop("karar", (_pdf_bytes(), "karar.pdf"))
+        return gm.post("/kimlikislem/gizli", data={**base, **data, "csrf_token": csrf_token(gm, "/"),
+                                                   "karar": (io.BytesIO(karar[0]), karar[1])},
+                       content_type="multipart/form-data")
+
+    cases = [({"karar": (_jpeg_bytes(), "karar.pdf")}, "geçerli bir PDF"), ({"sayi": ""}, "sayısını giriniz"),
+             ({"dogum_tarihi": "16.06.1985"}, enrollment.MSG_NOT_FOUND),
+             ({"tc_kimlik_no": "45678912316", "dogum_tarihi": "01.02.1990"}, "gizli değil"),
+             ({"ad": ""}, "resmî yazıdaki gibi"), ({"kurs_no": "999999"}, "kurs bulunamadı")]
+    for data, message in cases:
+        resp = post(**data)
+        assert resp.status_code == 400 and message in resp.get_data(as_text=True), message
+    assert _enrolled(app, pk) == 0
+    # an institution's director cannot reach the screen at all
+    director = login(app.test_client(), "23456789138")
+    assert director.get("/kimlikislem/").status_code in (302, 403)
+    resp = post()
+    assert resp.status_code == 302 and _enrolled(app, pk) == 1
+    with app.app_context():
+        trainee = db.session.execute(select(Kursiyer).where(Kursiyer.tc_kimlik_no == "56789123416")).scalar_one()
+        assert trainee.gizli and trainee.gizlilik_yazi.startswith("E-123") and trainee.gizlilik_karar
+
+
+def test_gm_changes_a_trainee_identity_number_and_the_history_follows(app):
+    from app.identity import make_tc
+
+    with app.app_context():
+        kayit = db.session.execute(select(Kayit).join(Kursiyer).where(Kursiyer.kurum.has(kurum_kodu="200001"))
+                                   .order_by(Kayit.id)).scalars().first()
+        old, kayit_id = kayit.kursiyer.tc_kimlik_no, kayit.id
+    new = make_tc("777777771")
+    gm = login(app.test_client(), "gm")
+    today = TODAY.strftime("%d.%m.%Y")
+
+    def post(**data):
+        return gm.post("/kimlikislem/degistir", data={"eski": old, "yeni": new, "sayi": "E-99", "tarih": today,
+                                                      **data, "csrf_token": csrf_token(gm, "/")})
+
+    assert "Geçersiz kimlik numarası" in post(yeni="77777777100").get_data(as_text=True)
+    assert "eskisiyle aynı" in post(yeni=old).get_data(as_text=True)
+    assert "sayısını giriniz" in post(sayi="").get_data(as_text=True)
+    assert post().status_code == 302
+    with app.app_context():
+        kayit = db.session.get(Kayit, kayit_id)
+        assert kayit.kursiyer.tc_kimlik_no == new  # the enrollment follows the new number
+        assert db.session.execute(select(Kursiyer).where(Kursiyer.tc_kimlik_no == old)).first() is None
+    assert login(app.test_client(), "34567891238").get("/kimlikislem/").status_code in (302, 403)

@@ -1,8 +1,8 @@
 """trainees: identity registry, photos, enrollments and history, inquiries, payments, installments, absences; national settings
 
-Revision ID: 03a5670a1310
+Revision ID: 062310a25a2e
 Revises: 5ad3e6a9333a
-Create Date: 2026-11-23 21:14:09.975855
+Create Date: 2026-11-23 21:20:44.347597
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '03a5670a1310'
+revision = '062310a25a2e'
 down_revision = '5ad3e6a9333a'
 branch_labels = None
 depends_on = None
@@ -51,6 +51,8 @@ def upgrade():
     sa.Column('adres', sa.String(length=500), nullable=True),
     sa.Column('ogrenim', sa.String(length=50), nullable=True),
     sa.Column('gizli', sa.Boolean(), nullable=False),
+    sa.Column('gizlilik_yazi', sa.String(length=100), nullable=True),
+    sa.Column('gizlilik_karar', sa.String(length=200), nullable=True),
     sa.Column('foto', sa.String(length=200), nullable=True),
     sa.Column('foto_zaman', sa.DateTime(), nullable=True),
     sa.Column('arama', sa.String(length=400), nullable=True),
