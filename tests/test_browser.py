@@ -228,3 +228,131 @@ def test_course_planned_filled_and_approved_by_three(app, live_server, browser):
     page.close()
     with app.app_context():
         assert db.session.get(Kurs, pk).durum == "AKTIF"
+
+
+def test_trainee_journey_inquiry_enrollment_photo_fees_absences(app, live_server, browser, tmp_path):
+    """Issue 4's journey: kadikoy.sube records a Soruşturma with a PDF for Moda's active A1
+    course; the director adds 45678912316, uploads a sideways photo (stored upright), records
+    two installments and a payment, enters one lesson day's absences, sees balance and total."""
+    import datetime as dt
+    import io
+
+    from PIL import Image
+    from pypdf import PdfWriter
+    from sqlalchemy import select
+
+    from app import courses
+    from app.extensions import db
+    from app.models import Kurs, Kurum
+
+    with app.app_context():
+        kurs = db.session.execute(select(Kurs).join(Kurum).where(Kurum.kurum_kodu == "100001", Kurs.durum == "AKTIF")
+                                  .order_by(Kurs.id)).scalars().first()
+        pk = kurs.id
+        fee = kurs.ucret
+        last_day = max(l.tarih for l in courses.effective_lessons(kurs) if l.tarih <= dt.date.today())
+    pdf = tmp_path / "inceleme.pdf"
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    with open(pdf, "wb") as f:
+        writer.write(f)
+    photo = tmp_path / "IMG_2041.jpg"
+    shown = Image.new("RGB", (300, 400), "blue")
+    shown.paste((255, 0, 0), (0, 0, 300, 200))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    shown.rotate(90, expand=True).save(photo, "JPEG", exif=exif.tobytes())
+
+    page = browser.new_page(locale="tr-TR", viewport={"width": 1280, "height": 1000})
+    _login(page, live_server, "kadikoy.sube")
+    page.click("text=Kurum İşlemleri")
+    page.click("text=Kurs İnceleme Soruşturma")
+    page.wait_for_url("**/kursinceleme/list/**")
+    with page.expect_navigation():
+        page.click(f"a.sorusturma[href='/sorusturma/{pk}']")
+    page.fill("#sayi", "E-34-2026-118")
+    page.fill("#tarih", dt.date.today().strftime("%d.%m.%Y"))
+    page.keyboard.press("Escape")
+    page.set_input_files("#evrak", str(pdf))
+    with page.expect_navigation():
+        page.click("#kaydet")
+    assert "Soruşturma Kaydı İşlendi…" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "20-sorusturma.png"), full_page=True)
+    page.goto(f"{live_server}/logout/")
+
+    _login(page, live_server, "12345678950")
+    page.click("text=Kurum İşlemleri")
+    page.click("text=Kurs Kursiyer Başvurular")
+    page.wait_for_url("**/kursbasvuru/list/**")
+    with page.expect_navigation():
+        page.click(f"a.kursiyer-ekle[href='/kursiyerekle/{pk}']")
+    page.fill("#tc_kimlik_no", "45678912316")
+    page.fill("#dogum_tarihi", "01.02.1990")
+    page.keyboard.press("Escape")
+    with page.expect_navigation():
+        page.click("#sorgula")
+    assert "Şükrü Işıklı" in page.inner_text("#kimlik-bilgileri")
+    page.fill("#telefon", "0532 123 45 67")
+    page.fill("#adres", "Moda Cad. No:3 Kadıköy/İstanbul")
+    page.select_option("#ogrenim", "Lisans")
+    page.screenshot(path=str(ARTIFACTS / "21-kursiyer-ekleme.png"), full_page=True)
+    with page.expect_navigation():
+        page.click("#kaydet")
+    assert "Şükrü Işıklı kursa eklendi." in page.content()
+
+    # photo
+    page.click("text=Kurum İşlemleri")
+    page.click("text=Kursiyer Arama")
+    page.wait_for_url("**/kursiyerarama/**")
+    page.fill("#tc", "45678912316")
+    with page.expect_navigation():
+        page.click("#listele")
+    with page.expect_navigation():
+        page.click("text=Fotoğraf Ekle Düzenle")
+    page.set_input_files("#foto", str(photo))
+    with page.expect_navigation():
+        page.click("#kaydet")
+    assert "Fotoğraf kaydedildi." in page.content()
+    src = page.get_attribute("#kayitli-foto", "src")
+    stored = Image.open(io.BytesIO(page.request.get(f"{live_server}{src}").body()))
+    assert stored.size == (350, 450)
+    assert stored.getpixel((175, 20))[0] > 200 and stored.getpixel((175, 430))[2] > 200  # upright
+    page.screenshot(path=str(ARTIFACTS / "22-fotograf.png"), full_page=True)
+
+    # fees: two installments, one payment
+    page.goto(f"{live_server}/kurskursiyer/list/")
+    page.click(f"tr:has(a[href='/ucret/{pk}']) button.dropdown-toggle")
+    with page.expect_navigation():
+        page.click(f"a[href='/ucret/{pk}']")
+    with page.expect_navigation():
+        page.click("#kursiyer-hesaplari a:has-text('Şükrü Işıklı')")
+    half = f"{fee / 2:.2f}".replace(".", ",")
+    page.fill("#vade_1", dt.date.today().strftime("%d.%m.%Y"))
+    page.fill("#taksit_tutar_1", half)
+    page.fill("#vade_2", (dt.date.today() + dt.timedelta(days=30)).strftime("%d.%m.%Y"))
+    page.fill("#taksit_tutar_2", half)
+    with page.expect_navigation():
+        page.click("#taksit-kaydet")
+    assert "Taksit planı kaydedildi." in page.content()
+    page.fill("#aciklama", "1. taksit")
+    page.fill("#tutar", half)
+    page.fill("#dekont_no", "DK-ŞÜKRÜ-001")
+    with page.expect_navigation():
+        page.click("#odeme-kaydet")
+    assert "Ödeme kaydedildi." in page.content()
+    from app.base_views import tr_money
+
+    assert page.inner_text("#kalan").strip() == tr_money(fee - fee / 2)
+    page.screenshot(path=str(ARTIFACTS / "23-ucret.png"), full_page=True)
+
+    # absences on the last lesson day
+    page.goto(f"{live_server}/devamsizlik/{pk}?gun={last_day.isoformat()}")
+    box = page.locator("#yoklama tbody tr:has-text('45678912316') input[type=number]").first
+    box.fill("2")
+    with page.expect_navigation():
+        page.click("#yoklama-kaydet")
+    assert "ders saati devamsızlık" in page.content()
+    row = page.locator("#yoklama tbody tr:has-text('45678912316')").first.inner_text()
+    assert "2 / 24" in row
+    page.screenshot(path=str(ARTIFACTS / "24-devamsizlik.png"), full_page=True)
+    page.close()

@@ -156,7 +156,8 @@ def test_two_secretaries_and_the_last_seat(app):
 
 def test_active_course_refuses_additions_until_the_district_inquiry(app):
     with app.app_context():
-        kurs = db.session.execute(select(Kurs).where(Kurs.durum == "AKTIF")).scalars().first()
+        kurs = db.session.execute(select(Kurs).where(Kurs.durum == "AKTIF", ~Kurs.sorusturmalar.any())
+                                  .order_by(Kurs.id)).scalars().first()
         pk = kurs.id
         kod = kurs.kurum.kurum_kodu
     director = {"100001": "12345678950", "200001": "34567891238"}[kod]
