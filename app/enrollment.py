@@ -19,7 +19,8 @@ told the class is full.
 
 "Completed" for the level rule means, until exam results exist (issue 5): an
 active enrollment in a course of level n−1 of the same program, at any
-institution, that has reached Tamamlandı.
+institution, that has reached Tamamlandı, or one marked exempt (``Kayit.muaf``,
+set by the exam work of issue 5).
 """
 from __future__ import annotations
 
@@ -129,8 +130,8 @@ def _previous_level_done(session, kurs: Kurs, tc: str) -> bool:
         done = session.execute(
             select(func.count()).select_from(Kayit).join(Kurs, Kayit.kurs_id == Kurs.id)
             .join(Kursiyer, Kayit.kursiyer_id == Kursiyer.id)
-            .where(Kursiyer.tc_kimlik_no == tc, Kurs.modul_id == prev, Kurs.durum == TAMAMLANDI,
-                   Kayit.durum == KAYIT_AKTIF)).scalar()
+            .where(Kursiyer.tc_kimlik_no == tc, Kurs.modul_id == prev, Kayit.durum == KAYIT_AKTIF,
+                   (Kurs.durum == TAMAMLANDI) | Kayit.muaf.is_(True))).scalar()
     return done > 0
 
 
