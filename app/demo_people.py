@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from .identity import make_tc
-from .models import KAYIT_AKTIF, AKTIF, Kayit, KayitGecmisi, Kisi, Kurs, Kursiyer, Kurum
+from .models import KAYIT_AKTIF, AKTIF, Birim, Kayit, KayitGecmisi, Kisi, Kurs, Kursiyer, Kurum, SinavDonemi
 
 FIRST = ["Ahmet", "Ayşe", "Mehmet", "Fatma", "Mustafa", "Emine", "Ali", "Hatice", "Hüseyin", "Zeynep",
          "İbrahim", "Elif", "Hasan", "Şule", "Özge", "Çağla", "Gökhan", "Ümit", "Işıl", "Oğuzhan"]
@@ -26,6 +26,12 @@ SPECIAL = [
 
 def create(session) -> None:
     today = dt.date.today()
+    for ilce, merkez in (("Kadıköy", "Kadıköy Mesleki ve Teknik Anadolu Lisesi"), ("Üsküdar", "Üsküdar Anadolu Lisesi")):
+        birim = session.execute(select(Birim).filter_by(ad=ilce)).scalar_one()
+        for weeks in (2, 6):
+            day = today + dt.timedelta(weeks=weeks)
+            session.add(SinavDonemi(ilce_id=birim.id, ad=f"{ilce} {day:%m.%Y} Kurs Sınavı", tarih=day,
+                                    saat=dt.time(10, 0), merkez=merkez, salon="Bilgisayar Salonu 1", kapasite=30))
     for tc, first, last, born, nation, hidden in SPECIAL:
         born = born or today.replace(year=today.year - 10, day=min(today.day, 28))
         session.add(Kisi(tc_kimlik_no=tc, ad=first, soyad=last, dogum_tarihi=born, uyruk=nation,

@@ -329,6 +329,7 @@ class Kurs(Model):
     onay_talebi = Column(String(10), index=True)
     onay_sayisi = Column(Integer, nullable=False, default=0)
     planlama_tarihi = Column(Date)
+    belgeler_verildi = Column(Boolean, nullable=False, default=False)  # "Kurs Sonu" printer green
     olusturan_id = Column(Integer, ForeignKey("ab_user.id"))
     olusturma = Column(DateTime, nullable=False, default=_now)
     guncelleme = Column(DateTime, nullable=False, default=_now, onupdate=_now)
@@ -601,6 +602,80 @@ class Ayar(Model):
 
     def __repr__(self) -> str:
         return self.anahtar
+
+
+# --- Exams and certificates (SPEC §8, §9) -----------------------------------------------
+KAYITLI, GIRDI, GIRMEDI = "KAYITLI", "GIRDI", "GIRMEDI"
+
+
+class SinavDonemi(Model):
+    """An exam period a district opens (seed §13): date and time, center, hall, seats.
+    It belongs to a district, not an institution: ``app.exams.period_clause`` scopes it."""
+
+    __tablename__ = "sinav_donemi"
+    id = Column(Integer, primary_key=True)
+    ilce_id = Column(Integer, ForeignKey("birim.id"), nullable=False, index=True)
+    ad = Column(String(150), nullable=False)
+    tarih = Column(Date, nullable=False)
+    saat = Column(Time, nullable=False)
+    merkez = Column(String(200), nullable=False)
+    salon = Column(String(100), nullable=False)
+    kapasite = Column(Integer, nullable=False)
+    acik = Column(Boolean, nullable=False, default=True)
+
+    ilce = relationship("Birim")
+
+    __table_args__ = (CheckConstraint("kapasite > 0", name="ck_sinav_donemi_kapasite"),)
+
+    def __repr__(self) -> str:
+        return f"{self.ad} ({self.tarih:%d.%m.%Y} {self.saat:%H:%M})"
+
+
+class SinavKaydi(Model):
+    """One exam sitting of an enrollment: one of its four rights. Old-regulation
+    courses get a grade without a period ("Not Girişi")."""
+
+    __tablename__ = "sinav_kaydi"
+    __owner__ = "kurum_id"
+    id = Column(Integer, primary_key=True)
+    kurum_id = Column(Integer, ForeignKey("kurum.id"), nullable=False, index=True)
+    kayit_id = Column(Integer, ForeignKey("kayit.id"), nullable=False, index=True)
+    donem_id = Column(Integer, ForeignKey("sinav_donemi.id"), index=True)
+    hak = Column(Integer, nullable=False)
+    sira = Column(Integer)  # seat number in the period's hall
+    tercuman = Column(Boolean, nullable=False, default=False)
+    durum = Column(String(10), nullable=False, default=KAYITLI)
+    dogru = Column(Integer)
+    soru = Column(Integer)
+    puan = Column(Numeric(5, 2))
+    gecti = Column(Boolean)
+    olusturma = Column(DateTime, nullable=False, default=_now)
+
+    kayit = relationship("Kayit", lazy="joined")
+    donem = relationship("SinavDonemi", lazy="joined")
+
+    __table_args__ = (
+        UniqueConstraint("kayit_id", "hak", name="uq_sinav_hak"),
+        UniqueConstraint("donem_id", "sira", name="uq_sinav_koltuk"),
+        CheckConstraint("hak BETWEEN 1 AND 4", name="ck_sinav_hak"),
+        CheckConstraint("puan IS NULL OR (puan >= 0 AND puan <= 100)", name="ck_sinav_puan"),
+        CheckConstraint("durum in ('KAYITLI','GIRDI','GIRMEDI')", name="ck_sinav_durum"),
+    )
+
+
+class Belge(Model):
+    """A certificate issued at "Kurs Sonu İşlemleri"; ``kod`` verifies it publicly."""
+
+    __tablename__ = "belge"
+    __owner__ = "kurum_id"
+    id = Column(Integer, primary_key=True)
+    kurum_id = Column(Integer, ForeignKey("kurum.id"), nullable=False, index=True)
+    kayit_id = Column(Integer, ForeignKey("kayit.id"), nullable=False, unique=True)
+    tur = Column(String(40), nullable=False)
+    kod = Column(String(16), nullable=False, unique=True)
+    tarih = Column(Date, nullable=False)
+
+    kayit = relationship("Kayit", lazy="joined")
 
 
 class Sorusturma(Model):

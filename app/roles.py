@@ -29,7 +29,7 @@ ROLES: dict[str, dict] = {
         "perms": {"Program": RWD, "Modul": RWD, "Tatil": RWD, "KurumTuru": RWD,
                   "Kurum": R, "Sinif": R, "Egitici": R, "Birim": R, "Denetim": R,
                   "Kurs": R, "KursOnay": R, "Kursiyer": R, "Sorusturma": R, "Ucret": R,
-                  "Ayar": RW, "KimlikIslem": RW},
+                  "Ayar": RW, "KimlikIslem": RW, "SinavDonemi": R, "Sinav": R, "SinavSonuc": R, "KursSonu": R},
     },
     "İl MEM Kullanıcı Yönetici": {
         "level": IL,
@@ -42,13 +42,15 @@ ROLES: dict[str, dict] = {
     "İlçe Şube Müdürü": {
         "level": ILCE,
         "perms": {"Kurum": RW, "Sinif": R, "Egitici": R, "Denetim": R, "Kurs": R, "KursOnay": R,
-                  "Kursiyer": R, "Sorusturma": RW, "Ucret": R},
+                  "Kursiyer": R, "Sorusturma": RW, "Ucret": R,
+                  "SinavDonemi": RW, "Sinav": R, "SinavSonuc": RW, "KursSonu": R},
         "extra": [("can_sube_onayi", "KursOnay")],
     },
     "İlçe MEM Müdürü": {
         "level": ILCE,
         "perms": {"Kurum": R, "Sinif": R, "Egitici": R, "Denetim": R, "Kurs": R, "KursOnay": R,
-                  "Kursiyer": R, "Sorusturma": R, "Ucret": R},
+                  "Kursiyer": R, "Sorusturma": R, "Ucret": R, "SinavDonemi": R, "Sinav": R, "SinavSonuc": R,
+                  "KursSonu": R},
         "extra": [("can_mem_onayi", "KursOnay")],
     },
     "Sınav Görevlisi": {
@@ -58,12 +60,14 @@ ROLES: dict[str, dict] = {
     "Kurum Müdürü": {
         "level": KURUM,
         "perms": {"Kurum": R, "Sinif": RWD, "Egitici": RWD, "Denetim": R, "Kurs": RW, "KursOnay": R,
-                  "Kursiyer": RW, "Sorusturma": R, "Ucret": RW},
+                  "Kursiyer": RW, "Sorusturma": R, "Ucret": RW,
+                  "SinavDonemi": R, "Sinav": RW, "SinavSonuc": R, "KursSonu": RW},
         "extra": [("can_kurum_onayi", "KursOnay")],
     },
     "Kurum Personeli": {
         "level": KURUM,
-        "perms": {"Kurum": R, "Sinif": R, "Egitici": R, "Kurs": R, "Kursiyer": RW, "Ucret": RW},
+        "perms": {"Kurum": R, "Sinif": R, "Egitici": R, "Kurs": R, "Kursiyer": RW, "Ucret": RW,
+                  "SinavDonemi": R, "Sinav": RW, "SinavSonuc": R, "KursSonu": R},
     },
     "Kurum Kullanıcı Yönetici": {
         "level": KURUM,

@@ -14,6 +14,7 @@ from .models import Ayar
 DEFAULTS = {
     "devamsizlik_orani": (Decimal("0.2"), "Devamsızlık sınırı: kurs süresinin oranı (1/5 = 0,2)"),
     "gecme_notu": (70, "Sınavda geçme notu (100 üzerinden)"),
+    "seviyeli_belge_durduruldu": (0, "Seviyeli kurslar için belge basımı durduruldu (1: evet, 0: hayır)"),
 }
 
 

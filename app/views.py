@@ -6,6 +6,7 @@ Eğitici Bilgileri", "Genel Müdürlük → Kurs Programları / Modüller / Resm
 """
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from . import scope
@@ -383,8 +384,13 @@ def register(appbuilder) -> None:
     _nest(appbuilder, "Kursiyer Arama", "Kurum İşlemleri", "Kursiyer İşlemleri Grubu", _l("Kursiyer İşlemleri"))
     if ("Kursiyer", "Kursiyer Arama", "Kurum İşlemleri") not in MENUS:
         MENUS.append(("Kursiyer", "Kursiyer Arama", "Kurum İşlemleri"))
+    from .views_exam import KursSonuView, SinavDonemiView, SinavIslemView, SorguView
+
+    _submenu(appbuilder, KursSonuView, "Kurs Sonu İşlemleri", "Kurum İşlemleri", *group, "fa-print")
+    _submenu(appbuilder, SinavDonemiView, "Sınav Dönemleri", "Kurum İşlemleri", "Sınav İşlemleri Grubu",
+             _l("Sınav İşlemleri"), "fa-calendar-check-o")
     for view in (KursView, WizardView, DersPlaniView, KursiyerEkleView, SorusturmaView, SorusturmaEvrakView,
-                 KayitDurumView, KursiyerAramaView, UcretView, MakbuzView, DevamsizlikView):
+                 KayitDurumView, KursiyerAramaView, UcretView, MakbuzView, DevamsizlikView, SinavIslemView):
         appbuilder.add_view_no_menu(view)
     _menu(appbuilder, ProgramView, "Kurs Programları", "Genel Müdürlük", "fa-book", "fa-landmark")
     _menu(appbuilder, ModulView, "Modüller / Seviyeler", "Genel Müdürlük", "fa-layer-group")
@@ -398,6 +404,10 @@ def register(appbuilder) -> None:
     _menu(appbuilder, KimlikIslemView, "Kursiyer Kimlik İşlemleri", "Genel Müdürlük", "fa-id-card")
     _menu(appbuilder, BirimView, "Birimler", "Yönetici Modülü", "fa-sitemap", "fa-cogs")
     _menu(appbuilder, DenetimView, "Denetim Kayıtları", "Yönetici Modülü", "fa-history", "fa-cogs")
+    sorgu = appbuilder.add_view_no_menu(SorguView)
+    if current_app.config.get("RATELIMIT_ENABLED", True):
+        appbuilder.sm.limiter.limit(current_app.config.get("SORGU_LIMIT", "20 per minute"),
+                                    methods=["POST", "GET"])(sorgu.blueprint)
     from .views_trainee import trainee_apis
 
     for api in (KurumApi, SinifApi, EgiticiApi, ProgramApi, ModulApi, TatilApi, KursRestApi, DersRestApi,

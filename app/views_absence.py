@@ -101,6 +101,8 @@ class AyarView(KursModelView):
             return {"deger": "Oran 0 ile 1 arasında olmalıdır (ör. 0,2)."}
         if item.anahtar == "gecme_notu" and (not value == value.to_integral() or not 0 < value <= 100):
             return {"deger": "Geçme notu 1 ile 100 arasında bir tam sayı olmalıdır."}
+        if item.anahtar == "seviyeli_belge_durduruldu" and value not in (0, 1):
+            return {"deger": "1 (durduruldu) veya 0 (devam ediyor) giriniz."}
         item.deger = str(int(value)) if isinstance(default, int) else str(value)
         return {}
 

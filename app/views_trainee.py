@@ -66,8 +66,14 @@ def _islemler(kurs: Kurs) -> Markup:
     items.append((url_for("UcretView.sayfa", pk=kurs.id), "Ücret/Dekont Girişi"))
     if kurs.durum == AKTIF:
         items.append((url_for("DevamsizlikView.gun", pk=kurs.id), "Devamsızlık"))
+        items.append((url_for("SinavIslemView.kayit", pk=kurs.id), "Sınav İşlemleri"))
+        items.append((url_for("SinavIslemView.not_girisi", pk=kurs.id), "Not Girişi"))
+        items.append((url_for("KursSonuView.onay", pk=kurs.id), "Kurs Sonu Onayı"))
     links = "".join(f'<li><a href="{href}">{label}</a></li>' for href, label in items)
-    return Markup('<div class="btn-group"><button type="button" class="btn btn-xs btn-default dropdown-toggle" '
+    done = kurs.durum == KURS_SONU_ONAYLANDI  # seed §8: the "Durum" gear, grey until Kurs Sonu Onayı
+    gear = (f'<i class="fa fa-cog fa-lg kurs-durum-{"yesil" if done else "gri"}" style="color:{"#2e7d32" if done else "#9e9e9e"}" '
+            f'title="{"Kurs sonu onaylandı" if done else "Kurs sonu onayı verilmedi"}"></i> ')
+    return Markup(gear + '<div class="btn-group"><button type="button" class="btn btn-xs btn-default dropdown-toggle" '
                   'data-toggle="dropdown" aria-haspopup="true" aria-expanded="false">İşlemler '
                   f'<span class="caret"></span></button><ul class="dropdown-menu dropdown-menu-right">{links}</ul></div>')
 

@@ -1,8 +1,8 @@
-"""trainees: identity registry, photos, enrollments and history, inquiries, payments, installments, absences; national settings
+"""trainees, payments, absences, settings, exams and certificates
 
-Revision ID: 062310a25a2e
+Revision ID: 7f3721bad7ee
 Revises: 5ad3e6a9333a
-Create Date: 2026-11-23 21:20:44.347597
+Create Date: 2026-11-23 21:36:04.748519
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '062310a25a2e'
+revision = '7f3721bad7ee'
 down_revision = '5ad3e6a9333a'
 branch_labels = None
 depends_on = None
@@ -39,6 +39,23 @@ def upgrade():
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('tc_kimlik_no')
     )
+    op.create_table('sinav_donemi',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ilce_id', sa.Integer(), nullable=False),
+    sa.Column('ad', sa.String(length=150), nullable=False),
+    sa.Column('tarih', sa.Date(), nullable=False),
+    sa.Column('saat', sa.Time(), nullable=False),
+    sa.Column('merkez', sa.String(length=200), nullable=False),
+    sa.Column('salon', sa.String(length=100), nullable=False),
+    sa.Column('kapasite', sa.Integer(), nullable=False),
+    sa.Column('acik', sa.Boolean(), nullable=False),
+    sa.CheckConstraint('kapasite > 0', name='ck_sinav_donemi_kapasite'),
+    sa.ForeignKeyConstraint(['ilce_id'], ['birim.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('sinav_donemi', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sinav_donemi_ilce_id'), ['ilce_id'], unique=False)
+
     op.create_table('kursiyer',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kurum_id', sa.Integer(), nullable=False),
@@ -106,6 +123,22 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_sorusturma_kurs_id'), ['kurs_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_sorusturma_kurum_id'), ['kurum_id'], unique=False)
 
+    op.create_table('belge',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kurum_id', sa.Integer(), nullable=False),
+    sa.Column('kayit_id', sa.Integer(), nullable=False),
+    sa.Column('tur', sa.String(length=40), nullable=False),
+    sa.Column('kod', sa.String(length=16), nullable=False),
+    sa.Column('tarih', sa.Date(), nullable=False),
+    sa.ForeignKeyConstraint(['kayit_id'], ['kayit.id'], ),
+    sa.ForeignKeyConstraint(['kurum_id'], ['kurum.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('kayit_id'),
+    sa.UniqueConstraint('kod')
+    )
+    with op.batch_alter_table('belge', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_belge_kurum_id'), ['kurum_id'], unique=False)
+
     op.create_table('kayit_gecmisi',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kayit_id', sa.Integer(), nullable=False),
@@ -148,6 +181,35 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_odeme_kayit_id'), ['kayit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_odeme_kurum_id'), ['kurum_id'], unique=False)
 
+    op.create_table('sinav_kaydi',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kurum_id', sa.Integer(), nullable=False),
+    sa.Column('kayit_id', sa.Integer(), nullable=False),
+    sa.Column('donem_id', sa.Integer(), nullable=True),
+    sa.Column('hak', sa.Integer(), nullable=False),
+    sa.Column('sira', sa.Integer(), nullable=True),
+    sa.Column('tercuman', sa.Boolean(), nullable=False),
+    sa.Column('durum', sa.String(length=10), nullable=False),
+    sa.Column('dogru', sa.Integer(), nullable=True),
+    sa.Column('soru', sa.Integer(), nullable=True),
+    sa.Column('puan', sa.Numeric(precision=5, scale=2), nullable=True),
+    sa.Column('gecti', sa.Boolean(), nullable=True),
+    sa.Column('olusturma', sa.DateTime(), nullable=False),
+    sa.CheckConstraint("durum in ('KAYITLI','GIRDI','GIRMEDI')", name='ck_sinav_durum'),
+    sa.CheckConstraint('hak BETWEEN 1 AND 4', name='ck_sinav_hak'),
+    sa.CheckConstraint('puan IS NULL OR (puan >= 0 AND puan <= 100)', name='ck_sinav_puan'),
+    sa.ForeignKeyConstraint(['donem_id'], ['sinav_donemi.id'], ),
+    sa.ForeignKeyConstraint(['kayit_id'], ['kayit.id'], ),
+    sa.ForeignKeyConstraint(['kurum_id'], ['kurum.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('donem_id', 'sira', name='uq_sinav_koltuk'),
+    sa.UniqueConstraint('kayit_id', 'hak', name='uq_sinav_hak')
+    )
+    with op.batch_alter_table('sinav_kaydi', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sinav_kaydi_donem_id'), ['donem_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_sinav_kaydi_kayit_id'), ['kayit_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_sinav_kaydi_kurum_id'), ['kurum_id'], unique=False)
+
     op.create_table('taksit',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kurum_id', sa.Integer(), nullable=False),
@@ -183,11 +245,17 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_devamsizlik_kayit_id'), ['kayit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_devamsizlik_kurum_id'), ['kurum_id'], unique=False)
 
+    with op.batch_alter_table('kurs', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('belgeler_verildi', sa.Boolean(), nullable=False))
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('kurs', schema=None) as batch_op:
+        batch_op.drop_column('belgeler_verildi')
+
     with op.batch_alter_table('devamsizlik', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_devamsizlik_kurum_id'))
         batch_op.drop_index(batch_op.f('ix_devamsizlik_kayit_id'))
@@ -199,6 +267,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_taksit_kayit_id'))
 
     op.drop_table('taksit')
+    with op.batch_alter_table('sinav_kaydi', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sinav_kaydi_kurum_id'))
+        batch_op.drop_index(batch_op.f('ix_sinav_kaydi_kayit_id'))
+        batch_op.drop_index(batch_op.f('ix_sinav_kaydi_donem_id'))
+
+    op.drop_table('sinav_kaydi')
     with op.batch_alter_table('odeme', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_odeme_kurum_id'))
         batch_op.drop_index(batch_op.f('ix_odeme_kayit_id'))
@@ -208,6 +282,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_kayit_gecmisi_kayit_id'))
 
     op.drop_table('kayit_gecmisi')
+    with op.batch_alter_table('belge', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_belge_kurum_id'))
+
+    op.drop_table('belge')
     with op.batch_alter_table('sorusturma', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sorusturma_kurum_id'))
         batch_op.drop_index(batch_op.f('ix_sorusturma_kurs_id'))
@@ -225,6 +303,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_kursiyer_arama'))
 
     op.drop_table('kursiyer')
+    with op.batch_alter_table('sinav_donemi', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sinav_donemi_ilce_id'))
+
+    op.drop_table('sinav_donemi')
     op.drop_table('kisi')
     op.drop_table('ayar')
     # ### end Alembic commands ###
