@@ -278,7 +278,11 @@ def _certificate_pdf(belge: Belge) -> Response:
     url = url_for("SorguView.dogrula", kod=belge.kod, _external=True)
     qr = io.BytesIO()
     segno.make(url, error="m").save(qr, kind="png", scale=4, border=1)
+    from .turkish import tr_upper
+
     data = documents.render_pdf("belge.html", belge=belge, kayit=belge.kayit, kurs=belge.kayit.kurs,
+                                title=tr_upper(belge.tur.split("/")[0] + " Tamamlama Belgesi"
+                                               if belge.tur.startswith("Seviye") else belge.tur),
                                 kursiyer=belge.kayit.kursiyer, url=url,
                                 qr="data:image/png;base64," + base64.b64encode(qr.getvalue()).decode())
     return Response(data, mimetype="application/pdf",

@@ -13,7 +13,8 @@ import pytest
 
 from app.extensions import db
 from app.models import (
-    Birim, DenetimKaydi, Ders, Egitici, Kayit, Kullanici, Kurs, Kursiyer, Kurum, Odeme, Sinif, Sorusturma,
+    Birim, DenetimKaydi, Ders, Egitici, Kayit, Kullanici, Kurs, Kursiyer, Kurum, Odeme, Sinif, SinavDonemi,
+    Sorusturma,
 )
 from tests.conftest import PASSWORD, api_token, csrf_token, login
 
@@ -62,7 +63,8 @@ def foreign(app):
         return {Kurum: moda.id, Sinif: sinif.id, Egitici: egitici.id, Kullanici: user.id,
                 Birim: kadikoy.id, DenetimKaydi: log.id, Kurs: kurs.id, Ders: ders.id, Sorusturma: inquiry,
                 Kursiyer: db.session.query(Kursiyer).filter_by(kurum_id=moda.id).first().id,
-                Odeme: _payment(moda.id), Kayit: db.session.query(Kayit).filter_by(kurum_id=moda.id).first().id}
+                Odeme: _payment(moda.id), Kayit: db.session.query(Kayit).filter_by(kurum_id=moda.id).first().id,
+                SinavDonemi: db.session.query(SinavDonemi).filter_by(ilce_id=kadikoy.id).first().id}
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +86,8 @@ def own(app, walkers):
                 Birim: kurum.birim_id, DenetimKaydi: log.id, Kurs: kurs.id, Ders: ders.id,
                 Sorusturma: _inquiry(kurum_id=kurum.id),
                 Kursiyer: db.session.query(Kursiyer).filter_by(kurum_id=kurum.id).first().id,
-                Odeme: _payment(kurum.id), Kayit: db.session.query(Kayit).filter_by(kurum_id=kurum.id).first().id}
+                Odeme: _payment(kurum.id), Kayit: db.session.query(Kayit).filter_by(kurum_id=kurum.id).first().id,
+                SinavDonemi: db.session.query(SinavDonemi).filter_by(ilce_id=kurum.ilce_id).first().id}
 
 
 def _inquiry(kurum_id):
@@ -189,7 +192,9 @@ def test_every_record_route_answers_404_out_of_scope(app, walkers, foreign, own,
                      "/kurskursiyer/show/<pk>", "/kursiyerarama/foto/<int:pk>",
                      "/kursiyerarama/foto/<int:pk>/resim", "/ucret/<int:pk>", "/ucret/<int:pk>/odeme",
                      "/ucret/<int:pk>/ters", "/makbuz/<int:pk>", "/devamsizlik/<int:pk>",
-                     "/api/v1/kursiyer/<int:pk>", "/api/v1/odeme/<int:pk>", "/api/v1/kayit/<int:pk>"):
+                     "/api/v1/kursiyer/<int:pk>", "/api/v1/odeme/<int:pk>", "/api/v1/kayit/<int:pk>",
+                     "/sinavislem/<int:pk>", "/sinavislem/<int:pk>/not", "/kurssonu/<int:pk>/onay",
+                     "/kurssonu/<int:pk>/yazdir", "/sinavdonemi/<int:pk>/kapat"):
         assert expected in rules, f"walk missed {expected}"
 
 

@@ -1,0 +1,220 @@
+"""Exams, end of course, certificates and the public lookup (seed §8, §13, §15; SPEC §9)."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from dateutil.relativedelta import relativedelta
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from app import completion, courses, enrollment, exams, registry
+from app.demo_courses import _course
+from app.extensions import db
+from app.models import Ayar, Belge, Birim, Kayit, Kisi, Kurs, SinavDonemi, SinavKaydi
+from tests.conftest import csrf_token, login
+
+TODAY = dt.date.today()
+
+
+def _ended_course(app, weeks_ago, time, kod="100002", program="BLG-ISL", sira=1, sinif="Laboratuvar 2",
+                  teacher="Oğuz", people=(44, 47), hours=8):
+    """An active course that ended recently, with trainees enrolled before its approval."""
+    start = TODAY - dt.timedelta(weeks=weeks_ago)
+    start += dt.timedelta(days=(6 - start.weekday()) % 7)
+    with app.app_context():
+        kurs = _course(db.session, kod, program, sira, sinif, teacher, start, {6}, hours, time)
+        pk = kurs.id
+        rows = db.session.execute(select(Kisi).where(Kisi.gizli.is_(False)).order_by(Kisi.id)).scalars().all()
+        for p in rows[people[0]:people[1]]:
+            enrollment.enroll(db.session, pk, registry.Person(p.tc_kimlik_no, p.ad, p.soyad, p.dogum_tarihi), {}, TODAY)
+        kurs = db.session.get(Kurs, pk)
+        for unit in ("KURUM", "ILCE", "ILCE"):
+            courses.approve(db.session, kurs, {0, 1, 2}, unit)
+        assert kurs.durum == "AKTIF" and kurs.bitis < TODAY, (kurs.durum, kurs.bitis)
+        kayitlar = [k.id for k in db.session.execute(select(Kayit).where(Kayit.kurs_id == pk).order_by(Kayit.id)).scalars()]
+    return pk, kayitlar
+
+
+def _period(app, ilce, day, kapasite=30):
+    with app.app_context():
+        birim = db.session.execute(select(Birim).filter_by(ad=ilce)).scalar_one()
+        row = SinavDonemi(ilce_id=birim.id, ad=f"Test {day}", tarih=day, saat=dt.time(10), merkez="Merkez",
+                          salon="Salon 2", kapasite=kapasite)
+        db.session.add(row)
+        db.session.commit()
+        return row.id
+
+
+def _post(client, url, data, form_url="/"):
+    return client.post(url, data={**data, "csrf_token": csrf_token(client, form_url)})
+
+
+def test_exam_registration_results_end_approval_certificates_and_public_lookup(app):
+    pk, (a, b, c) = _ended_course(app, 22, "08:00")
+    today_period = _period(app, "Kadıköy", TODAY)
+    uskudar_period = _period(app, "Üsküdar", TODAY + dt.timedelta(days=7))
+    director = login(app.test_client(), "23456789138")
+    sube = login(app.test_client(), "kadikoy.sube")
+    url = f"/sinavislem/{pk}"
+    html = director.get(url).get_data(as_text=True)
+    assert "Yukarıda İşaretlenen Sınav Tercüman Durumlarını Onaylayıp Kayıt Etmek İstiyorum…" in html
+    assert f'name="tercuman_{a}"' not in html  # citizens are not offered an interpreter
+    # without the confirmation box nothing is saved
+    resp = _post(director, url, {f"donem_{a}": today_period})
+    assert resp.status_code == 400 and "seçeneğini işaretlemeden kayıt yapılamaz" in resp.get_data(as_text=True)
+    # an interpreter for a Turkish citizen, a period of another district
+    resp = _post(director, url, {f"donem_{a}": today_period, f"tercuman_{a}": "1", "onay": "1"})
+    assert "yalnız yabancı uyruklu" in resp.get_data(as_text=True)
+    resp = _post(director, url, {f"donem_{a}": uskudar_period, "onay": "1"})
+    assert "açtığı sınav dönemlerinden" in resp.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(SinavKaydi).where(
+            SinavKaydi.kayit_id.in_([a, b]))).scalar() == 0
+    assert _post(director, url, {f"donem_{a}": today_period, f"donem_{b}": today_period, "onay": "1"}).status_code == 302
+    # end approval refused while results are missing
+    resp = _post(director, f"/kurssonu/{pk}/onay", {"tamam": "1"})
+    assert resp.status_code == 400 and "Sınav sonucu olmayan kursiyerler var" in resp.get_data(as_text=True)
+    # the district records the results
+    with app.app_context():
+        sa, sb = (db.session.execute(select(SinavKaydi.id).where(SinavKaydi.kayit_id == k)).scalar_one() for k in (a, b))
+    resp = _post(sube, f"{url}/not", {"sinav_id": sa, "dogru": "21", "soru": "20"})
+    assert "0 ile soru sayısı arasında" in resp.get_data(as_text=True)
+    assert _post(director, f"{url}/not", {"sinav_id": sa, "dogru": "18", "soru": "20"}).status_code in (302, 403)
+    assert _post(sube, f"{url}/not", {"sinav_id": sa, "dogru": "18", "soru": "20"}).status_code == 302
+    assert _post(sube, f"{url}/not", {"sinav_id": sb, "girmedi": "1"}).status_code == 302
+    with app.app_context():
+        ra, rb = db.session.get(SinavKaydi, sa), db.session.get(SinavKaydi, sb)
+        assert (ra.puan, ra.gecti, rb.durum) == (90, True, "GIRMEDI")
+        # b uses its remaining rights; a fifth is refused, so is a period after the 12-month limit
+        kb = db.session.get(Kayit, b)
+        for hak in (2, 3, 4):
+            db.session.add(SinavKaydi(kurum_id=kb.kurum_id, kayit_id=b, hak=hak, durum="GIRMEDI", gecti=False))
+        db.session.commit()
+        kurs_end = db.session.get(Kurs, pk).bitis
+    resp = _post(director, url, {f"donem_{b}": today_period, "onay": "1"})  # not offered; forged
+    assert resp.status_code == 400 and "beşinci sınava kayıt yapılamaz" in resp.get_data(as_text=True)
+    late = _period(app, "Kadıköy", kurs_end + relativedelta(months=13))
+    with app.app_context():
+        try:
+            exams.register(db.session, db.session.get(Kayit, a), late, False, True, TODAY)
+            raise AssertionError("a passed trainee registered again")
+        except courses.Refused as exc:
+            assert "geçmiş" in exc.message
+    with app.app_context():  # the 12-month limit, for a trainee who still has rights
+        kurs = db.session.get(Kurs, pk)
+        start, end = kurs.baslangic, kurs.bitis
+        kurs.baslangic, kurs.bitis = start - relativedelta(months=13), end - relativedelta(months=13)
+        db.session.commit()
+        try:
+            exams.register(db.session, db.session.get(Kayit, c), today_period, False, True, TODAY)
+            raise AssertionError("after the 12-month limit")
+        except courses.Refused as exc:
+            assert "en geç 12 ay içinde" in exc.message
+        kurs = db.session.get(Kurs, pk)
+        kurs.baslangic, kurs.bitis = start, end
+        db.session.commit()
+    # c takes the exam and fails: a result, so the end approval may go on
+    assert _post(director, url, {f"donem_{c}": today_period, "onay": "1"}).status_code == 302
+    with app.app_context():
+        sc = db.session.execute(select(SinavKaydi.id).where(SinavKaydi.kayit_id == c)).scalar_one()
+    assert _post(sube, f"{url}/not", {"sinav_id": sc, "dogru": "5", "soru": "20"}).status_code == 302
+    # Kurs Sonu Onayı: the gear is grey before, green after
+    assert "kurs-durum-gri" in director.get("/kurskursiyer/list/").get_data(as_text=True)
+    resp = _post(director, f"/kurssonu/{pk}/onay", {})
+    assert "Kursiyer İşlemleri Tamamlanmıştır" in resp.get_data(as_text=True) and resp.status_code == 400
+    assert _post(director, f"/kurssonu/{pk}/onay", {"tamam": "1"}).status_code == 302
+    assert "kurs-durum-yesil" in director.get("/kurskursiyer/list/").get_data(as_text=True)
+    # Kurs Sonu İşlemleri: type the number, grey printer, press it: green, Tamamlandı
+    html = director.get(f"/kurssonu/?kurs_no={pk}").get_data(as_text=True)
+    assert "kurs-sonu-gri" in html and "Kurs Bitirme Belgesi" in html
+    resp = _post(director, f"/kurssonu/{pk}/yazdir", {})
+    html = director.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "kurs-sonu-yesil" in html and "1 Kurs Bitirme Belgesi verildi" in html
+    resp = _post(director, f"/kurssonu/{pk}/yazdir", {})
+    assert "zaten verildi" in director.get(resp.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Kurs, pk).durum == "TAMAMLANDI"
+        belge = db.session.execute(select(Belge).where(Belge.kayit_id == a)).scalar_one()
+        code, person = belge.kod, belge.kayit.kursiyer
+        tc, birth, name = person.tc_kimlik_no, person.dogum_tarihi, f"{person.ad} {person.soyad}"
+        assert db.session.execute(select(Belge).where(Belge.kayit_id == b)).first() is None
+    # another institution's course number is not found, its printer answers 404
+    other_director = login(app.test_client(), "34567891238")
+    assert "bulunamadı" in other_director.get(f"/kurssonu/?kurs_no={pk}").get_data(as_text=True)
+    assert _post(other_director, f"/kurssonu/{pk}/yazdir", {}).status_code == 404
+    # the public lookup, without login
+    public = app.test_client()
+    resp = _post(public, "/sorgu/", {"tc": tc, "dogum_tarihi": birth.strftime("%d.%m.%Y")}, "/sorgu/")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and code in html and "90.00 puan" in html and "Kurs Bitirme Belgesi" in html
+    wrong = _post(public, "/sorgu/", {"tc": tc, "dogum_tarihi": (birth + dt.timedelta(days=1)).strftime("%d.%m.%Y")},
+                  "/sorgu/")
+    assert wrong.status_code == 400 and code not in wrong.get_data(as_text=True) and name not in wrong.get_data(as_text=True)
+    ok = public.get(f"/sorgu/dogrula/{code}")
+    assert ok.status_code == 200 and "Bu belge geçerlidir." in ok.get_data(as_text=True) and name in ok.get_data(as_text=True)
+    guessed = public.get("/sorgu/dogrula/ABCDEFGHJK")
+    assert guessed.status_code == 404 and "bulunamadı" in guessed.get_data(as_text=True)
+    pdf = public.get(f"/sorgu/belge/{code}.pdf")
+    text = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    assert "KURS BİTİRME BELGESİ" in text and name in text and code in text
+
+
+def test_suspended_leveled_certificates_still_turn_the_printer_green(app):
+    pk, kayitlar = _ended_course(app, 24, "18:00", kod="100001", program="ING-DIL", sira=1, sinif="Derslik 3",
+                                 teacher="İlker", people=(46, 47), hours=6)
+    with app.app_context():
+        kurs = db.session.get(Kurs, pk)
+        kurs.belge_durumu = "BELGESIZ"  # no exams: Katılım belgesi... but leveled and suspended
+        db.session.commit()
+        row = db.session.execute(select(Ayar).filter_by(anahtar="seviyeli_belge_durduruldu")).scalar_one()
+        row.deger = "1"
+        db.session.commit()
+    try:
+        director = login(app.test_client(), "12345678950")
+        assert _post(director, f"/kurssonu/{pk}/onay", {"tamam": "1"}).status_code == 302
+        resp = _post(director, f"/kurssonu/{pk}/yazdir", {})
+        html = director.get(resp.headers["Location"]).get_data(as_text=True)
+        assert completion.MSG_SUSPENDED in html and "kurs-sonu-yesil" in html
+        with app.app_context():
+            assert db.session.get(Kurs, pk).durum == "TAMAMLANDI"
+            assert db.session.execute(select(Belge).where(Belge.kayit_id.in_(kayitlar))).first() is None
+    finally:
+        with app.app_context():
+            db.session.execute(select(Ayar).filter_by(anahtar="seviyeli_belge_durduruldu")).scalar_one().deger = "0"
+            db.session.commit()
+
+
+def test_old_regulation_not_girisi(app):
+    pk, (a,) = _ended_course(app, 26, "14:00", people=(47, 48))
+    with app.app_context():
+        db.session.get(Kurs, pk).planlama_tarihi = dt.date(2020, 4, 16)
+        db.session.commit()
+    sube = login(app.test_client(), "kadikoy.sube")
+    director = login(app.test_client(), "23456789138")
+    assert "eski sınav yönergesine" in director.get(f"/sinavislem/{pk}").get_data(as_text=True)
+    for bad, message in (("-1", "0 ile 100 arasında"), ("101", "0 ile 100 arasında"), ("abc", "sayı olarak")):
+        resp = _post(sube, f"/sinavislem/{pk}/not", {"kayit_id": a, "not": bad})
+        assert resp.status_code == 400 and message in resp.get_data(as_text=True), bad
+    assert _post(sube, f"/sinavislem/{pk}/not", {"kayit_id": a, "not": "75"}).status_code == 302
+    with app.app_context():
+        row = db.session.execute(select(SinavKaydi).where(SinavKaydi.kayit_id == a)).scalar_one()
+        assert (row.puan, row.gecti, row.donem_id) == (75, True, None)
+    assert "Not Girişi" in sube.get(f"/kurs/{pk}").get_data(as_text=True)
+
+
+def test_district_opens_exam_periods_in_its_own_district(app):
+    sube = login(app.test_client(), "kadikoy.sube")
+    day = (TODAY + dt.timedelta(days=20)).strftime("%d.%m.%Y")
+    resp = _post(sube, "/sinavdonemi/ekle", {"ad": "Ocak", "tarih": "01.01.2020", "saat": "25:00", "merkez": "",
+                                             "salon": "S1", "kapasite": "0"})
+    html = resp.get_data(as_text=True)
+    for message in ("geçmiş bir gün", "SS:DD", "Sınav merkezini", "1 ile 1000"):
+        assert message in html, message
+    assert _post(sube, "/sinavdonemi/ekle", {"ad": "Şubat Sınavı İğdır", "tarih": day, "saat": "10:00",
+                                             "merkez": "Kadıköy Lisesi", "salon": "S1", "kapasite": "25"}).status_code == 302
+    assert "Şubat Sınavı İğdır" in sube.get("/sinavdonemi/").get_data(as_text=True)
+    assert "Şubat Sınavı İğdır" in login(app.test_client(), "12345678950").get("/sinavdonemi/").get_data(as_text=True)
+    assert "Şubat Sınavı İğdır" not in login(app.test_client(), "uskudar.sube").get("/sinavdonemi/").get_data(as_text=True)
+    assert login(app.test_client(), "12345678950").post("/sinavdonemi/ekle", data={
+        "csrf_token": csrf_token(sube, "/")}).status_code in (302, 403, 404, 400)
