@@ -324,3 +324,107 @@ class SorguView(BaseView):
         if belge is None:
             abort(404)
         return _certificate_pdf(belge)
+
+
+class SinavGirisView(BaseView):
+    """"Sınav İşlemleri → Sınav Giriş Belgeleri": choose the "Sınav Dönemi"; "Yazdır" for
+    all (a background job with its progress), "Öğr. Sınav Giriş Belgesi" for one."""
+
+    route_base = "/sinavgiris"
+    datamodel = KursInterface(SinavKaydi)  # for the scope walk: /belge/<pk> takes a registration
+    class_permission_name = "Sinav"
+    method_permission_name = {"liste": "read", "belge": "read", "yazdir": "read", "is_sayfa": "read",
+                              "is_durum": "read", "is_pdf": "read"}
+    base_permissions = RW
+    default_view = "liste"
+
+    def _period(self, raw):
+        clause = exams.period_clause()
+        query = select(SinavDonemi).where(SinavDonemi.id == raw)
+        return db.session.execute(query.where(clause) if clause is not None else query).scalar_one_or_none()
+
+    @expose("/")
+    @has_access
+    def liste(self):
+        from . import entry_documents
+
+        clause = exams.period_clause()
+        query = select(SinavDonemi).order_by(SinavDonemi.tarih.desc())
+        periods = db.session.execute(query.where(clause) if clause is not None else query).scalars().all()
+        period = self._period(request.args.get("donem", type=int)) if request.args.get("donem") else None
+        rows = entry_documents.registrations(db.session, period.id) if period else []
+        return self.render_template("sinav_giris_liste.html", periods=periods, period=period, rows=rows)
+
+    @expose("/belge/<int:pk>")
+    @has_access
+    def belge(self, pk):
+        from . import entry_documents
+
+        row = db.session.execute(select(SinavKaydi).where(SinavKaydi.id == pk)).scalar_one_or_none()
+        if row is None or row.donem is None:
+            abort(404)
+        missing = entry_documents.missing_photos([row])
+        if missing:
+            flash(f"Fotoğrafı olmayan kursiyer: {missing[0]}. Önce \"Fotoğraf Ekle Düzenle\" ile fotoğraf ekleyiniz.",
+                  "danger")
+            return redirect(url_for("SinavGirisView.liste", donem=row.donem_id))
+        return Response(entry_documents.render([row]), mimetype="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="sinav-giris-{row.id}.pdf"', "Cache-Control": "private, no-store"})
+
+    @expose("/<int:pk>/yazdir", methods=["POST"])
+    @has_access
+    def yazdir(self, pk):
+        from flask import g
+
+        from . import entry_documents
+
+        period = self._period(pk)
+        if period is None:
+            abort(404)
+        rows = entry_documents.registrations(db.session, period.id)
+        if not rows:
+            flash("Bu sınav döneminde kayıtlı kursiyer yok.", "warning")
+            return redirect(url_for("SinavGirisView.liste", donem=pk))
+        missing = entry_documents.missing_photos(rows)
+        if missing:
+            flash("Fotoğrafı olmayan kursiyerler var; önce fotoğraflarını ekleyiniz: " + ", ".join(missing[:20]),
+                  "danger")
+            return redirect(url_for("SinavGirisView.liste", donem=pk))
+        job = entry_documents.start([r.id for r in rows], g.user.id)
+        return redirect(url_for("SinavGirisView.is_sayfa", job=job))
+
+    @expose("/is/<job>")
+    @has_access
+    def is_sayfa(self, job):
+        from flask import g
+
+        from . import entry_documents
+
+        if entry_documents.state(job, g.user.id) is None:
+            abort(404)
+        return self.render_template("sinav_giris_is.html", job=job)
+
+    @expose("/is/<job>/durum")
+    @has_access
+    def is_durum(self, job):
+        from flask import g, jsonify
+
+        from . import entry_documents
+
+        data = entry_documents.state(job, g.user.id)
+        if data is None:
+            abort(404)
+        return jsonify({k: data[k] for k in ("total", "done", "ready", "error")})
+
+    @expose("/is/<job>/pdf")
+    @has_access
+    def is_pdf(self, job):
+        from flask import g, send_file
+
+        from . import entry_documents
+
+        data = entry_documents.state(job, g.user.id)
+        if data is None or not data["ready"]:
+            abort(404)
+        return send_file(entry_documents.pdf_path(job), mimetype="application/pdf",
+                         download_name="sinav-giris-belgeleri.pdf", max_age=0)

@@ -218,3 +218,59 @@ def test_district_opens_exam_periods_in_its_own_district(app):
     assert "Şubat Sınavı İğdır" not in login(app.test_client(), "uskudar.sube").get("/sinavdonemi/").get_data(as_text=True)
     assert login(app.test_client(), "12345678950").post("/sinavdonemi/ekle", data={
         "csrf_token": csrf_token(sube, "/")}).status_code in (302, 403, 404, 400)
+
+
+def test_exam_entry_documents_one_all_missing_photo_and_progress(app):
+    import time
+
+    from PIL import Image
+
+    from app import photos
+
+    pk, (a, b) = _ended_course(app, 28, "20:00", people=(48, 50))
+    period = _period(app, "Kadıköy", TODAY + dt.timedelta(days=3))
+    director = login(app.test_client(), "23456789138")
+    assert _post(director, f"/sinavislem/{pk}", {f"donem_{a}": period, f"donem_{b}": period, "onay": "1"}).status_code == 302
+    with app.app_context():
+        ka = db.session.get(Kayit, a)
+        sa = db.session.execute(select(SinavKaydi.id).where(SinavKaydi.kayit_id == a)).scalar_one()
+        name_a, name_b = str(ka.kursiyer), str(db.session.get(Kayit, b).kursiyer)
+        img = io.BytesIO()
+        Image.new("RGB", (350, 450), (200, 30, 30)).save(img, "JPEG")
+        from werkzeug.datastructures import FileStorage
+        photos.save(db.session, ka.kursiyer, FileStorage(io.BytesIO(img.getvalue()), "a.jpg"))
+    html = director.get(f"/sinavgiris/?donem={period}").get_data(as_text=True)
+    assert name_a in html and name_b in html and "Yok: ekleyiniz" in html
+    # one document
+    one = director.get(f"/sinavgiris/belge/{sa}")
+    assert one.status_code == 200 and one.mimetype == "application/pdf"
+    page = PdfReader(io.BytesIO(one.data)).pages[0]
+    text = page.extract_text()
+    for expected in (name_a, "SINAV GİRİŞ BELGESİ", "çift mühür aranmaz", "Salon 2", "İmza / Mühür"):
+        assert expected in text, expected
+    assert page.images, "the photo is on the page"
+    # all: refused while a trainee has no photo, naming them
+    resp = _post(director, f"/sinavgiris/{period}/yazdir", {})
+    assert name_b in director.get(resp.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        kb = db.session.get(Kayit, b)
+        photos.save(db.session, kb.kursiyer, FileStorage(io.BytesIO(img.getvalue()), "b.jpg"))
+    resp = _post(director, f"/sinavgiris/{period}/yazdir", {})
+    assert "/sinavgiris/is/" in resp.headers["Location"]
+    job_url = resp.headers["Location"].split("localhost")[-1]
+    assert "hazırlanıyor" in director.get(job_url).get_data(as_text=True)
+    for _ in range(100):
+        state = director.get(f"{job_url}/durum").get_json()
+        if state["ready"] or state["error"]:
+            break
+        time.sleep(0.2)
+    assert state == {"total": 2, "done": 2, "ready": True, "error": None}
+    pdf = director.get(f"{job_url}/pdf")
+    reader = PdfReader(io.BytesIO(pdf.data))
+    assert len(reader.pages) == 2 and name_b in reader.pages[1].extract_text()
+    pdf.close()
+    # nobody else sees the job; another institution sees neither registration nor document
+    other = login(app.test_client(), "34567891238")
+    assert other.get(job_url).status_code == 404 and other.get(f"{job_url}/pdf").status_code == 404
+    assert other.get(f"/sinavgiris/belge/{sa}").status_code == 404
+    assert name_a not in other.get(f"/sinavgiris/?donem={period}").get_data(as_text=True)
