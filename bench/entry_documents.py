@@ -1,0 +1,77 @@
+"""Render N exam entry documents with photos into one PDF (in-process).
+
+    .venv/bin/python bench/entry_documents.py [N] [DATABASE_URL]
+
+Prints the total time and pages per second. Yardstick (ENGINEERING.md): 1,000
+documents with photos ≤ 20 s. The chunked rendering and merge are the ones the
+"Yazdır" job uses (app.entry_documents).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("KURS_DATA_DIR", tempfile.mkdtemp(prefix="kurs-bench-"))
+
+from PIL import Image  # noqa: E402
+from pypdf import PdfWriter  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
+from app import entry_documents, uploads  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.models import Birim, Kayit, Kurs, Kursiyer, SinavDonemi, SinavKaydi  # noqa: E402
+from tests.conftest import make_app  # noqa: E402
+
+
+def main():
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    url = sys.argv[2] if len(sys.argv) > 2 else f"sqlite:///{tempfile.mkdtemp()}/bench.db"
+    app = make_app(url)
+    with app.app_context():
+        from app.cli import prepare
+
+        prepare(demo=True)
+        session = db.session
+        kurs = session.execute(select(Kurs).where(Kurs.durum == "AKTIF")).scalars().first()
+        birim = session.execute(select(Birim).filter_by(ad="Kadıköy")).scalar_one()
+        period = SinavDonemi(ilce_id=birim.id, ad="Tezgâh", tarih=dt.date.today(), saat=dt.time(10), merkez="Merkez",
+                             salon="Salon", kapasite=n)
+        session.add(period)
+        session.flush()
+        photo_paths = []
+        for i in range(10):  # ten distinct photos, reused
+            buf = io.BytesIO()
+            Image.new("RGB", (350, 450), (20 * i, 100, 200 - 15 * i)).save(buf, "JPEG", quality=88)
+            photo_paths.append(uploads.store("foto", buf.getvalue(), ".jpg"))
+        ids = []
+        for i in range(n):
+            tr = Kursiyer(kurum_id=kurs.kurum_id, tc_kimlik_no=f"9{i:010d}", ad="Şükrü", soyad=f"Işıklı {i}",
+                          dogum_tarihi=dt.date(1990, 1, 1), foto=photo_paths[i % 10])
+            k = Kayit(kurs_id=kurs.id, kursiyer=tr, kurum_id=kurs.kurum_id, kayit_tarihi=dt.date.today())
+            s = SinavKaydi(kurum_id=kurs.kurum_id, kayit=k, donem_id=period.id, hak=1, sira=i + 1)
+            session.add_all([tr, k, s])
+            if i % 200 == 199:
+                session.flush()
+        session.commit()
+        ids = [r.id for r in entry_documents.registrations(session, period.id)]
+        t = time.perf_counter()
+        writer = PdfWriter()
+        for i in range(0, len(ids), entry_documents.CHUNK):
+            part = session.execute(select(SinavKaydi).where(SinavKaydi.id.in_(ids[i:i + entry_documents.CHUNK]))
+                                   .order_by(SinavKaydi.sira)).scalars().all()
+            writer.append(io.BytesIO(entry_documents.render(part)))
+        out = io.BytesIO()
+        writer.write(out)
+        seconds = time.perf_counter() - t
+        print(f"{n} sınav giriş belgesi (fotoğraflı) tek PDF: {seconds:.1f} s, {n / seconds:.0f} sayfa/s, "
+              f"{len(out.getvalue()) / 1e6:.1f} MB  (hedef 1000 belge ≤ 20 s)")
+
+
+if __name__ == "__main__":
+    main()
