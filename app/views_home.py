@@ -33,7 +33,20 @@ class HomeView(IndexView):
         roles = [r.name for r in user.roles]
         return self.render_template(self.index_template, appbuilder=self.appbuilder,
                                     user=user, roles=roles, counts=counts, scope=sc,
-                                    awaiting=self._awaiting(sc), absent=self._absent(sc))
+                                    awaiting=self._awaiting(sc), absent=self._absent(sc), **self._deadlines(sc))
+
+    def _deadlines(self, sc):
+        """Courses to complete (1 year belgeli / 1 month belgesiz after their end) and
+        trainees whose last exam day (course end + 12 months) is near."""
+        import datetime as dt
+
+        from .completion import deadlines, rights_running_out
+
+        if sc is None or sc.is_none or not self.appbuilder.sm.has_access("can_read", "Kurs"):
+            return {"due": [], "rights": []}
+        today = dt.date.today()
+        return {"due": deadlines(db.session, today), "rights": rights_running_out(db.session, today),
+                "today": today}
 
     def _absent(self, sc):
         """Active trainees above their course's absence limit (for "Devamsızlıktan Kaldı")."""

@@ -321,7 +321,7 @@ def _read_only_api(name, model, permission, columns, search):
 
 
 def trainee_apis():
-    from .models import Devamsizlik, Kursiyer, Odeme, Taksit
+    from .models import Belge, Devamsizlik, Kursiyer, Odeme, SinavKaydi, Taksit
 
     return [
         _read_only_api("kursiyer", Kursiyer, "Kursiyer",
@@ -337,4 +337,9 @@ def trainee_apis():
                        ["kayit_id", "vade"]),
         _read_only_api("devamsizlik", Devamsizlik, "Kursiyer", ["id", "kayit_id", "ders_id", "kurum_id", "saat"],
                        ["kayit_id", "ders_id"]),
+        _read_only_api("sinav", SinavKaydi, "Sinav",
+                       ["id", "kayit_id", "kurum_id", "donem_id", "hak", "sira", "tercuman", "durum", "dogru", "soru",
+                        "puan", "gecti"], ["kayit_id", "donem_id", "durum", "gecti"]),
+        _read_only_api("belge", Belge, "KursSonu", ["id", "kayit_id", "kurum_id", "tur", "kod", "tarih"],
+                       ["kayit_id", "tur", "kod"]),
     ]

@@ -18,12 +18,13 @@ TODAY = dt.date.today()
 
 
 def _ended_course(app, weeks_ago, time, kod="100002", program="BLG-ISL", sira=1, sinif="Laboratuvar 2",
-                  teacher="Oğuz", people=(44, 47), hours=8):
-    """An active course that ended recently, with trainees enrolled before its approval."""
+                  teacher="Oğuz", people=(44, 47), hours=8, weekday=6):
+    """An active course that ended recently, with trainees enrolled before its approval.
+    Each test uses its own weekday, so their lessons never clash."""
     start = TODAY - dt.timedelta(weeks=weeks_ago)
-    start += dt.timedelta(days=(6 - start.weekday()) % 7)
+    start += dt.timedelta(days=(weekday - start.weekday()) % 7)
     with app.app_context():
-        kurs = _course(db.session, kod, program, sira, sinif, teacher, start, {6}, hours, time)
+        kurs = _course(db.session, kod, program, sira, sinif, teacher, start, {weekday}, hours, time)
         pk = kurs.id
         rows = db.session.execute(select(Kisi).where(Kisi.gizli.is_(False)).order_by(Kisi.id)).scalars().all()
         for p in rows[people[0]:people[1]]:
@@ -186,7 +187,7 @@ def test_suspended_leveled_certificates_still_turn_the_printer_green(app):
 
 
 def test_old_regulation_not_girisi(app):
-    pk, (a,) = _ended_course(app, 26, "14:00", people=(47, 48))
+    pk, (a,) = _ended_course(app, 26, "14:00", people=(47, 48), weekday=5)
     with app.app_context():
         db.session.get(Kurs, pk).planlama_tarihi = dt.date(2020, 4, 16)
         db.session.commit()
@@ -227,7 +228,7 @@ def test_exam_entry_documents_one_all_missing_photo_and_progress(app):
 
     from app import photos
 
-    pk, (a, b) = _ended_course(app, 28, "20:00", people=(48, 50))
+    pk, (a, b) = _ended_course(app, 28, "08:00", people=(48, 50), weekday=4)
     period = _period(app, "Kadıköy", TODAY + dt.timedelta(days=3))
     director = login(app.test_client(), "23456789138")
     assert _post(director, f"/sinavislem/{pk}", {f"donem_{a}": period, f"donem_{b}": period, "onay": "1"}).status_code == 302
@@ -274,3 +275,26 @@ def test_exam_entry_documents_one_all_missing_photo_and_progress(app):
     assert other.get(job_url).status_code == 404 and other.get(f"{job_url}/pdf").status_code == 404
     assert other.get(f"/sinavgiris/belge/{sa}").status_code == 404
     assert name_a not in other.get(f"/sinavgiris/?donem={period}").get_data(as_text=True)
+
+
+def test_home_page_deadlines_and_exam_apis(app):
+    from tests.conftest import api_token
+
+    pk, _ = _ended_course(app, 70, "08:00", people=(50, 51), weekday=3)  # ended ~50 weeks ago  # ended about a year ago, belgeli, not completed
+    html = login(app.test_client(), "23456789138").get("/").get_data(as_text=True)
+    slot = html[html.index('id="slot-sure"'):html.index('id="slot-devamsizlik"')]
+    assert f"/kurs/{pk}" in slot and "tamamlanması gereken tarih" in slot
+    rights = html[html.index('id="slot-sinav"'):]
+    assert "son sınav günü" in rights
+    api = app.test_client()
+    headers = {"Authorization": f"Bearer {api_token(api, '34567891238')}"}
+    for resource in ("sinav", "belge"):
+        resp = api.get(f"/api/v1/{resource}/?q=(page_size:100)", headers=headers)
+        assert resp.status_code == 200, resource
+        with app.app_context():
+            uskudar = db.session.execute(select(Kurs.kurum_id).where(Kurs.kurum.has(kurum_kodu="200001"))).scalars().first()
+        assert {r["kurum_id"] for r in resp.get_json()["result"]} <= {uskudar}
+    with app.app_context():
+        moda_sinav = db.session.execute(select(SinavKaydi.id).where(
+            SinavKaydi.kurum_id != uskudar)).scalars().first()
+    assert api.get(f"/api/v1/sinav/{moda_sinav}", headers=headers).status_code == 404
