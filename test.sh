@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up and run the whole test suite.
 #   1. .venv with the pinned packages;
-#   2. Debian's Chromium for the browser journeys (installed when missing and we may);
+#   2. Debian's Chromium for the browser journeys and poppler's pdftoppm for PDF page images
+#      (installed when missing and we may);
 #   3. pytest on SQLite;
 #   4. pytest again on PostgreSQL when TEST_DATABASE_URL is set or a server answers
 #      on 127.0.0.1:5432 (database kurs_test is created), browser journeys excepted.
@@ -12,12 +13,15 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
 
-if ! command -v chromium >/dev/null 2>&1; then
+missing=""
+command -v chromium >/dev/null 2>&1 || missing="chromium"
+command -v pdftoppm >/dev/null 2>&1 || missing="$missing poppler-utils"  # PDF pages as PNG artifacts
+if [ -n "$missing" ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Chromium kuruluyor (tarayıcı testleri için)..."
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    echo "Kuruluyor (tarayıcı testleri ve PDF görüntüleri için): $missing"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
   else
-    echo "UYARI: chromium yok; tarayıcı testleri atlanacak (sudo apt-get install chromium)."
+    echo "UYARI: eksik: $missing; tarayıcı testleri / PDF görüntüleri atlanacak (sudo apt-get install $missing)."
   fi
 fi
 

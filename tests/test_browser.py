@@ -356,3 +356,125 @@ def test_trainee_journey_inquiry_enrollment_photo_fees_absences(app, live_server
     assert "2 / 24" in row
     page.screenshot(path=str(ARTIFACTS / "24-devamsizlik.png"), full_page=True)
     page.close()
+
+
+def test_exam_to_certificate_journey(app, live_server, browser, tmp_path):
+    """Issue 5's journey: register for an exam period with the confirmation box, print the
+    entry documents, record a passing grade, Kurs Sonu Onayı, issue the certificate (grey →
+    green, Tamamlandı), then, logged out, find it by TC + birth date and verify its code."""
+    import datetime as dt
+    import io
+    import re
+    import subprocess
+
+    from PIL import Image
+    from pypdf import PdfReader
+    from sqlalchemy import select
+    from werkzeug.datastructures import FileStorage
+
+    from app import courses, enrollment, photos, registry
+    from app.demo_courses import _course
+    from app.extensions import db
+    from app.models import Birim, Kisi, Kurs, SinavDonemi
+
+    today = dt.date.today()
+    start = today - dt.timedelta(weeks=23)
+    start += dt.timedelta(days=(2 - start.weekday()) % 7)  # Wednesdays
+    with app.app_context():
+        kurs = _course(db.session, "100002", "BLG-ISL", 1, "Laboratuvar 1", "Gülşen", start, {2}, 8, "18:00")
+        pk = kurs.id
+        p = db.session.execute(select(Kisi).where(Kisi.gizli.is_(False)).order_by(Kisi.id)).scalars().all()[52]
+        person = registry.Person(p.tc_kimlik_no, p.ad, p.soyad, p.dogum_tarihi)
+        kayit = enrollment.enroll(db.session, pk, person, {}, today)
+        buf = io.BytesIO()
+        Image.new("RGB", (350, 450), (40, 90, 160)).save(buf, "JPEG")
+        photos.save(db.session, kayit.kursiyer, FileStorage(io.BytesIO(buf.getvalue()), "foto.jpg"))
+        kayit_id, name = kayit.id, f"{p.ad} {p.soyad}"
+        tc, birth = p.tc_kimlik_no, p.dogum_tarihi
+        kurs = db.session.get(Kurs, pk)
+        for unit in ("KURUM", "ILCE", "ILCE"):
+            courses.approve(db.session, kurs, {0, 1, 2}, unit)
+        kadikoy = db.session.execute(select(Birim).filter_by(ad="Kadıköy")).scalar_one()
+        period = SinavDonemi(ilce_id=kadikoy.id, ad="Bugünkü Sınav", tarih=today, saat=dt.time(9, 30),
+                             merkez="Kadıköy Lisesi", salon="Salon 3", kapasite=20)
+        db.session.add(period)
+        db.session.commit()
+        period_id = period.id
+
+    page = browser.new_page(locale="tr-TR", viewport={"width": 1280, "height": 1000})
+    _login(page, live_server, "23456789138")
+    page.goto(f"{live_server}/kurskursiyer/list/")
+    page.click(f"tr:has(a[href='/sinavislem/{pk}']) button.dropdown-toggle")
+    with page.expect_navigation():
+        page.click(f"a[href='/sinavislem/{pk}']")
+    page.select_option(f"select[name=donem_{kayit_id}]", str(period_id))
+    with page.expect_navigation():
+        page.click("#sinav-kaydet")  # without the box first
+    assert "seçeneğini işaretlemeden kayıt yapılamaz" in page.content()
+    page.select_option(f"select[name=donem_{kayit_id}]", str(period_id))
+    page.check("#onay")
+    with page.expect_navigation():
+        page.click("#sinav-kaydet")
+    assert "1 kursiyer sınava kaydedildi." in page.content()
+    page.screenshot(path=str(ARTIFACTS / "30-sinav-islemleri.png"), full_page=True)
+
+    # entry documents: "Yazdır" as a job with progress, then the PDF
+    page.click("text=Kurum İşlemleri")
+    page.click("text=Sınav Giriş Belgeleri")
+    page.wait_for_url("**/sinavgiris/**")
+    page.select_option("#donem", str(period_id))
+    with page.expect_navigation():
+        page.click("button:has-text('Listele')")
+    with page.expect_navigation():
+        page.click("#yazdir")
+    page.wait_for_selector("#indir", state="visible", timeout=60000)
+    page.screenshot(path=str(ARTIFACTS / "31-giris-belgesi-hazir.png"), full_page=True)
+    pdf = page.request.get(live_server + page.get_attribute("#indir", "href")).body()
+    (ARTIFACTS / "32-sinav-giris-belgesi.pdf").write_bytes(pdf)
+    first = PdfReader(io.BytesIO(pdf)).pages[0]
+    assert name in first.extract_text() and first.images
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile",
+                        str(ARTIFACTS / "32-sinav-giris-belgesi.pdf"), str(ARTIFACTS / "32-sinav-giris-belgesi")],
+                       check=True)
+    page.goto(f"{live_server}/logout/")
+
+    # the district records a passing result
+    _login(page, live_server, "kadikoy.sube")
+    page.goto(f"{live_server}/sinavislem/{pk}/not")
+    page.fill("input[name=dogru]", "17")
+    page.fill("input[name=soru]", "20")
+    with page.expect_navigation():
+        page.click("#notlar button[type=submit]")
+    assert "85.00 puan (geçti)" in page.content()
+    page.goto(f"{live_server}/logout/")
+
+    # Kurs Sonu Onayı, then the printer
+    _login(page, live_server, "23456789138")
+    page.goto(f"{live_server}/kurssonu/{pk}/onay")
+    page.check("#tamam")
+    with page.expect_navigation():
+        page.click("#kurs-sonu-kaydet")
+    assert page.locator(".kurs-sonu-gri").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "33-kurs-sonu-gri.png"), full_page=True)
+    with page.expect_navigation():
+        page.click("#kurs-sonu-yazdir")
+    assert page.locator(".kurs-sonu-yesil").count() == 1 and "Kurs Bitirme Belgesi verildi" in page.content()
+    code = re.search(r"<code>([A-Z0-9]{10})</code>", page.content()).group(1)
+    page.screenshot(path=str(ARTIFACTS / "34-kurs-sonu-yesil.png"), full_page=True)
+    page.goto(f"{live_server}/kurs/{pk}")
+    assert page.inner_text("#kurs-durum") == "Tamamlandı"
+    page.goto(f"{live_server}/logout/")
+
+    # logged out: the public lookup and the verification page
+    page.goto(f"{live_server}/sorgu/")
+    page.fill("#tc", tc)
+    page.fill("#dogum_tarihi", birth.strftime("%d.%m.%Y"))
+    with page.expect_navigation():
+        page.click("#sorgula")
+    assert code in page.inner_text("#belgeler") and "85.00 puan" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "35-sorgu.png"), full_page=True)
+    page.goto(f"{live_server}/sorgu/dogrula/{code}")
+    assert "Bu belge geçerlidir." in page.content() and name in page.content()
+    page.screenshot(path=str(ARTIFACTS / "36-dogrulama.png"), full_page=True)
+    page.close()
