@@ -17,10 +17,11 @@ makes two simultaneous enrollments conflict. The loser runs its checks again
 (up to three times), so the last free seat goes to one secretary and the other is
 told the class is full.
 
-"Completed" for the level rule means, until exam results exist (issue 5): an
-active enrollment in a course of level n−1 of the same program, at any
-institution, that has reached Tamamlandı, or one marked exempt (``Kayit.muaf``,
-set by the exam work of issue 5).
+"Completed" (``completed_module``) means, at any institution: an active enrollment
+in a Tamamlandı course of that module with a certificate or a passed exam (a
+belgesiz course: every active trainee), or an exempt enrollment. A person who
+enrolls in a module already completed is exempt (``Kayit.muaf``, seed §8: shown
+with a star, no exam, no grade).
 """
 from __future__ import annotations
 
@@ -121,18 +122,36 @@ def find_person(session, tc: str, birth_date: Optional[dt.date]):
     return answer
 
 
+def completed_module(session, modul_id: int, tc: str) -> bool:
+    """Has this person completed the module anywhere: an active enrollment in a
+    Tamamlandı course of it with a certificate or a passed exam (belgesiz: every active
+    trainee of a completed course), or an exempt enrollment?"""
+    from .models import Belge, SinavKaydi
+
+    with scope.unscoped():
+        rows = session.execute(
+            select(Kayit, Kurs.durum, Kurs.belge_durumu).join(Kurs, Kayit.kurs_id == Kurs.id)
+            .join(Kursiyer, Kayit.kursiyer_id == Kursiyer.id)
+            .where(Kursiyer.tc_kimlik_no == tc, Kurs.modul_id == modul_id, Kayit.durum == KAYIT_AKTIF)).all()
+        for kayit, durum, belge in rows:
+            if kayit.muaf:
+                return True
+            if durum != TAMAMLANDI:
+                continue
+            if belge != "BELGELI":
+                return True
+            if session.execute(select(Belge.id).where(Belge.kayit_id == kayit.id)).first() or \
+                    session.execute(select(SinavKaydi.id).where(SinavKaydi.kayit_id == kayit.id,
+                                                               SinavKaydi.gecti.is_(True))).first():
+                return True
+    return False
+
+
 def _previous_level_done(session, kurs: Kurs, tc: str) -> bool:
     with scope.unscoped():
         prev = session.execute(select(Modul.id).where(
             Modul.program_id == kurs.program_id, Modul.sira == kurs.modul.sira - 1)).scalar()
-        if prev is None:
-            return True
-        done = session.execute(
-            select(func.count()).select_from(Kayit).join(Kurs, Kayit.kurs_id == Kurs.id)
-            .join(Kursiyer, Kayit.kursiyer_id == Kursiyer.id)
-            .where(Kursiyer.tc_kimlik_no == tc, Kurs.modul_id == prev, Kayit.durum == KAYIT_AKTIF,
-                   (Kurs.durum == TAMAMLANDI) | Kayit.muaf.is_(True))).scalar()
-    return done > 0
+    return prev is None or completed_module(session, prev, tc)
 
 
 def _check(session, kurs: Kurs, tc: str) -> None:
@@ -174,7 +193,9 @@ def enroll(session, kurs_id: int, person: registry.Person, contact: dict, today:
             trainee.gizli = True
             trainee.gizlilik_yazi, trainee.gizlilik_karar = hidden["gizlilik_yazi"], hidden["gizlilik_karar"]
         kayit = Kayit(kurs_id=kurs.id, kursiyer=trainee, kurum_id=kurs.kurum_id, kayit_tarihi=today,
-                      durum=KAYIT_AKTIF)
+                      durum=KAYIT_AKTIF,
+                      # seed §8: already completed this module: exempt (a star; no exam, no grade)
+                      muaf=completed_module(session, kurs.modul_id, person.tc_kimlik_no))
         session.add(kayit)
         session.add(KayitGecmisi(kayit=kayit, kurum_id=kurs.kurum_id, durum=KAYIT_AKTIF, tarih=today,
                                  aciklama="Kayıt", kullanici_adi=audit.actor()[1]))

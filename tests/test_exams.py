@@ -298,3 +298,41 @@ def test_home_page_deadlines_and_exam_apis(app):
         moda_sinav = db.session.execute(select(SinavKaydi.id).where(
             SinavKaydi.kurum_id != uskudar)).scalars().first()
     assert api.get(f"/api/v1/sinav/{moda_sinav}", headers=headers).status_code == 404
+
+
+def test_passed_level_opens_the_next_and_a_completed_module_is_exempt(app):
+    pk, (p1, p2) = _ended_course(app, 24, "08:00", kod="100001", program="ING-DIL", sinif="Derslik 3",
+                                 teacher="İlker", people=(51, 53), hours=6, weekday=1)
+    period = _period(app, "Kadıköy", TODAY)
+    with app.app_context():
+        for kid, correct in ((p1, 18), (p2, 5)):
+            exams.register(db.session, db.session.get(Kayit, kid), period, False, True, TODAY)
+            sitting = db.session.execute(select(SinavKaydi).where(SinavKaydi.kayit_id == kid)).scalar_one()
+            exams.record_result(db.session, sitting, False, correct, 20)
+        kurs = db.session.get(Kurs, pk)
+        completion.end_approval(db.session, kurs, True, TODAY)
+        made, _message = completion.issue(db.session, kurs, TODAY)
+        assert made == 1
+        people = [db.session.get(Kayit, k).kursiyer for k in (p1, p2)]
+        persons = [registry.Person(t.tc_kimlik_no, t.ad, t.soyad, t.dogum_tarihi) for t in people]
+        start = TODAY + dt.timedelta(weeks=520)
+        a2 = _course(db.session, "100001", "ING-DIL", 2, "Derslik 3", "İlker", start, {1}, 6, "08:00").id
+        a1 = _course(db.session, "100001", "ING-DIL", 1, "Derslik 3", "İlker", start, {1}, 6, "16:00").id
+        enrollment.enroll(db.session, a2, persons[0], {}, TODAY)  # passed A1: may take A2
+        try:
+            enrollment.enroll(db.session, a2, persons[1], {}, TODAY)
+            raise AssertionError("failed A1, enrolled in A2")
+        except courses.Refused as exc:
+            assert "A1 seviyesini tamamlamış olmak gerekir" in exc.message
+        exempt = enrollment.enroll(db.session, a1, persons[0], {}, TODAY)  # A1 again: exempt
+        assert exempt.muaf is True
+        assert enrollment.enroll(db.session, a1, persons[1], {}, TODAY).muaf is False
+
+
+def test_public_lookup_is_rate_limited(db_url, app):
+    from tests.conftest import make_app
+
+    limited = make_app(db_url, RATELIMIT_ENABLED=True, SORGU_LIMIT="5 per minute")
+    client = limited.test_client()
+    codes = [client.get("/sorgu/dogrula/ABCDEFGHJK").status_code for _ in range(8)]
+    assert codes[:5] == [404] * 5 and 429 in codes
