@@ -22,8 +22,12 @@ class PdfError(RuntimeError):
     pass
 
 
-def render_pdf(template: str, extra_roots=(), **context) -> bytes:
-    html = render_template(template, font_dir=FONT_DIR.as_posix(), **context)
+def render_html(template: str, **context) -> str:
+    return render_template(template, font_dir=FONT_DIR.as_posix(), **context)
+
+
+def html_to_pdf(html: str, extra_roots=()) -> bytes:
+    """The conversion alone: no Flask, so it also runs in a worker process."""
     policy = ResourceAccessPolicy(base_dir=FONT_DIR, extra_roots=tuple(Path(r) for r in extra_roots),
                                   allow_remote=False, max_image_pixels=40_000_000)
     out = io.BytesIO()
@@ -31,3 +35,7 @@ def render_pdf(template: str, extra_roots=(), **context) -> bytes:
     if result.err:
         raise PdfError(f"PDF oluşturulamadı ({result.err} hata)")
     return out.getvalue()
+
+
+def render_pdf(template: str, extra_roots=(), **context) -> bytes:
+    return html_to_pdf(render_html(template, **context), extra_roots)

@@ -3,7 +3,8 @@
 One A4 page per registered trainee: colour photo, TC, name, exam date and time,
 center, hall and seat, institution, and places for the two seals and signatures.
 "Yazdır" prints every document of a period (in the user's scope) into one PDF as a
-background job: the pages are rendered in chunks and merged, the job's progress is
+background job: the pages are rendered in chunks, converted in worker processes (one
+per core, at most 4) and merged, the job's progress is
 written to a small JSON file that the page polls, so a long print neither blocks
 the request nor the server's other users, and it works with several workers.
 A trainee without a photo is named in a message instead of a broken page.
@@ -39,14 +40,46 @@ def missing_photos(rows: list[SinavKaydi]) -> list[str]:
             for r in rows if not r.kayit.kursiyer.foto]
 
 
-def render(rows: list[SinavKaydi]) -> bytes:
-    """One PDF with a page per registration."""
+def _html(rows: list[SinavKaydi]) -> str:
     items = []
     for r in rows:
         k = r.kayit
         items.append({"sinav": r, "kursiyer": k.kursiyer, "kurs": k.kurs, "kurum": k.kurs.kurum,
                       "foto": uploads.absolute(k.kursiyer.foto) if k.kursiyer.foto else None})
-    return documents.render_pdf("sinav_giris.html", extra_roots=(current_app.config["UPLOAD_FOLDER"],), items=items)
+    return documents.render_html("sinav_giris.html", items=items)
+
+
+def render(rows: list[SinavKaydi]) -> bytes:
+    """One PDF with a page per registration."""
+    return documents.html_to_pdf(_html(rows), (current_app.config["UPLOAD_FOLDER"],))
+
+
+def render_many(session, ids: list[int], progress=None) -> bytes:
+    """All registrations ``ids`` in one PDF: the HTML of each chunk is made here, the
+    conversions run in worker processes (xhtml2pdf converts one document at a time per
+    process), the parts are merged in order. ``progress(done)`` after each part."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = []
+    for i in range(0, len(ids), CHUNK):
+        part = session.execute(select(SinavKaydi).where(SinavKaydi.id.in_(ids[i:i + CHUNK]))
+                               .order_by(SinavKaydi.sira)).scalars().all()
+        chunks.append((_html(part), len(part)))
+    roots = (current_app.config["UPLOAD_FOLDER"],)
+    writer, done = PdfWriter(), 0
+    workers = max(1, min(len(chunks), os.cpu_count() or 1, 4))
+    # "spawn": a fork of a multi-threaded web server could inherit a held lock
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(documents.html_to_pdf, html, roots) for html, _n in chunks]
+        for future, (_html_text, n) in zip(futures, chunks):
+            writer.append(io.BytesIO(future.result()))
+            done += n
+            if progress:
+                progress(done)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 # --- background job ---------------------------------------------------------------
@@ -75,15 +108,10 @@ def start(ids: list[int], owner_id: int) -> str:
         from .extensions import db
 
         with app.app_context():
-            writer = PdfWriter()
             try:
-                for i in range(0, len(ids), CHUNK):
-                    part = db.session.execute(select(SinavKaydi).where(SinavKaydi.id.in_(ids[i:i + CHUNK]))
-                                              .order_by(SinavKaydi.sira)).scalars().all()
-                    writer.append(io.BytesIO(render(part)))
-                    _write(state_path, {**json.loads(state_path.read_text()), "done": min(i + CHUNK, len(ids))})
-                with open(folder / f"{job}.pdf", "wb") as f:
-                    writer.write(f)
+                data = render_many(db.session, ids, lambda done: _write(
+                    state_path, {**json.loads(state_path.read_text()), "done": done}))
+                (folder / f"{job}.pdf").write_bytes(data)
                 _write(state_path, {**json.loads(state_path.read_text()), "done": len(ids), "ready": True})
             except Exception as exc:  # the page shows it; the log has the details
                 app.logger.exception("sınav giriş belgeleri")
