@@ -157,8 +157,10 @@ def test_exam_registration_results_end_approval_certificates_and_public_lookup(a
     guessed = public.get("/sorgu/dogrula/ABCDEFGHJK")
     assert guessed.status_code == 404 and "bulunamadı" in guessed.get_data(as_text=True)
     pdf = public.get(f"/sorgu/belge/{code}.pdf")
-    text = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
-    assert "KURS BİTİRME BELGESİ" in text and name in text and code in text
+    first = PdfReader(io.BytesIO(pdf.data)).pages[0]
+    text = first.extract_text()
+    assert "KURS BİTİRME BELGESİ" in text and name in text and code in text and f"/sorgu/dogrula/{code}" in text
+    assert first.images, "the QR code is on the certificate"
 
 
 def test_suspended_leveled_certificates_still_turn_the_printer_green(app):
