@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from . import audit, courses, settings
-from .courses import Refused, _touch
+from .courses import Refused, touch
 from .models import AKTIF, KAYIT_AKTIF, Devamsizlik, Ders, Kayit, Kurs
 
 
@@ -33,6 +33,14 @@ def day_lessons(session, kurs: Kurs, day: dt.date) -> list[Ders]:
     if not ids:
         return []
     return session.execute(select(Ders).where(Ders.id.in_(ids)).order_by(Ders.baslangic)).scalars().all()
+
+
+def entered(session, lessons: list[Ders]) -> dict[tuple[int, int], int]:
+    """Hours missed, by (enrollment id, lesson id), on the given lessons."""
+    if not lessons:
+        return {}
+    rows = session.execute(select(Devamsizlik).where(Devamsizlik.ders_id.in_([l.id for l in lessons])))
+    return {(d.kayit_id, d.ders_id): d.saat for d in rows.scalars()}
 
 
 def totals(session, kurs: Kurs) -> dict[int, int]:
@@ -76,11 +84,11 @@ def save_day(session, kurs: Kurs, day: dt.date, grid: dict[tuple[int, int], str]
     session.flush()
     for (kayit_id, ders_id), hours in parsed.items():
         session.add(Devamsizlik(kurum_id=kurs.kurum_id, kayit_id=kayit_id, ders_id=ders_id, saat=hours))
-    _touch(kurs)
+    touch(kurs)
     total = sum(parsed.values())
     audit.record(session, "Devamsızlık girildi", kurs, sonraki={"tarih": day, "saat": total},
                  aciklama=f"{day:%d.%m.%Y}: {len({k for k, _ in parsed})} kursiyer, {total} ders saati")
-    courses._commit(session)
+    courses.commit(session)
     return total
 
 

@@ -60,6 +60,8 @@ def _owner_kurum_id(obj):
     owner = getattr(type(obj), "__owner__", None)
     if owner == "kurum":
         return obj.id
+    if owner == "ilce_id":  # a district's row: no institution
+        return None
     if owner:
         return getattr(obj, owner, None)
     if isinstance(obj, Kullanici) and obj.birim is not None and obj.birim.tur == "KURUM":

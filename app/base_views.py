@@ -19,7 +19,7 @@ import datetime as dt
 import logging
 
 from flask import abort, flash, request
-from flask_appbuilder import ModelView
+from flask_appbuilder import BaseView, ModelView
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.models.filters import BaseFilter
@@ -32,13 +32,14 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext
 from markupsafe import Markup
 from marshmallow import ValidationError
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import DateField
 from wtforms.widgets import html_params
 
 from . import institutions, scope
 from .extensions import db
-from .turkish import fold
+from .turkish import fold, parse_date
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,11 @@ METHOD_PERMISSIONS = {
     "get": READ, "get_list": READ, "info": READ, "post": WRITE, "put": WRITE,
     "related_objects": READ,
 }
+
+#: Every view and API on one resource must declare the same permissions: FAB's
+#: permission sync deletes, from every role, a permission that the last view
+#: registered on a resource does not declare.
+READ_WRITE = ["can_read", "can_write"]
 
 MSG_INTEGRITY = "Bu kayıt başka bir kayıtla çakışıyor (aynı değer zaten kayıtlı)."
 MSG_SAVED = "Kaydedildi."
@@ -182,14 +188,11 @@ class TrDateField(DateField):
         super().__init__(label, validators, **kwargs)
 
     def process_formdata(self, valuelist):
-        if valuelist and valuelist[0].strip():
-            try:
-                self.data = dt.datetime.strptime(valuelist[0].strip(), "%d.%m.%Y").date()
-                return
-            except ValueError:
-                self.data = None
-                raise ValueError("Tarihi gg.aa.yyyy biçiminde giriniz (ör. 23.11.2026).")
         self.data = None
+        if valuelist and valuelist[0].strip():
+            self.data = parse_date(valuelist[0])
+            if self.data is None:
+                raise ValueError("Tarihi gg.aa.yyyy biçiminde giriniz (ör. 23.11.2026).")
 
 
 def tr_date(value) -> str:
@@ -273,7 +276,7 @@ class KursModelView(ModelView):
             errors = self.domain_errors(item)
         if errors:
             session.rollback()
-            _attach_errors(form, errors)
+            attach_errors(form, errors)
             return False
         try:
             if is_new:
@@ -416,7 +419,39 @@ def _numbers_may_be_zero(form_class) -> None:
             ]
 
 
-def _attach_errors(form, errors: dict) -> None:
+def get_or_404(model, pk, *criteria):
+    """The row ``model`` with id ``pk`` (and ``criteria``) if the user's scope holds
+    it, else 404: a record out of scope looks like one that does not exist."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        abort(404)
+    row = db.session.execute(select(model).where(model.id == pk, *criteria)).scalar_one_or_none()
+    if row is None:
+        abort(404)
+    return row
+
+
+class RecordView(BaseView):
+    """Base of the screens that are not FAB CRUD (workflow forms, calendars, PDFs).
+    ``datamodel`` names the model whose id their routes take, so that the scope walk
+    test tries them with another institution's ids; rows are loaded with
+    ``get_or_404`` (scoped)."""
+
+    base_permissions = READ_WRITE
+
+
+def read_only_api(name, model, permission, columns, search):
+    """A REST resource that lists and shows rows only (changes go through the screens'
+    rules), with the scope and permissions of the screens."""
+    return type(f"{model.__name__}RestApi", (KursApi,), {
+        "resource_name": name, "datamodel": KursInterface(model), "class_permission_name": permission,
+        "base_permissions": READ_WRITE, "include_route_methods": {"get", "get_list", "info"},
+        "list_columns": columns, "show_columns": columns, "search_columns": search,
+    })
+
+
+def attach_errors(form, errors: dict) -> None:
     for name, message in errors.items():
         field = getattr(form, name, None)
         if field is None:

@@ -22,7 +22,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
 from . import audit, exams, scope, settings
-from .courses import Refused, _commit
+from .courses import Refused, commit
 from .models import (
     AKTIF, BELGELI, KAYIT_AKTIF, KURS_SONU_ONAYLANDI, TAMAMLANDI, Belge, Kayit, Kurs, Kursiyer, SinavKaydi,
 )
@@ -62,7 +62,7 @@ def end_approval(session, kurs: Kurs, ticked: bool, today: dt.date) -> None:
     kurs.durum = KURS_SONU_ONAYLANDI
     audit.record(session, "Kurs Sonu Onayı", kurs, onceki={"durum": AKTIF}, sonraki={"durum": KURS_SONU_ONAYLANDI},
                  aciklama="Kursiyer İşlemleri Tamamlanmıştır...")
-    _commit(session)
+    commit(session)
 
 
 def _code(session) -> str:
@@ -75,7 +75,7 @@ def _code(session) -> str:
 
 def issue(session, kurs: Kurs, today: dt.date) -> tuple[int, str]:
     """The "Kurs Sonu" printer: (certificates made, message)."""
-    if kurs.belgeler_verildi:
+    if kurs.durum == TAMAMLANDI:  # the printer is green
         raise Refused("Bu kursun belgeleri zaten verildi.")
     if kurs.durum != KURS_SONU_ONAYLANDI:
         raise Refused("Belgeler kurs sonu onayından sonra verilir.")
@@ -88,12 +88,11 @@ def issue(session, kurs: Kurs, today: dt.date) -> tuple[int, str]:
                 continue
             session.add(Belge(kurum_id=kurs.kurum_id, kayit_id=kayit.id, tur=kind, kod=_code(session), tarih=today))
             made += 1
-    kurs.belgeler_verildi = True
     kurs.durum = TAMAMLANDI
     message = MSG_SUSPENDED if suspended else f"{made} {kind} verildi; kurs tamamlandı."
     audit.record(session, "Kurs Sonu İşlemleri", kurs, onceki={"durum": KURS_SONU_ONAYLANDI},
                  sonraki={"durum": TAMAMLANDI, "belge": made}, aciklama=message)
-    _commit(session)
+    commit(session)
     return made, message
 
 
@@ -152,3 +151,22 @@ def rights_running_out(session, today: dt.date, within_days: int = 60, limit: in
                 exams.outcome(exams.sittings(session, kayit), kayit) not in ("gecti", "kaldi"):
             out.append((kayit, last))
     return out[:limit]
+
+
+def certificate_pdf(belge: Belge, url: str) -> bytes:
+    """The certificate as a PDF, with its verification code and a QR code of ``url``
+    (the public verification page)."""
+    import base64
+    import io
+
+    import segno
+
+    from . import documents
+    from .turkish import tr_upper
+
+    qr = io.BytesIO()
+    segno.make(url, error="m").save(qr, kind="png", scale=4, border=1)
+    title = "Seviye Tamamlama Belgesi" if belge.tur.startswith("Seviye") else belge.tur
+    return documents.render_pdf("belge.html", belge=belge, kayit=belge.kayit, kurs=belge.kayit.kurs,
+                                kursiyer=belge.kayit.kursiyer, title=tr_upper(title), url=url,
+                                qr="data:image/png;base64," + base64.b64encode(qr.getvalue()).decode())

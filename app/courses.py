@@ -19,6 +19,7 @@ a closing) and ``onay_sayisi`` how many of the three have approved so far.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Iterable, Optional
 
 from sqlalchemy import select
@@ -63,7 +64,8 @@ class Refused(Exception):
         self.problems = problems or []
 
 
-def _commit(session: Session) -> None:
+def commit(session: Session) -> None:
+    """Commit a state change; a concurrent change of the same course becomes Refused."""
     try:
         session.commit()
     except StaleDataError:
@@ -76,7 +78,7 @@ def _commit(session: Session) -> None:
         raise
 
 
-def _touch(kurs: Kurs) -> None:
+def touch(kurs: Kurs) -> None:
     """Make the course row part of this change (its version is then checked)."""
     kurs.guncelleme = dt.datetime.now()
 
@@ -155,7 +157,9 @@ def institution_lessons(session: Session, kurum_id: int, dates: Iterable[dt.date
     return out
 
 
-def double_bookings(session: Session, kurs: Kurs) -> list[str]:
+def double_bookings(session: Session, kurs: Kurs) -> list[tuple[dt.date, str]]:
+    """(day, what clashes) for every lesson of the course booked twice: its teacher
+    or classroom at the same time in another lesson of the institution's live courses."""
     ours = [l for l in effective_lessons(kurs) if kurs.durum in LIVE]
     if not ours:
         return []
@@ -166,9 +170,32 @@ def double_bookings(session: Session, kurs: Kurs) -> list[str]:
     for a, b, kind in clashes:
         where = "bu kursun başka bir dersinde de" if b.kurs_id == kurs.id else f"{b.kurs_id} numaralı kursta da"
         who = names.get(a.egitici_id, "eğitici") if kind == "eğitici" else "sınıf"
-        out.append(f"{a.tarih:%d.%m.%Y} {a.baslangic:%H:%M}: {who} aynı saatte {where} "
-                   f"planlanmış ({b.baslangic:%H:%M}).")
+        out.append((a.tarih, f"{a.tarih:%d.%m.%Y} {a.baslangic:%H:%M}: {who} aynı saatte {where} "
+                             f"planlanmış ({b.baslangic:%H:%M})."))
     return out
+
+
+def institution_teachers(session: Session, kurum_id: int) -> list[Egitici]:
+    """The institution's active teachers, by name (what "Eğiticiler → Seç" offers)."""
+    return session.execute(select(Egitici).where(Egitici.kurum_id == kurum_id, Egitici.aktif.is_(True))
+                           .order_by(Egitici.ad, Egitici.soyad)).scalars().all()
+
+
+def day_start(kurs: Kurs, day: dt.date, day_lessons) -> str:
+    """The start time D.Planı offers for a day: its first lesson's, else the weekly
+    programme's time for that weekday (wizard step "Haftalık Program"), else empty."""
+    if day_lessons:
+        return min(l.baslangic for l in day_lessons).strftime("%H:%M")
+    return json.loads(kurs.haftalik_program or "{}").get(str(day.weekday()), "")
+
+
+def hours_summary(kurs: Kurs) -> dict:
+    """Planned hours against the module's duration: planned, duration, state
+    ("eksik" | "tam" | "fazla") and the difference."""
+    planned = planned_hours(kurs) if kurs.modul is not None else 0
+    duration = kurs.modul.sure_saat if kurs.modul is not None else 0
+    state, diff = lesson_plan.hour_status(planned, duration)
+    return {"planned": planned, "duration": duration, "state": state, "diff": diff}
 
 
 def _teacher_names(session, ids) -> dict[int, str]:
@@ -216,7 +243,7 @@ def problems(session: Session, kurs: Kurs) -> list[str]:
         on_holiday = sorted({l.tarih for l in lessons if l.tarih in off})
         if on_holiday:
             out.append("Resmî tatile ders planlanmış: " + ", ".join(f"{d:%d.%m.%Y}" for d in on_holiday[:5]))
-    out.extend(double_bookings(session, kurs))
+    out.extend(message for _day, message in double_bookings(session, kurs))
     return out
 
 
@@ -257,10 +284,10 @@ def save_day(session: Session, kurs: Kurs, tarih: dt.date, start: Optional[dt.ti
                                  baslangic=b.baslangic, saat=b.saat, egitici_id=b.egitici_id,
                                  sinif_id=b.sinif_id))
     total = sum(b.saat for b in blocks)
-    _touch(kurs)
+    touch(kurs)
     audit.record(session, "Ders planı günü kaydedildi", kurs,
                  onceki={"tarih": tarih, "saat": before}, sonraki={"tarih": tarih, "saat": total})
-    _commit(session)
+    commit(session)
     return total
 
 
@@ -280,11 +307,11 @@ def apply_to_weeks(session: Session, kurs: Kurs, tarih: dt.date) -> int:
                                      baslangic=d.baslangic, saat=d.saat, egitici_id=d.egitici_id,
                                      sinif_id=d.sinif_id))
     if days:
-        _touch(kurs)
+        touch(kurs)
         audit.record(session, "Ders planı haftalara uygulandı", kurs,
                      sonraki={"kaynak": tarih, "gun": len(days)},
                      aciklama=f"{tarih:%d.%m.%Y} günü {len(days)} güne uygulandı.")
-    _commit(session)
+    commit(session)
     return len(days)
 
 
@@ -293,9 +320,7 @@ def set_teachers(session: Session, kurs: Kurs, egitici_ids: set[int]) -> None:
     plan = _plan_for_edit(kurs)
     if not egitici_ids:
         raise Refused("En az bir eğitici seçiniz.", "egitici")
-    chosen = session.execute(select(Egitici).where(
-        Egitici.id.in_(egitici_ids), Egitici.kurum_id == kurs.kurum_id, Egitici.aktif.is_(True))
-    ).scalars().all()
+    chosen = [e for e in institution_teachers(session, kurs.kurum_id) if e.id in egitici_ids]
     if len(chosen) != len(egitici_ids):
         raise Refused("Seçilen eğitici bulunamadı.", "egitici")
     removed = {e.id for e in plan.egiticiler} - egitici_ids
@@ -304,19 +329,27 @@ def set_teachers(session: Session, kurs: Kurs, egitici_ids: set[int]) -> None:
                       "planlayınız.", "egitici")
     before = sorted(str(e) for e in plan.egiticiler)
     plan.egiticiler = sorted(chosen, key=lambda e: (e.ad, e.soyad))
-    _touch(kurs)
+    touch(kurs)
     audit.record(session, "Eğiticiler değiştirildi", kurs, onceki={"egiticiler": before},
                  sonraki={"egiticiler": sorted(str(e) for e in chosen)})
-    _commit(session)
+    commit(session)
 
 
 # --- plan change of an active course (seed §4b) -----------------------------------
+def plan_change_refusal(kurs: Kurs):
+    """Why "Yeni Plan" is not possible now (None: it is)."""
+    if kurs.durum != AKTIF:
+        return "Yeni plan yalnız aktif kurslar için yapılabilir."
+    if kurs.onay_talebi is not None:
+        return "Kursun onay sürecinde bekleyen bir talebi var; yeni plan yapılamaz."
+    return None
+
+
 def remaining(kurs: Kurs, kesim: dt.date, today: dt.date) -> tuple[int, int]:
     """"Kalan Süreyi Hesapla": (hours delivered up to and including ``kesim``, hours left)."""
-    if kurs.durum != AKTIF:
-        raise Refused("Yeni plan yalnız aktif kurslar için yapılabilir.")
-    if kurs.onay_talebi is not None:
-        raise Refused("Kursun onay sürecinde bekleyen bir talebi var; yeni plan yapılamaz.")
+    reason = plan_change_refusal(kurs)
+    if reason:
+        raise Refused(reason)
     if kesim != today:
         msg = ("Geçmişe yönelik bir tarih ile ders planı değişikliği yapılamaz."
                if kesim < today else "Mevcut Ders Planının Bitiş Tarihi bugünün tarihi olmalıdır.")
@@ -341,7 +374,7 @@ def start_plan_change(session: Session, kurs: Kurs, kesim: dt.date, today: dt.da
                  sonraki={"kesim_tarihi": kesim, "verilen": delivered, "kalan": left},
                  aciklama=f"Mevcut ders planının bitiş tarihi {kesim:%d.%m.%Y}; "
                           f"verilen {delivered} saat, kalan {left} saat.")
-    _commit(session)
+    commit(session)
     return plan
 
 
@@ -356,6 +389,12 @@ def step_of(kurs: Kurs) -> Optional[int]:
 def may_approve(kurs: Kurs, steps: set[int], unit_kind: Optional[str]) -> bool:
     step = step_of(kurs)
     return step is not None and step in steps and APPROVER_UNITS[step] == unit_kind
+
+
+def may_return(kurs: Kurs, steps: set[int], unit_kind: Optional[str]) -> bool:
+    """"İade Et": the approver whose turn it is, except the institution returning its own
+    new plan to itself (it is in Planlandı and editable already)."""
+    return may_approve(kurs, steps, unit_kind) and not (kurs.onay_talebi == ACILIS and step_of(kurs) == 0)
 
 
 def _check_turn(kurs: Kurs, steps: set[int], unit_kind: Optional[str]) -> int:
@@ -391,11 +430,11 @@ def approve(session: Session, kurs: Kurs, steps: set[int], unit_kind: Optional[s
         elif talep == KAPATMA:
             kurs.durum = KAPATILDI
             result = "Onay süreci tamamlandı; kurs kapatıldı."
-    _touch(kurs)
+    touch(kurs)
     audit.record(session, f"Onaylandı ({APPROVERS[step]})", kurs, onceki=before,
                  sonraki={"durum": kurs.durum, "onay_sayisi": kurs.onay_sayisi, "talep": talep},
                  aciklama=result)
-    _commit(session)
+    commit(session)
     return result
 
 
@@ -403,6 +442,8 @@ def return_course(session: Session, kurs: Kurs, steps: set[int], unit_kind: Opti
                   aciklama: str) -> str:
     """"İade Et": the approver whose turn it is sends the request back, with a reason."""
     step = _check_turn(kurs, steps, unit_kind)
+    if not may_return(kurs, steps, unit_kind):
+        raise Refused("Kurum kendi yeni planını iade etmez; planı düzeltip onaylayınız veya iptal ediniz.")
     aciklama = (aciklama or "").strip()
     if not aciklama:
         raise Refused(MSG_ACIKLAMA, "aciklama")
@@ -417,10 +458,10 @@ def return_course(session: Session, kurs: Kurs, steps: set[int], unit_kind: Opti
     else:
         kurs.durum, kurs.onay_talebi, kurs.onay_sayisi = AKTIF, None, 3
         result = "Kapatma talebi iade edildi; kurs aktif."
-    _touch(kurs)
+    touch(kurs)
     audit.record(session, f"İade edildi ({APPROVERS[step]})", kurs, onceki=before,
                  sonraki={"durum": kurs.durum, "onay_sayisi": kurs.onay_sayisi}, aciklama=aciklama)
-    _commit(session)
+    commit(session)
     return result
 
 
@@ -455,10 +496,10 @@ def end_course(session: Session, kurs: Kurs, secim: str, aciklama: str) -> str:
     else:
         kurs.durum, kurs.onay_talebi = IPTAL, None
         result = "Kurs iptal edildi."
-    _touch(kurs)
+    touch(kurs)
     audit.record(session, END_CHOICES[secim], kurs, onceki=before,
                  sonraki={"durum": kurs.durum, "onay_talebi": kurs.onay_talebi}, aciklama=aciklama)
-    _commit(session)
+    commit(session)
     return result
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from flask import render_template
+from flask import Response, render_template
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 
@@ -39,3 +39,9 @@ def html_to_pdf(html: str, extra_roots=()) -> bytes:
 
 def render_pdf(template: str, extra_roots=(), **context) -> bytes:
     return html_to_pdf(render_html(template, **context), extra_roots)
+
+
+def pdf_response(data: bytes, filename: str) -> Response:
+    """A PDF shown in the browser, never cached by a shared proxy."""
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "private, no-store"})

@@ -26,7 +26,6 @@ with a star, no exam, no grade).
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Optional
 
 from sqlalchemy import func, select
@@ -34,7 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import audit, registry, scope
-from .courses import MSG_ACIKLAMA, MSG_CONCURRENT, Refused, _touch
+from .courses import MSG_ACIKLAMA, MSG_CONCURRENT, Refused, commit, touch
 from .identity import tc_error
 from .models import (
     AKTIF, KAYIT_AKTIF, KAYIT_DEVAMSIZ, KAYIT_DURUMLARI, KAYIT_IPTAL, KAYIT_VEFAT, ONAY_SURECINDE,
@@ -97,12 +96,8 @@ def record_inquiry(session, kurs: Kurs, sayi: str, tarih: Optional[dt.date], fil
     session.add(row)
     audit.record(session, "Kurs İnceleme Soruşturma", kurs, sonraki={"sayi": sayi, "tarih": tarih},
                  aciklama=f"Sayı {sayi}, {tarih:%d.%m.%Y}: kursa kursiyer eklenebilir.")
-    try:
+    with uploads.kept_if_committed(path):
         session.commit()
-    except Exception:
-        session.rollback()
-        os.remove(uploads.absolute(path))
-        raise
     return row
 
 
@@ -199,7 +194,7 @@ def enroll(session, kurs_id: int, person: registry.Person, contact: dict, today:
         session.add(kayit)
         session.add(KayitGecmisi(kayit=kayit, kurum_id=kurs.kurum_id, durum=KAYIT_AKTIF, tarih=today,
                                  aciklama="Kayıt", kullanici_adi=audit.actor()[1]))
-        _touch(kurs)
+        touch(kurs)
         audit.record(session, "Kursiyer eklendi", kurs, sonraki={"tc": person.tc_kimlik_no},
                      aciklama=f"{person.ad} {person.soyad}" + (
                          f" (gizli kimlik, resmî yazı {hidden['gizlilik_yazi']})" if hidden else ""))
@@ -245,16 +240,12 @@ def set_status(session, kayit: Kayit, durum: str, tarih: Optional[dt.date], acik
     if durum == KAYIT_AKTIF and active_count(session, kurs) >= kurs.sinif.kapasite:
         raise Refused(f"Sınıf dolu: kursun sınıfı {kurs.sinif.kapasite} kişiliktir.", "durum")
     before = kayit.durum
-    kayit.durum, kayit.durum_tarihi, kayit.aciklama = durum, tarih, aciklama or None
+    kayit.durum = durum
     session.add(KayitGecmisi(kayit=kayit, kurum_id=kayit.kurum_id, durum=durum, tarih=tarih,
                              aciklama=aciklama or None, kullanici_adi=audit.actor()[1]))
-    _touch(kurs)
+    touch(kurs)
     labels = dict(KAYIT_DURUMLARI)
     audit.record(session, "Kayıt durumu değişti", kurs, onceki={"tc": kayit.kursiyer.tc_kimlik_no, "durum": before},
                  sonraki={"durum": durum, "tarih": tarih},
                  aciklama=f"{kayit.kursiyer}: {labels[before]} → {labels[durum]}. {aciklama}".strip())
-    try:
-        session.commit()
-    except StaleDataError:
-        session.rollback()
-        raise Refused(MSG_CONCURRENT)
+    commit(session)

@@ -22,13 +22,10 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from . import audit, scope, settings
-from .courses import Refused, _touch
+from . import audit, settings
+from .courses import Refused, commit, touch
 from .identity import is_foreigner
-from .models import (
-    AKTIF, BELGELI, GIRDI, GIRMEDI, IL, ILCE, KAYIT_AKTIF, KAYITLI, KURUM, Birim, Kayit, Kurs, Kurum,
-    SinavDonemi, SinavKaydi,
-)
+from .models import AKTIF, BELGELI, GIRDI, GIRMEDI, KAYIT_AKTIF, KAYITLI, Kayit, Kurs, SinavDonemi, SinavKaydi
 
 OLD_RULES_UNTIL = dt.date(2020, 4, 16)
 MAX_RIGHTS = 4
@@ -52,24 +49,52 @@ def is_foreign(kayit: Kayit) -> bool:
     return is_foreigner(kayit.kursiyer.tc_kimlik_no) or (kayit.kursiyer.uyruk or "T.C.") != "T.C."
 
 
-def period_clause():
-    """Exam periods a user may see: its district's (an institution sees its district's)."""
-    sc = scope.current()
-    if sc is None or sc.is_all:
-        return None
-    if sc.tur == KURUM:
-        return SinavDonemi.ilce_id == select(Kurum.ilce_id).where(Kurum.id == sc.kurum_id).scalar_subquery()
-    if sc.tur == ILCE:
-        return SinavDonemi.ilce_id == sc.birim_id
-    if sc.tur == IL:
-        return SinavDonemi.ilce_id.in_(select(Birim.id).where(Birim.il_id == sc.birim_id))
-    return SinavDonemi.id.is_(None)
-
-
 def open_periods(session, kurs: Kurs, today: dt.date) -> list[SinavDonemi]:
     query = select(SinavDonemi).where(SinavDonemi.ilce_id == kurs.kurum.ilce_id, SinavDonemi.acik.is_(True),
                                       SinavDonemi.tarih >= today).order_by(SinavDonemi.tarih)
     return session.execute(query).scalars().all()
+
+
+def open_period(session, ilce_id: int, ad: str, tarih: Optional[dt.date], saat: Optional[dt.time], merkez: str,
+                salon: str, kapasite: str, today: dt.date) -> SinavDonemi:
+    """"Sınav Dönemleri → Kaydet": the district opens an exam period. Every field's
+    problem is reported at once (``Refused.problems`` as (field, message))."""
+    ad, merkez, salon = (v.strip() for v in (ad or "", merkez or "", salon or ""))
+    errors = [(k, m) for k, v, m in (("ad", ad, "Dönem adını giriniz."), ("merkez", merkez, "Sınav merkezini giriniz."),
+                                     ("salon", salon, "Salonu giriniz.")) if not v]
+    if tarih is None:
+        errors.append(("tarih", "Tarihi gg.aa.yyyy biçiminde giriniz."))
+    elif tarih < today:
+        errors.append(("tarih", "Sınav tarihi geçmiş bir gün olamaz."))
+    if saat is None:
+        errors.append(("saat", "Saati SS:DD biçiminde giriniz."))
+    kapasite = (kapasite or "").strip()
+    if not kapasite.isdigit() or not 0 < int(kapasite) <= 1000:
+        errors.append(("kapasite", "Kapasite 1 ile 1000 arasında bir tam sayı olmalıdır."))
+    if errors:
+        raise Refused("Sınav dönemi açılamadı.", problems=errors)
+    row = SinavDonemi(ilce_id=ilce_id, ad=ad, tarih=tarih, saat=saat, merkez=merkez, salon=salon,
+                      kapasite=int(kapasite), acik=True)
+    session.add(row)
+    session.flush()
+    audit.record(session, "Sınav dönemi açıldı", row, aciklama=str(row))
+    commit(session)
+    return row
+
+
+def close_period(session, period: SinavDonemi) -> None:
+    """"Kayda Kapat": no new registrations for the period."""
+    if not period.acik:
+        raise Refused("Sınav dönemi zaten kayda kapalı.")
+    period.acik = False
+    audit.record(session, "Sınav dönemi kayda kapatıldı", period, aciklama=str(period))
+    commit(session)
+
+
+OUTCOME_LABELS = {"muaf": "Muaf", "gecti": "Geçti", "bekliyor": "Sonuç bekleniyor", "kaldi": "Haklar bitti",
+                  "hak_var": "Hakkı var", "yok": "Sınava girmedi"}
+#: outcomes of a trainee who may be registered for (another) exam
+MAY_REGISTER = ("yok", "hak_var")
 
 
 def sittings(session, kayit: Kayit) -> list[SinavKaydi]:
@@ -164,13 +189,11 @@ def record_result(session, sinav: SinavKaydi, girmedi: bool, dogru: Optional[int
         sinav.durum = GIRDI
         sinav.gecti = sinav.puan >= settings.get(session, "gecme_notu")
         text = f"{sinav.puan} puan, {'geçti' if sinav.gecti else 'kaldı'}"
-    _touch(sinav.kayit.kurs)
+    touch(sinav.kayit.kurs)
     audit.record(session, "Sınav sonucu", sinav.kayit.kurs, onceki=before,
                  sonraki={"tc": sinav.kayit.kursiyer.tc_kimlik_no, "hak": sinav.hak, "durum": sinav.durum,
                           "puan": sinav.puan}, aciklama=f"{sinav.kayit.kursiyer}: {sinav.hak}. hak, {text}")
-    from .courses import _commit
-
-    _commit(session)
+    commit(session)
 
 
 def record_grade(session, kayit: Kayit, raw: str) -> SinavKaydi:
@@ -196,10 +219,8 @@ def record_grade(session, kayit: Kayit, raw: str) -> SinavKaydi:
     row = SinavKaydi(kurum_id=kayit.kurum_id, kayit_id=kayit.id, hak=len(rows) + 1, durum=GIRDI, puan=grade,
                      gecti=grade >= settings.get(session, "gecme_notu"))
     session.add(row)
-    _touch(kurs)
+    touch(kurs)
     audit.record(session, "Not Girişi", kurs, sonraki={"tc": kayit.kursiyer.tc_kimlik_no, "not": grade},
                  aciklama=f"{kayit.kursiyer}: {grade}")
-    from .courses import _commit
-
-    _commit(session)
+    commit(session)
     return row

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import audit, courses
 from .courses import Refused
+from .turkish import parse_date
 from .models import IADE, KAYIT_AKTIF, ODEME, TERS_KAYIT, Kayit, Kurs, Odeme, Taksit
 
 CENT = Decimal("0.01")
@@ -72,19 +73,35 @@ def installments(session, kayit: Kayit) -> list[Taksit]:
     return session.execute(select(Taksit).where(Taksit.kayit_id == kayit.id).order_by(Taksit.sira)).scalars().all()
 
 
-def account(session, kayit: Kayit, today: dt.date) -> dict:
-    """The trainee's account: fee, paid, balance, installments with their state."""
-    fee = Decimal(kayit.kurs.ucret or 0).quantize(CENT)
-    got = paid(session, kayit)
-    plan, covered, rows, overdue = installments(session, kayit), Decimal(0), [], []
+def _account(fee: Decimal, got: Decimal, plan: list[Taksit], today: dt.date) -> dict:
+    """Fee, paid, balance, and each installment's state: paid while the payments cover
+    it and the ones before it, else overdue after its due date, else waiting."""
+    covered, rows = Decimal(0), []
     for t in plan:
         covered += t.tutar
-        state = "odendi" if got >= covered else ("gecikti" if t.vade < today else "bekliyor")
-        rows.append((t, state))
-        if state == "gecikti":
-            overdue.append(t)
+        rows.append((t, "odendi" if got >= covered else ("gecikti" if t.vade < today else "bekliyor")))
     return {"ucret": fee, "odenen": got, "kalan": (fee - got).quantize(CENT), "taksitler": rows,
-            "geciken": overdue}
+            "geciken": [t for t, state in rows if state == "gecikti"]}
+
+
+def account(session, kayit: Kayit, today: dt.date) -> dict:
+    """The trainee's account: fee, paid, balance, installments with their state."""
+    return _account(Decimal(kayit.kurs.ucret or 0).quantize(CENT), paid(session, kayit),
+                    installments(session, kayit), today)
+
+
+def course_accounts(session, kurs: Kurs, today: dt.date) -> list[tuple[Kayit, dict]]:
+    """Every enrollment of the course with its account, in three queries."""
+    rows = session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id).order_by(Kayit.id)).scalars().all()
+    got = dict(session.execute(select(Odeme.kayit_id, func.sum(Odeme.tutar)).join(Kayit, Odeme.kayit_id == Kayit.id)
+                               .where(Kayit.kurs_id == kurs.id).group_by(Odeme.kayit_id)).all())
+    plans: dict = {}
+    for t in session.execute(select(Taksit).join(Kayit, Taksit.kayit_id == Kayit.id)
+                             .where(Kayit.kurs_id == kurs.id).order_by(Taksit.sira)).scalars():
+        plans.setdefault(t.kayit_id, []).append(t)
+    fee = Decimal(kurs.ucret or 0).quantize(CENT)
+    return [(k, _account(fee, Decimal(got.get(k.id) or 0).quantize(CENT), plans.get(k.id, []), today))
+            for k in rows]
 
 
 def _other_kurum_dekont(session, kurum_id: int, dekont_no: str) -> bool:
@@ -158,9 +175,8 @@ def set_installments(session, kayit: Kayit, rows: list[tuple[str, str]]) -> None
         raise Refused(f"Bu kursta en çok {kurs.taksit_sayisi} taksit yapılabilir.", "taksit")
     parsed, previous = [], None
     for i, (raw_due, raw) in enumerate(rows, start=1):
-        try:
-            due = dt.datetime.strptime(raw_due, "%d.%m.%Y").date()
-        except ValueError:
+        due = parse_date(raw_due)
+        if due is None:
             raise Refused(f"{i}. taksitin vade tarihini gg.aa.yyyy biçiminde giriniz.", "taksit")
         if previous is not None and due <= previous:
             raise Refused("Vade tarihleri sırayla ilerlemelidir.", "taksit")

@@ -84,13 +84,6 @@ def add_hidden(session, kurs: Kurs, tc: str, birth: Optional[dt.date], ad: str, 
         path = uploads.store_pdf("mahkeme", karar)
     except uploads.BadFile as exc:
         raise Refused(str(exc), "karar")
-    person = registry.Person(tc, ad, soyad, birth)
-    try:
-        kayit = enrollment.enroll(session, kurs.id, person, {}, today,
-                                  hidden={"gizlilik_yazi": letter, "gizlilik_karar": path})
-    except Exception:
-        import os
-
-        os.remove(uploads.absolute(path))
-        raise
-    return kayit
+    with uploads.kept_if_committed(path):
+        return enrollment.enroll(session, kurs.id, registry.Person(tc, ad, soyad, birth), {}, today,
+                                 hidden={"gizlilik_yazi": letter, "gizlilik_karar": path})

@@ -5,7 +5,8 @@ attributes are read by those modules:
 
 * ``__owner__``: how a row belongs to an institution, for the scope mechanism
   (``"kurum"``: the row is the institution; ``"kurum_id"``: the row has an
-  institution column). Models without it are national (catalog, holidays).
+  institution column; ``"ilce_id"``: the row belongs to a district). Models
+  without it are national (catalog, holidays).
 * ``__fold__``: the text columns folded (Turkish case, no accents) into the
   indexed ``arama`` column that the list search uses.
 """
@@ -329,7 +330,6 @@ class Kurs(Model):
     onay_talebi = Column(String(10), index=True)
     onay_sayisi = Column(Integer, nullable=False, default=0)
     planlama_tarihi = Column(Date)
-    belgeler_verildi = Column(Boolean, nullable=False, default=False)  # "Kurs Sonu" printer green
     olusturan_id = Column(Integer, ForeignKey("ab_user.id"))
     olusturma = Column(DateTime, nullable=False, default=_now)
     guncelleme = Column(DateTime, nullable=False, default=_now, onupdate=_now)
@@ -368,8 +368,6 @@ class Kurs(Model):
     def onay_isaretleri(self) -> list[bool]:
         """The three approval marks (Kurum Müdürü, İlçe Şube Müdürü, İlçe MEM Müdürü):
         True once given, for the request in progress or, after it, the last one."""
-        if self.durum in (TASLAK, PLANLANDI):
-            return [False, False, False]
         return [i < self.onay_sayisi for i in range(3)]
 
 
@@ -472,17 +470,13 @@ class Kursiyer(Model):
 
     __table_args__ = (UniqueConstraint("kurum_id", "tc_kimlik_no", name="uq_kursiyer_tc"),)
 
-    def yas(self, on: dt.date) -> int:
-        """Age in full years on the given day."""
-        b = self.dogum_tarihi
-        return on.year - b.year - ((on.month, on.day) < (b.month, b.day))
-
     def __repr__(self) -> str:
         return f"{self.ad} {self.soyad}"
 
 
 class Kayit(Model):
-    """A trainee's enrollment in a course, with its registration state."""
+    """A trainee's enrollment in a course, with its registration state (the state's
+    date, note and earlier states are in ``gecmis``)."""
 
     __tablename__ = "kayit"
     __owner__ = "kurum_id"
@@ -492,8 +486,6 @@ class Kayit(Model):
     kurum_id = Column(Integer, ForeignKey("kurum.id"), nullable=False, index=True)
     kayit_tarihi = Column(Date, nullable=False)
     durum = Column(String(10), nullable=False, default=KAYIT_AKTIF)
-    durum_tarihi = Column(Date)
-    aciklama = Column(Text)
     muaf = Column(Boolean, nullable=False, default=False)
 
     kurs = relationship("Kurs")
@@ -609,10 +601,10 @@ KAYITLI, GIRDI, GIRMEDI = "KAYITLI", "GIRDI", "GIRMEDI"
 
 
 class SinavDonemi(Model):
-    """An exam period a district opens (seed §13): date and time, center, hall, seats.
-    It belongs to a district, not an institution: ``app.exams.period_clause`` scopes it."""
+    """An exam period a district opens (seed §13): date and time, center, hall, seats."""
 
     __tablename__ = "sinav_donemi"
+    __owner__ = "ilce_id"  # a district's rows (see app.scope)
     id = Column(Integer, primary_key=True)
     ilce_id = Column(Integer, ForeignKey("birim.id"), nullable=False, index=True)
     ad = Column(String(150), nullable=False)

@@ -83,8 +83,6 @@ def process(data: bytes) -> bytes:
 
 def save(session, kursiyer, file_storage) -> None:
     """"Fotoğraf Ekle Düzenle → Kaydet": process, store, replace the old file."""
-    import os
-
     from . import audit, uploads
 
     data = file_storage.read(MAX_BYTES + 1) if file_storage else b""
@@ -93,14 +91,7 @@ def save(session, kursiyer, file_storage) -> None:
     kursiyer.foto = uploads.store("foto", jpeg, ".jpg")
     kursiyer.foto_zaman = dt.datetime.now()
     audit.record(session, "Fotoğraf kaydedildi", kursiyer, aciklama=f"{kursiyer.ad} {kursiyer.soyad}")
-    try:
+    with uploads.kept_if_committed(kursiyer.foto):
         session.commit()
-    except Exception:
-        session.rollback()
-        os.remove(uploads.absolute(kursiyer.foto))
-        raise
     if old:
-        try:
-            os.remove(uploads.absolute(old))
-        except (OSError, uploads.BadFile):
-            pass
+        uploads.remove(old)

@@ -23,6 +23,7 @@ from typing import Optional, Union
 from sqlalchemy import select
 
 from .identity import is_valid_tc
+from .turkish import parse_date
 from .models import Kisi
 
 
@@ -70,13 +71,10 @@ def provider(app=None):
 
 
 def _date(value: str) -> dt.date:
-    value = value.strip()
-    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"tarih okunamadı: {value!r}")
+    day = parse_date(value, also_iso=True)
+    if day is None:
+        raise ValueError(f"tarih okunamadı: {value!r}")
+    return day
 
 
 def import_csv(session, text: str) -> tuple[int, int, list[str]]:

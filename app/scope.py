@@ -9,6 +9,10 @@ Every ORM statement run while serving a request passes through ``_filter_stateme
 * an İl MEM user those of its province,
 * Genel Müdürlük everything; anonymous users and users without a unit nothing.
 
+A model owned by a district instead (``__owner__ = "ilce_id"``, exam periods) is
+seen by that district, its province and its institutions, and written by the
+district (or its province) only.
+
 FAB's list, show, edit, delete, bulk actions, master-detail, related dropdowns,
 the REST API and any later view all load rows through the ORM, so they inherit the
 filter without repeating it: a record out of scope is simply not found (404).
@@ -32,6 +36,10 @@ from sqlalchemy import false, select
 from sqlalchemy.orm import Session, with_loader_criteria
 
 from .models import GM, IL, ILCE, KURUM, Birim, Kurum, Kullanici
+
+
+#: ``__owner__`` of rows that belong to a district (İlçe MEM), e.g. exam periods
+ILCE_OWNER = "ilce_id"
 
 
 class OutOfScope(Exception):
@@ -76,10 +84,23 @@ class Scope:
         if owner == "kurum":
             return self.kurum_clause()
         col = getattr(model, owner)
+        if owner == ILCE_OWNER:
+            return self.ilce_clause(col)
         if self.tur == KURUM:
             return col == self.kurum_id
         if self.tur in (IL, ILCE):
             return col.in_(select(Kurum.id).where(self.kurum_clause()))
+        return false()
+
+    def ilce_clause(self, col):
+        """WHERE clause on a district column: an institution sees its own district's rows,
+        a district its own, a province those of its districts."""
+        if self.tur == KURUM:
+            return col == select(Kurum.ilce_id).where(Kurum.id == self.kurum_id).scalar_subquery()
+        if self.tur == ILCE:
+            return col == self.birim_id
+        if self.tur == IL:
+            return col.in_(select(Birim.id).where(Birim.il_id == self.birim_id))
         return false()
 
     def birim_clause(self):
@@ -141,6 +162,13 @@ class Scope:
             if self.tur == ILCE:
                 return obj.ilce_id == self.birim_id
             return obj.il_id == self.birim_id
+        if owner == ILCE_OWNER:
+            if self.tur == ILCE:
+                return obj.ilce_id == self.birim_id
+            if self.tur == IL:
+                birim = session.get(Birim, obj.ilce_id) if obj.ilce_id else None
+                return birim is not None and birim.il_id == self.birim_id
+            return False  # an institution never writes a district's rows
         kurum_id = getattr(obj, owner)
         if kurum_id is None and owner.endswith("_id"):
             # before the flush only the relationship may be set (obj.kurum = ...)
@@ -276,6 +304,8 @@ def check_writes(session: Session) -> None:
     if scope is None or scope.is_all:
         return
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if type(obj).__name__ == "DenetimKaydi":
+            continue  # an audit row describes a change that is itself checked here
         if getattr(type(obj), "__owner__", None) and not scope.allows(session, obj):
             raise OutOfScope(f"{type(obj).__name__} kapsam dışı")
 

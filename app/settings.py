@@ -36,3 +36,22 @@ def ensure_rows(session) -> None:
         if key not in have:
             session.add(Ayar(anahtar=key, deger=str(default), aciklama=text))
     session.commit()
+
+
+def normalise(key: str, raw) -> str:
+    """The stored text of a value GM typed (decimal comma allowed), or ValueError with
+    the Turkish message for the field."""
+    default, _ = DEFAULTS[key]
+    try:
+        value = Decimal(str(raw or "").replace(",", ".").strip())
+    except ArithmeticError:
+        raise ValueError("Sayı giriniz.")
+    if not value.is_finite():
+        raise ValueError("Sayı giriniz.")
+    if key == "devamsizlik_orani" and not 0 < value < 1:
+        raise ValueError("Oran 0 ile 1 arasında olmalıdır (ör. 0,2).")
+    if key == "gecme_notu" and (value != value.to_integral() or not 0 < value <= 100):
+        raise ValueError("Geçme notu 1 ile 100 arasında bir tam sayı olmalıdır.")
+    if key == "seviyeli_belge_durduruldu" and value not in (0, 1):
+        raise ValueError("1 (durduruldu) veya 0 (devam ediyor) giriniz.")
+    return str(int(value)) if isinstance(default, int) else str(value)

@@ -1,10 +1,12 @@
-"""Turkish text: case mapping and search folding.
+"""Turkish text: case mapping, search folding, dates and times as typed.
 
 Python's ``str.lower()`` turns "I" into "i" and "İ" into "i̇"; Turkish needs
 I→ı and İ→i. Search folds both sides to lower case without accents, so
 "şük" finds "Şükrü", "ışık" finds "Işık", and "isik" finds both.
 """
+import datetime as dt
 import unicodedata
+from typing import Optional
 
 _TO_LOWER = str.maketrans({"I": "ı", "İ": "i"})
 _TO_UPPER = str.maketrans({"i": "İ", "ı": "I"})
@@ -30,3 +32,25 @@ def fold(text) -> str:
 
 def fold_columns(obj, columns) -> str:
     return " ".join(fold(getattr(obj, c, None)) for c in columns if getattr(obj, c, None))
+
+
+def parse_date(raw, also_iso: bool = False) -> Optional[dt.date]:
+    """A date typed as dd.mm.yyyy; with ``also_iso`` also yyyy-mm-dd (our own links and
+    stored drafts). None otherwise."""
+    if isinstance(raw, dt.date):
+        return raw
+    text = (raw or "").strip()
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d") if also_iso else ("%d.%m.%Y",):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_time(raw) -> Optional[dt.time]:
+    """A time typed as SS:DD; None otherwise."""
+    try:
+        return dt.datetime.strptime((raw or "").strip(), "%H:%M").time()
+    except ValueError:
+        return None

@@ -11,8 +11,9 @@ from __future__ import annotations
 import io
 import os
 import secrets
+from contextlib import contextmanager
 
-from flask import current_app
+from flask import abort, current_app, send_file
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
 MSG_NOT_PDF = "Yüklenen dosya geçerli bir PDF belgesi değil; lütfen PDF formatında bir evrak seçiniz."
@@ -68,3 +69,36 @@ def absolute(relative: str) -> str:
     if not path.startswith(root + os.sep):
         raise BadFile("geçersiz yol")
     return path
+
+
+def remove(relative: str) -> None:
+    try:
+        os.remove(absolute(relative))
+    except (OSError, BadFile):
+        pass
+
+
+@contextmanager
+def kept_if_committed(relative: str):
+    """Wrap the commit of the row that refers to a just-stored file: if it fails,
+    the file goes too (no orphan files)."""
+    try:
+        yield
+    except BaseException:
+        remove(relative)
+        raise
+
+
+def send_stored(relative, mimetype: str, download_name: str):
+    """Serve a stored file (the caller has loaded its row through the scope); 404 if gone."""
+    if not relative:
+        abort(404)
+    try:
+        path = absolute(relative)
+    except BadFile:
+        abort(404)
+    if not os.path.exists(path):
+        abort(404)
+    response = send_file(path, mimetype=mimetype, download_name=download_name, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -398,11 +398,9 @@ def register(appbuilder) -> None:
     _menu(appbuilder, ModulView, "Modüller / Seviyeler", "Genel Müdürlük", "fa-layer-group")
     _menu(appbuilder, TatilView, "Resmî Tatiller", "Genel Müdürlük", "fa-calendar")
     _menu(appbuilder, KurumTuruView, "Kurum Türleri", "Genel Müdürlük", "fa-tags")
-    from .views_absence import AyarView
+    from .views_gm import AyarView, KimlikIslemView
 
     _menu(appbuilder, AyarView, "Ayarlar", "Genel Müdürlük", "fa-sliders")
-    from .views_absence import KimlikIslemView
-
     _menu(appbuilder, KimlikIslemView, "Kursiyer Kimlik İşlemleri", "Genel Müdürlük", "fa-id-card")
     _menu(appbuilder, BirimView, "Birimler", "Yönetici Modülü", "fa-sitemap", "fa-cogs")
     _menu(appbuilder, DenetimView, "Denetim Kayıtları", "Yönetici Modülü", "fa-history", "fa-cogs")
@@ -410,8 +408,8 @@ def register(appbuilder) -> None:
     if current_app.config.get("RATELIMIT_ENABLED", True):
         appbuilder.sm.limiter.limit(current_app.config.get("SORGU_LIMIT", "20 per minute"),
                                     methods=["POST", "GET"])(sorgu.blueprint)
-    from .views_trainee import trainee_apis
+    from . import views_exam, views_fees, views_trainee
 
     for api in (KurumApi, SinifApi, EgiticiApi, ProgramApi, ModulApi, TatilApi, KursRestApi, DersRestApi,
-                *trainee_apis()):
+                *views_trainee.APIS, *views_fees.APIS, *views_exam.APIS):
         appbuilder.add_api(api)

@@ -2,13 +2,13 @@
 "Kurs İşlemleri", the course page ("Bilgiler → Kurs Bilgileri") with its approval,
 return, cancel/close forms and its history. Rules are in ``app.courses``.
 
-Every route loads the course through the scoped ORM (``load``), so a course of
-another institution answers 404 like one that does not exist.
+Every route loads the course with ``load`` (``base_views.get_or_404``: the scoped
+ORM), so a course of another institution answers 404 like one that does not exist.
 """
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, redirect, request, url_for
-from flask_appbuilder import BaseView, expose
+from flask import current_app, flash, g, redirect, request, url_for
+from flask_appbuilder import expose
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
@@ -16,9 +16,8 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from . import courses, scope
-from .base_views import KursApi, KursInterface, KursModelView
+from .base_views import READ_WRITE, KursInterface, KursModelView, RecordView, get_or_404, read_only_api
 from .extensions import db
-from .lesson_plan import hour_status
 from .models import (
     AKTIF, KAPATMA_ONAYINDA, KAYIT_DURUMLARI, KURS_DURUMLARI, KURS_SONU_ONAYLANDI, ONAY_SURECINDE, ONAY_TALEPLERI,
     PLANLANDI, TASLAK, Ders, Kayit, Kurs,
@@ -27,23 +26,14 @@ from .wizard import BELGE_CHOICES
 
 DURUM = dict(KURS_DURUMLARI)
 TALEP = dict(ONAY_TALEPLERI)
-# Every view and API on the "Kurs" / "KursOnay" resources declares the same permissions:
-# FAB's permission sync deletes, from every role, a permission that the last view
-# registered on a resource does not declare.
-KURS_PERMISSIONS = ["can_read", "can_write"]
+# the approval steps are permissions of "KursOnay" (see base_views.READ_WRITE on why all
+# views of a resource declare the same list)
 KURS_ONAY_PERMISSIONS = ["can_read"] + courses.APPROVAL_PERMISSIONS
 
 
 def load(pk) -> Kurs:
     """The course with id ``pk`` if it is in the user's scope, else 404."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        abort(404)
-    kurs = db.session.execute(select(Kurs).where(Kurs.id == pk)).scalar_one_or_none()
-    if kurs is None:
-        abort(404)
-    return kurs
+    return get_or_404(Kurs, pk)
 
 
 def approval_steps() -> tuple[set, object]:
@@ -59,6 +49,11 @@ def approval_steps() -> tuple[set, object]:
 def may_approve(kurs: Kurs) -> bool:
     steps, unit = approval_steps()
     return courses.may_approve(kurs, steps, unit)
+
+
+def may_return(kurs: Kurs) -> bool:
+    steps, unit = approval_steps()
+    return courses.may_return(kurs, steps, unit)
 
 
 def may_write() -> bool:
@@ -106,6 +101,10 @@ def actions_html(kurs: Kurs) -> Markup:
     return Markup(" ".join(links))
 
 
+def marks_and_actions_html(kurs: Kurs) -> Markup:
+    return Markup(marks_html(kurs) + Markup(" &nbsp; ") + actions_html(kurs))
+
+
 class FilterDurum(BaseFilter):
     name = "durum"
     arg_name = "durum_in"
@@ -136,7 +135,7 @@ class CourseListView(KursModelView):
 
     datamodel = KursInterface(Kurs)
     class_permission_name = "Kurs"
-    base_permissions = KURS_PERMISSIONS
+    base_permissions = READ_WRITE
     include_route_methods = {"list", "show"}  # courses change through the workflow only
     label_columns = LABELS
     list_columns = ["id", "kurum", "program", "modul", "baslangic", "bitis", "durum", "kayit"]
@@ -168,8 +167,7 @@ class KursOnayView(CourseListView):
     base_filters = [["onay_talebi", FilterInApproval, None]]
     list_columns = ["id", "kurum", "program", "modul", "baslangic", "bitis", "onay_talebi", "durum", "kayit"]
     label_columns = {**LABELS, "kayit": _l("Onay Süreci / İşlemler")}
-    formatters_columns = {**CourseListView.formatters_columns,
-                          "kayit": lambda k: Markup(marks_html(k) + Markup(" &nbsp; ") + actions_html(k))}
+    formatters_columns = {**CourseListView.formatters_columns, "kayit": marks_and_actions_html}
 
 
 class KursIslemleriView(CourseListView):
@@ -177,36 +175,30 @@ class KursIslemleriView(CourseListView):
     list_title = _l("Kurs İşlemleri")
     base_filters = [["durum", FilterDurum, (AKTIF, KAPATMA_ONAYINDA, KURS_SONU_ONAYLANDI)]]
     list_columns = ["id", "kurum", "program", "modul", "baslangic", "bitis", "durum", "kayit"]
-    formatters_columns = {**CourseListView.formatters_columns,
-                          "kayit": lambda k: Markup(marks_html(k) + Markup(" &nbsp; ") + actions_html(k))}
+    formatters_columns = {**CourseListView.formatters_columns, "kayit": marks_and_actions_html}
 
 
-class KursView(BaseView):
+class KursView(RecordView):
     """The course page and the workflow's forms."""
 
     route_base = "/kurs"
-    datamodel = KursInterface(Kurs)  # for the scope walk: routes here take a course id
+    datamodel = KursInterface(Kurs)
     class_permission_name = "Kurs"
     method_permission_name = {"sayfa": "read", "onayla": "read", "iade": "read",
                               "sonlandir": "write"}
-    base_permissions = KURS_PERMISSIONS
     default_view = "sayfa"
 
     @expose("/<int:pk>")
     @has_access
     def sayfa(self, pk):
         kurs = load(pk)
-        lessons = courses.effective_lessons(kurs) if kurs.durum != TASLAK else []
-        planned = sum(l.saat for l in lessons)
-        duration = kurs.modul.sure_saat if kurs.modul else 0
-        status, diff = hour_status(planned, duration)
         found = courses.problems(db.session, kurs) if kurs.onay_talebi and kurs.durum != TASLAK else []
         return self.render_template(
             "kurs_sayfa.html", kurs=kurs, durum=DURUM, talep=TALEP, belge=BELGE_CHOICES,
-            planned=planned, duration=duration, status=status, diff=diff, problems=found,
+            hours=courses.hours_summary(kurs), problems=found,
             marks=marks_html(kurs), approvers=courses.APPROVERS, can_approve=may_approve(kurs),
-            end_options=courses.end_options(kurs) if may_write() else [],
-            can_new_plan=may_write() and kurs.durum == AKTIF and kurs.onay_talebi is None,
+            can_return=may_return(kurs), end_options=courses.end_options(kurs) if may_write() else [],
+            can_new_plan=may_write() and courses.plan_change_refusal(kurs) is None,
             plan=courses.current_plan(kurs), pending=courses.pending_plan(kurs),
             timeline=courses.timeline(db.session, kurs), step=courses.step_of(kurs),
             **self._trainees(kurs))
@@ -266,30 +258,12 @@ class KursView(BaseView):
 
 
 # --- REST API ------------------------------------------------------------------------
-class KursRestApi(KursApi):
-    """Courses with their state and approval marks; read-only (changes go through
-    the workflow on the screens)."""
-
-    resource_name = "kurs"
-    datamodel = KursInterface(Kurs)
-    class_permission_name = "Kurs"
-    base_permissions = KURS_PERMISSIONS
-    include_route_methods = {"get", "get_list", "info"}
-    list_columns = ["id", "kurum_id", "durum", "acma_bicimi", "program_id", "modul_id", "baslangic",
-                    "bitis", "yetkili", "sinif_id", "belge_durumu", "ucret", "taksit_sayisi",
-                    "onay_talebi", "onay_sayisi", "planlama_tarihi"]
-    show_columns = list_columns
-    search_columns = ["kurum_id", "durum", "program_id", "modul_id", "baslangic", "bitis", "onay_talebi"]
-
-
-class DersRestApi(KursApi):
-    """Lesson blocks of every plan version (``plan_id``), read-only."""
-
-    resource_name = "ders"
-    datamodel = KursInterface(Ders)
-    class_permission_name = "Kurs"
-    base_permissions = KURS_PERMISSIONS
-    include_route_methods = {"get", "get_list", "info"}
-    list_columns = ["id", "kurs_id", "plan_id", "tarih", "baslangic", "saat", "egitici_id", "sinif_id"]
-    show_columns = list_columns
-    search_columns = ["kurs_id", "plan_id", "tarih", "egitici_id", "sinif_id"]
+KursRestApi = read_only_api(
+    "kurs", Kurs, "Kurs",
+    ["id", "kurum_id", "durum", "acma_bicimi", "program_id", "modul_id", "baslangic", "bitis", "yetkili",
+     "sinif_id", "belge_durumu", "ucret", "taksit_sayisi", "onay_talebi", "onay_sayisi", "planlama_tarihi"],
+    ["kurum_id", "durum", "program_id", "modul_id", "baslangic", "bitis", "onay_talebi"])
+# lesson blocks of every plan version (plan_id)
+DersRestApi = read_only_api("ders", Ders, "Kurs",
+                            ["id", "kurs_id", "plan_id", "tarih", "baslangic", "saat", "egitici_id", "sinif_id"],
+                            ["kurs_id", "plan_id", "tarih", "egitici_id", "sinif_id"])

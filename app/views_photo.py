@@ -3,36 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
-from flask import abort, flash, redirect, request, send_file, url_for
-from flask_appbuilder import BaseView, expose
+from flask import flash, redirect, request, url_for
+from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
 
 from . import photos, uploads
-from .base_views import KursInterface
+from .base_views import KursInterface, RecordView, get_or_404
 from .extensions import db
-from .identity import is_valid_tc
+from .identity import tc_error
 from .models import Kursiyer
 from .turkish import fold
 
-PERMISSIONS = ["can_read", "can_write"]
 
-
-def _load(pk) -> Kursiyer:
-    row = db.session.execute(select(Kursiyer).where(Kursiyer.id == pk)).scalar_one_or_none()
-    if row is None:
-        abort(404)
-    return row
-
-
-class KursiyerAramaView(BaseView):
+class KursiyerAramaView(RecordView):
     route_base = "/kursiyerarama"
-    datamodel = KursInterface(Kursiyer)  # for the scope walk
+    datamodel = KursInterface(Kursiyer)
     class_permission_name = "Kursiyer"
     method_permission_name = {"arama": "read", "foto": "write", "resim": "read"}
-    base_permissions = PERMISSIONS
     default_view = "arama"
 
     @expose("/")
@@ -45,8 +34,7 @@ class KursiyerAramaView(BaseView):
         if "listele" in request.args:
             query = select(Kursiyer).order_by(Kursiyer.ad, Kursiyer.soyad).limit(100)
             if tc:
-                if not tc.isdigit() or len(tc) != 11:
-                    error = "Kimlik numarası 11 haneli olmalıdır."
+                error = tc_error(tc)
                 query = query.where(Kursiyer.tc_kimlik_no == tc)
             elif len(ad) >= 2:
                 query = query.where(Kursiyer.arama.like("%" + fold(ad) + "%"))
@@ -61,7 +49,7 @@ class KursiyerAramaView(BaseView):
     @expose("/foto/<int:pk>", methods=["GET", "POST"])
     @has_access
     def foto(self, pk):
-        kursiyer = _load(pk)
+        kursiyer = get_or_404(Kursiyer, pk)
         error, status = None, 200
         if request.method == "POST":
             try:
@@ -73,21 +61,10 @@ class KursiyerAramaView(BaseView):
                 flash("Fotoğraf kaydedildi.", "success")
                 return redirect(url_for("KursiyerAramaView.foto", pk=pk))
         return self.render_template("kursiyer_foto.html", k=kursiyer, error=error,
-                                    required=photos.needs_photo(kursiyer.dogum_tarihi, dt.date.today()),
-                                    valid_tc=is_valid_tc(kursiyer.tc_kimlik_no)), status
+                                    required=photos.needs_photo(kursiyer.dogum_tarihi, dt.date.today())), status
 
     @expose("/foto/<int:pk>/resim")
     @has_access
     def resim(self, pk):
-        kursiyer = _load(pk)
-        if not kursiyer.foto:
-            abort(404)
-        try:
-            path = uploads.absolute(kursiyer.foto)
-        except uploads.BadFile:
-            abort(404)
-        if not os.path.exists(path):
-            abort(404)
-        response = send_file(path, mimetype="image/jpeg", max_age=0)
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
+        kursiyer = get_or_404(Kursiyer, pk)
+        return uploads.send_stored(kursiyer.foto, "image/jpeg", f"foto-{kursiyer.id}.jpg")

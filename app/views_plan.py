@@ -6,32 +6,30 @@ Thin: they read forms and call ``app.wizard`` / ``app.courses``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from flask import abort, flash, g, redirect, request, url_for
-from flask_appbuilder import BaseView, expose
+from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
-from sqlalchemy import select
 
 from . import courses, lesson_plan, scope, wizard
-from .base_views import KursInterface
+from .base_views import KursInterface, RecordView
 from .extensions import db
-from .models import AKTIF, TASLAK, Egitici, Kurs, Kurum
-from .views_course import DURUM, KURS_PERMISSIONS, load, marks_html
+from .turkish import parse_date, parse_time
+from .models import TASLAK, Kurs, Kurum
+from .views_course import DURUM, load, marks_html
 
 
 def today() -> dt.date:
     return dt.date.today()
 
 
-class WizardView(BaseView):
+class WizardView(RecordView):
     """"Kurs Planlama → + Yeni Kayıt": "Yeni Kurs Planı" step by step."""
 
     route_base = "/kursplani"
-    datamodel = KursInterface(Kurs)  # for the scope walk
+    datamodel = KursInterface(Kurs)
     class_permission_name = "Kurs"
     method_permission_name = {"yeni": "write", "adim": "write", "sil": "write"}
-    base_permissions = KURS_PERMISSIONS
     default_view = "yeni"
 
     def _kurum(self) -> Kurum:
@@ -129,29 +127,14 @@ class WizardView(BaseView):
         return redirect(url_for("KursPlanlamaView.list"))
 
 
-def _parse_date(value):
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _parse_time(value):
-    try:
-        return dt.datetime.strptime(value.strip(), "%H:%M").time() if value and value.strip() else None
-    except ValueError:
-        return None
-
-
-class DersPlaniView(BaseView):
+class DersPlaniView(RecordView):
     """"D.Planı": the month calendar of a course's lessons."""
 
     route_base = "/dplani"
-    datamodel = KursInterface(Kurs)  # for the scope walk
+    datamodel = KursInterface(Kurs)
     class_permission_name = "Kurs"
     method_permission_name = {"plan": "read", "gun": "write", "haftalara": "write",
                               "egiticiler": "write", "yeniplan": "write"}
-    base_permissions = KURS_PERMISSIONS
     default_view = "plan"
 
     def _page(self, kurs, day=None, errors=None, values=None, status=200):
@@ -160,61 +143,44 @@ class DersPlaniView(BaseView):
         session = db.session
         editable = courses.editable_plan(kurs)
         shown = editable or courses.pending_plan(kurs) or courses.current_plan(kurs)
-        lessons = courses.effective_lessons(kurs)
         by_day: dict = {}
-        for lesson in lessons:
+        for lesson in courses.effective_lessons(kurs):
             by_day.setdefault(lesson.tarih, []).append(lesson)
-        off = courses.holidays(session, kurs.baslangic, kurs.bitis)
         months = lesson_plan.months_between(kurs.baslangic, kurs.bitis)
-        ay = request.args.get("ay", "")
         if day is None:
-            day = _parse_date(request.args.get("gun"))
+            day = parse_date(request.args.get("gun"), also_iso=True)
         if day is not None and not (kurs.baslangic <= day <= kurs.bitis):
             day = None
         current = (day.year, day.month) if day else None
-        if ay:
-            try:
-                y, m = (int(x) for x in ay.split("-"))
-                if (y, m) in months:
-                    current = (y, m)
-            except ValueError:
-                pass
+        asked = parse_date((request.args.get("ay") or "") + "-01", also_iso=True)
+        if asked is not None and (asked.year, asked.month) in months:
+            current = (asked.year, asked.month)
         if current is None:
             first = min(by_day) if by_day else kurs.baslangic
-            current = (first.year, first.month) if (first.year, first.month) in months else months[0]
+            current = (first.year, first.month)
+        if current not in months:  # a lesson outside the course dates (the plan shows it as a problem)
+            current = months[0]
         idx = months.index(current)
         clashes = courses.double_bookings(session, kurs)
-        planned = lesson_plan.total_hours(lessons)
-        duration = kurs.modul.sure_saat
-        state, diff = lesson_plan.hour_status(planned, duration)
-        weekly = json.loads(kurs.haftalik_program or "{}")
-        day_lessons = [l for l in by_day.get(day, [])] if day else []
-        teachers = shown.egiticiler if shown is not None else []
-        per_teacher = {}
+        day_lessons = by_day.get(day, []) if day else []
+        per_teacher: dict = {}
         for l in day_lessons:
             per_teacher[l.egitici_id] = per_teacher.get(l.egitici_id, 0) + l.saat
-        start = None
-        if day_lessons:
-            start = min(l.baslangic for l in day_lessons).strftime("%H:%M")
-        elif day is not None:
-            start = weekly.get(str(day.weekday()), "")
+        start = courses.day_start(kurs, day, day_lessons) if day else None
         if values:
             start = values.get("baslangic", start)
             per_teacher = {**per_teacher, **values.get("saat", {})}
-        all_teachers = session.execute(select(Egitici).where(
-            Egitici.kurum_id == kurs.kurum_id, Egitici.aktif.is_(True)).order_by(Egitici.ad, Egitici.soyad)).scalars().all()
         html = self.render_template(
             "ders_plani.html", kurs=kurs, durum=DURUM, grid=lesson_plan.month_grid(*current),
             current=current, prev=months[idx - 1] if idx > 0 else None,
-            next=months[idx + 1] if idx + 1 < len(months) else None, by_day=by_day, off=off,
-            day=day, day_lessons=day_lessons, per_teacher=per_teacher, start=start, teachers=teachers,
-            all_teachers=all_teachers, editable=editable is not None and self._may_write(),
-            planned=planned, duration=duration, state=state, diff=diff, clashes=clashes,
-            clash_days={c.split(" ")[0] for c in clashes}, errors=errors or {}, gunler=lesson_plan.GUNLER,
-            kesim=shown.kesim_tarihi if shown is not None else None, pending=courses.pending_plan(kurs),
-            marks=marks_html(kurs), today=today(), warning=courses.WARNING_NEW_PLAN,
-            can_new_plan=kurs.durum == AKTIF and kurs.onay_talebi is None and self._may_write(),
-            versions=kurs.planlar)
+            next=months[idx + 1] if idx + 1 < len(months) else None, by_day=by_day,
+            off=courses.holidays(session, kurs.baslangic, kurs.bitis), day=day, day_lessons=day_lessons,
+            per_teacher=per_teacher, start=start, teachers=shown.egiticiler if shown is not None else [],
+            all_teachers=courses.institution_teachers(session, kurs.kurum_id),
+            editable=editable is not None and self._may_write(), hours=courses.hours_summary(kurs),
+            clashes=[message for _day, message in clashes], clash_days={d for d, _message in clashes},
+            errors=errors or {}, gunler=lesson_plan.GUNLER, pending=courses.pending_plan(kurs),
+            marks=marks_html(kurs), can_new_plan=self._may_write() and courses.plan_change_refusal(kurs) is None)
         return html, status
 
     def _may_write(self):
@@ -229,7 +195,7 @@ class DersPlaniView(BaseView):
     @has_access
     def gun(self, pk):
         kurs = load(pk)
-        day = _parse_date(request.form.get("tarih"))
+        day = parse_date(request.form.get("tarih"), also_iso=True)
         if day is None:
             return self._page(kurs, errors={"tarih": "Takvimden bir gün seçiniz."}, status=400)
         plan = courses.editable_plan(kurs)
@@ -242,7 +208,7 @@ class DersPlaniView(BaseView):
                 errors[f"saat_{teacher.id}"] = "Ders saati 0 veya daha büyük bir tam sayı olmalıdır."
             else:
                 hours[teacher.id] = int(raw)
-        start = _parse_time(raw_start)
+        start = parse_time(raw_start)
         if raw_start.strip() and start is None:
             errors["baslangic"] = "Saati SS:DD biçiminde giriniz (ör. 09:00)."
         values = {"baslangic": raw_start, "saat": typed}
@@ -260,7 +226,7 @@ class DersPlaniView(BaseView):
     @has_access
     def haftalara(self, pk):
         kurs = load(pk)
-        day = _parse_date(request.form.get("tarih"))
+        day = parse_date(request.form.get("tarih"), also_iso=True)
         if day is None:
             return self._page(kurs, errors={"tarih": "Takvimden bir gün seçiniz."}, status=400)
         try:
@@ -275,7 +241,7 @@ class DersPlaniView(BaseView):
     @has_access
     def egiticiler(self, pk):
         kurs = load(pk)
-        day = _parse_date(request.form.get("tarih"))
+        day = parse_date(request.form.get("tarih"), also_iso=True)
         try:
             ids = {int(x) for x in request.form.getlist("egitici")}
         except ValueError:
@@ -297,10 +263,8 @@ class DersPlaniView(BaseView):
         raw = request.form.get("kesim_tarihi", today().strftime("%d.%m.%Y"))
         result, error = None, None
         if request.method == "POST":
-            try:
-                kesim = dt.datetime.strptime(raw.strip(), "%d.%m.%Y").date()
-            except ValueError:
-                kesim = None
+            kesim = parse_date(raw)
+            if kesim is None:
                 error = "Tarihi gg.aa.yyyy biçiminde giriniz (ör. 23.11.2026)."
             if kesim is not None:
                 try:

@@ -1,4 +1,5 @@
-"""Trainee screens (seed §2): "Kurs Kursiyer Başvurular" and "Kursiyer Ekleme".
+"""Trainee screens (seed §2, §5, §7): "Kurs Kursiyer Başvurular", "Kursiyer Ekleme",
+"Kursiyer Onay" / "Kayıt İptal", "Kurs Kursiyer İşlemleri" and "Kurs İnceleme Soruşturma".
 
 Thin: the rules are in ``app.enrollment`` and ``app.registry``.
 """
@@ -6,33 +7,30 @@ from __future__ import annotations
 
 import datetime as dt
 
-import os
-
-from flask import abort, current_app, flash, g, redirect, request, send_file, url_for
-from flask_appbuilder import BaseView, expose
+from flask import current_app, flash, g, redirect, request, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
-from flask_appbuilder.models.filters import BaseFilter
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from sqlalchemy import select
 from markupsafe import Markup
+from sqlalchemy import select
 from werkzeug.datastructures import CombinedMultiDict
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional as Opt, Regexp
 
 from . import enrollment, uploads
-from .base_views import KursInterface, TrDateField
+from .base_views import (
+    KursInterface, RecordView, TrDateField, attach_errors, get_or_404, read_only_api,
+)
 from .courses import Refused
 from .extensions import db
 from .models import (
-    AKTIF, KAYIT_DURUMLARI, KAPATMA_ONAYINDA, KURS_SONU_ONAYLANDI, ONAY_SURECINDE, PLANLANDI, Kayit,
-    Kurs, Sorusturma,
+    AKTIF, KAYIT_DURUMLARI, KAPATMA_ONAYINDA, KURS_SONU_ONAYLANDI, ONAY_SURECINDE, PLANLANDI, Devamsizlik,
+    Kayit, Kurs, Kursiyer, Sorusturma,
 )
-from .views_course import CourseListView, FilterDurum, load
-
-KURSIYER_PERMISSIONS = ["can_read", "can_write"]
-SORUSTURMA_PERMISSIONS = ["can_read", "can_write"]
+from .views_course import CourseListView, FilterDurum, durum_html, load
 OGRENIM = ["", "İlkokul", "Ortaokul", "Lise", "Ön Lisans", "Lisans", "Yüksek Lisans", "Doktora"]
 
 
@@ -79,8 +77,6 @@ def _islemler(kurs: Kurs) -> Markup:
 
 
 def _durum_red_in_approval(value) -> Markup:
-    from .views_course import durum_html
-
     text = durum_html(value)
     if value in enrollment.OPEN_STATES:  # seed §7: courses in approval are shown red
         return Markup(f'<span class="text-danger"><strong>{text}</strong></span>')
@@ -103,7 +99,6 @@ class KursBasvuruView(CourseListView):
 
     route_base = "/kursbasvuru"
     class_permission_name = "Kursiyer"
-    base_permissions = KURSIYER_PERMISSIONS
     list_title = _l("Kurs Kursiyer Başvurular")
     base_filters = [["durum", FilterTakesTrainees, None]]
     formatters_columns = {**CourseListView.formatters_columns, "kayit": _ekle_link}
@@ -114,7 +109,6 @@ class KursKursiyerIslemleriView(CourseListView):
 
     route_base = "/kurskursiyer"
     class_permission_name = "Kursiyer"
-    base_permissions = KURSIYER_PERMISSIONS
     list_title = _l("Kurs Kursiyer İşlemleri")
     base_filters = [["durum", FilterDurum, (PLANLANDI, ONAY_SURECINDE, AKTIF, KAPATMA_ONAYINDA, KURS_SONU_ONAYLANDI)]]
     formatters_columns = {**CourseListView.formatters_columns, "kayit": _islemler, "durum": _durum_red_in_approval}
@@ -129,15 +123,14 @@ class KayitDurumForm(FlaskForm):
     aciklama = StringField("Açıklama", validators=[Length(max=500)])
 
 
-class KayitDurumView(BaseView):
+class KayitDurumView(RecordView):
     """"Kursiyer Onay" (before the final approval: green/red) and "İşlemler → Kayıt İptal"
     (active course: Aktif Kursiyer, Devamsızlıktan Kaldı, Kayıt İptal, Vefat Etti)."""
 
     route_base = "/kayitdurum"
-    datamodel = KursInterface(Kurs)  # for the scope walk
+    datamodel = KursInterface(Kurs)
     class_permission_name = "Kursiyer"
     method_permission_name = {"durum": "write"}
-    base_permissions = KURSIYER_PERMISSIONS
     default_view = "durum"
 
     @expose("/<int:pk>", methods=["GET", "POST"])
@@ -146,10 +139,7 @@ class KayitDurumView(BaseView):
         kurs = load(pk)
         errors, edited, status = {}, None, 200
         if request.method == "POST":
-            kayit = db.session.execute(select(Kayit).where(
-                Kayit.id == request.form.get("kayit_id", type=int), Kayit.kurs_id == kurs.id)).scalar_one_or_none()
-            if kayit is None:
-                abort(404)
+            kayit = get_or_404(Kayit, request.form.get("kayit_id"), Kayit.kurs_id == kurs.id)
             form = KayitDurumForm(formdata=request.form)
             form.durum.choices = [(k, v) for k, v in KAYIT_DURUMLARI if k in enrollment.status_choices(kurs)]
             form.validate()
@@ -191,7 +181,6 @@ class KursSorusturmaView(CourseListView):
     route_base = "/kursinceleme"
     datamodel = KursInterface(Kurs, eager=("sorusturmalar",))
     class_permission_name = "Sorusturma"
-    base_permissions = SORUSTURMA_PERMISSIONS
     list_title = _l("Kurs İnceleme Soruşturma · Aktif Kurs")
     base_filters = [["durum", FilterDurum, (AKTIF,)]]
     formatters_columns = {**CourseListView.formatters_columns, "kayit": _inquiry_cell}
@@ -206,14 +195,13 @@ class SorusturmaForm(FlaskForm):
     evrak = FileField("Evrak (PDF)")
 
 
-class SorusturmaView(BaseView):
+class SorusturmaView(RecordView):
     """"Soruşturma": Sayı/Tarih and the PDF for one approved course."""
 
     route_base = "/sorusturma"
-    datamodel = KursInterface(Kurs)  # for the scope walk
+    datamodel = KursInterface(Kurs)
     class_permission_name = "Sorusturma"
     method_permission_name = {"kaydet": "write"}
-    base_permissions = SORUSTURMA_PERMISSIONS
     default_view = "kaydet"
 
     @expose("/<int:pk>", methods=["GET", "POST"])
@@ -231,8 +219,7 @@ class SorusturmaView(BaseView):
             except Refused as exc:
                 db.session.rollback()
                 kurs = load(pk)
-                target = form[exc.field] if exc.field in form else form.sayi
-                target.errors = list(target.errors) + [exc.message]
+                attach_errors(form, {exc.field if exc.field in form else "sayi": exc.message})
                 status = 400
             else:
                 flash(enrollment.MSG_INQUIRY_SAVED, "success")
@@ -241,40 +228,29 @@ class SorusturmaView(BaseView):
                                     rows=kurs.sorusturmalar), status
 
 
-class SorusturmaEvrakView(BaseView):
+class SorusturmaEvrakView(RecordView):
     """The inquiry's PDF, served only to those who may see its course."""
 
     route_base = "/sorusturmaevrak"
-    datamodel = KursInterface(Sorusturma)  # for the scope walk
+    datamodel = KursInterface(Sorusturma)
     class_permission_name = "Sorusturma"
     method_permission_name = {"evrak": "read"}
-    base_permissions = SORUSTURMA_PERMISSIONS
     default_view = "evrak"
 
     @expose("/<int:pk>")
     @has_access
     def evrak(self, pk):
-        row = db.session.execute(select(Sorusturma).where(Sorusturma.id == pk)).scalar_one_or_none()
-        if row is None:
-            abort(404)
-        try:
-            path = uploads.absolute(row.evrak)
-        except uploads.BadFile:
-            abort(404)
-        if not os.path.exists(path):
-            abort(404)
-        return send_file(path, mimetype="application/pdf", as_attachment=False,
-                         download_name=f"sorusturma-{row.kurs_id}.pdf")
+        row = get_or_404(Sorusturma, pk)
+        return uploads.send_stored(row.evrak, "application/pdf", f"sorusturma-{row.kurs_id}.pdf")
 
 
-class KursiyerEkleView(BaseView):
+class KursiyerEkleView(RecordView):
     """"Kursiyer Ekleme": Kimlik Numarası + Doğum Tarihi → Sorgula → the rest → Kaydet."""
 
     route_base = "/kursiyerekle"
-    datamodel = KursInterface(Kurs)  # for the scope walk
+    datamodel = KursInterface(Kurs)
     class_permission_name = "Kursiyer"
     method_permission_name = {"ekle": "write"}
-    base_permissions = KURSIYER_PERMISSIONS
     default_view = "ekle"
 
     @expose("/<int:pk>", methods=["GET", "POST"])
@@ -297,7 +273,7 @@ class KursiyerEkleView(BaseView):
                 db.session.rollback()
                 kurs = load(pk)
                 if exc.field in form:
-                    form[exc.field].errors = list(form[exc.field].errors) + [exc.message]
+                    attach_errors(form, {exc.field: exc.message})
                     if exc.field == "tc_kimlik_no" and islem == "sorgula":
                         person = None
                 else:
@@ -310,36 +286,12 @@ class KursiyerEkleView(BaseView):
 
 
 # --- REST API (read-only; changes go through the screens' rules) ----------------------------
-def _read_only_api(name, model, permission, columns, search):
-    from .base_views import KursApi
-
-    return type(f"{model.__name__}RestApi", (KursApi,), {
-        "resource_name": name, "datamodel": KursInterface(model), "class_permission_name": permission,
-        "base_permissions": ["can_read", "can_write"], "include_route_methods": {"get", "get_list", "info"},
-        "list_columns": columns, "show_columns": columns, "search_columns": search,
-    })
-
-
-def trainee_apis():
-    from .models import Belge, Devamsizlik, Kursiyer, Odeme, SinavKaydi, Taksit
-
-    return [
-        _read_only_api("kursiyer", Kursiyer, "Kursiyer",
-                       ["id", "kurum_id", "tc_kimlik_no", "ad", "soyad", "dogum_tarihi", "uyruk", "telefon",
-                        "adres", "ogrenim"], ["kurum_id", "tc_kimlik_no", "ad", "soyad"]),
-        _read_only_api("kayit", Kayit, "Kursiyer",
-                       ["id", "kurs_id", "kursiyer_id", "kurum_id", "kayit_tarihi", "durum", "durum_tarihi",
-                        "aciklama"], ["kurs_id", "kursiyer_id", "durum"]),
-        _read_only_api("odeme", Odeme, "Ucret",
-                       ["id", "kayit_id", "kurum_id", "tur", "aciklama", "odeme_tarihi", "tutar", "dekont_no",
-                        "ters_id", "neden"], ["kayit_id", "tur", "dekont_no", "odeme_tarihi"]),
-        _read_only_api("taksit", Taksit, "Ucret", ["id", "kayit_id", "kurum_id", "sira", "vade", "tutar"],
-                       ["kayit_id", "vade"]),
-        _read_only_api("devamsizlik", Devamsizlik, "Kursiyer", ["id", "kayit_id", "ders_id", "kurum_id", "saat"],
-                       ["kayit_id", "ders_id"]),
-        _read_only_api("sinav", SinavKaydi, "Sinav",
-                       ["id", "kayit_id", "kurum_id", "donem_id", "hak", "sira", "tercuman", "durum", "dogru", "soru",
-                        "puan", "gecti"], ["kayit_id", "donem_id", "durum", "gecti"]),
-        _read_only_api("belge", Belge, "KursSonu", ["id", "kayit_id", "kurum_id", "tur", "kod", "tarih"],
-                       ["kayit_id", "tur", "kod"]),
-    ]
+APIS = [
+    read_only_api("kursiyer", Kursiyer, "Kursiyer",
+                  ["id", "kurum_id", "tc_kimlik_no", "ad", "soyad", "dogum_tarihi", "uyruk", "telefon", "adres",
+                   "ogrenim"], ["kurum_id", "tc_kimlik_no", "ad", "soyad"]),
+    read_only_api("kayit", Kayit, "Kursiyer", ["id", "kurs_id", "kursiyer_id", "kurum_id", "kayit_tarihi", "durum"],
+                  ["kurs_id", "kursiyer_id", "durum"]),
+    read_only_api("devamsizlik", Devamsizlik, "Kursiyer", ["id", "kayit_id", "ders_id", "kurum_id", "saat"],
+                  ["kayit_id", "ders_id"]),
+]

@@ -35,7 +35,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional as O
 
 from . import audit
 from .base_views import TrDateField, tr_money
-from .courses import Refused, _commit
+from .turkish import parse_date
+from .courses import Refused, commit, institution_teachers
 from .lesson_plan import GUNLER
 from .models import (
     ACILIS, BELGELI, BELGESIZ, GECERLI, IKISI, PLANLANDI, TASLAK, DersPlani, Egitici, Kurs,
@@ -43,6 +44,11 @@ from .models import (
 )
 
 REQ = "Bu alan zorunludur."
+
+
+def _day(value):
+    """A date of the draft's answers (stored as yyyy-mm-dd)."""
+    return parse_date(value, also_iso=True)
 BELGE_CHOICES = {BELGELI: "Belgeli", BELGESIZ: "Belgesiz"}
 ACMA_BICIMLERI = [("NORMAL", "Normal Statü")]
 TIME_RE = r"^([01]\d|2[0-3]):[0-5]\d$"
@@ -137,14 +143,13 @@ def _bilgi_choices(session, kurum, data):
 
 
 def _egitici_choices(session, kurum, data):
-    rows = session.execute(select(Egitici).where(Egitici.kurum_id == kurum.id, Egitici.aktif.is_(True))
-                           .order_by(Egitici.ad, Egitici.soyad)).scalars().all()
-    return {"egitici_ids": [(e.id, f"{e.ad} {e.soyad} ({e.brans})") for e in rows]}
+    return {"egitici_ids": [(e.id, f"{e.ad} {e.soyad} ({e.brans})")
+                            for e in institution_teachers(session, kurum.id)]}
 
 
 def _bilgi_rule(session, kurum, data, today):
     errors = {}
-    start, end = _date(data.get("baslangic")), _date(data.get("bitis"))
+    start, end = _day(data.get("baslangic")), _day(data.get("bitis"))
     if start and start < today:
         errors["baslangic"] = "Başlama tarihi bugünden önce olamaz."
     if start and end and end < start:
@@ -210,15 +215,6 @@ def neighbour(session, data, key: str, offset: int) -> Optional[Step]:
 
 
 # --- (de)serialising answers ------------------------------------------------------
-def _date(value) -> Optional[dt.date]:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 def load(kurs: Kurs) -> dict:
     return json.loads(kurs.taslak_veri) if kurs.taslak_veri else {}
 
@@ -240,7 +236,7 @@ def form_for(session, kurum, step: Step, data: dict, formdata=None):
         for name in step.form().data:
             v = data.get(name)
             if name in ("baslangic", "bitis"):
-                v = _date(v)
+                v = _day(v)
             elif name == "ucret" and v is not None:
                 v = decimal.Decimal(v)
             values[name] = v
@@ -277,7 +273,7 @@ def remember(session, step: Step, form, data: dict) -> dict:
 def store_draft(session, kurs: Kurs, data: dict, next_key: str) -> None:
     kurs.taslak_veri = json.dumps(data, ensure_ascii=False)
     kurs.taslak_adim = next_key
-    _commit(session)
+    commit(session)
 
 
 def new_draft(session, kurum: Kurum, user_id) -> Kurs:
@@ -324,7 +320,7 @@ def save(session: Session, kurs: Kurs, today: dt.date) -> Kurs:
     modul = session.get(Modul, data["modul_id"])
     kurs.acma_bicimi = data["acma_bicimi"]
     kurs.program_id, kurs.modul_id = program.id, modul.id
-    kurs.baslangic, kurs.bitis = _date(data["baslangic"]), _date(data["bitis"])
+    kurs.baslangic, kurs.bitis = _day(data["baslangic"]), _day(data["bitis"])
     kurs.yetkili = data["yetkili"].strip()
     kurs.sinif_id = data["sinif_id"]
     kurs.belge_durumu = data["belge_durumu"]
@@ -341,7 +337,7 @@ def save(session: Session, kurs: Kurs, today: dt.date) -> Kurs:
     kurs.planlar.append(DersPlani(kurum_id=kurum.id, sira=1, durum=GECERLI, egiticiler=teachers))
     audit.record(session, "Kurs planlandı", kurs, sonraki={"durum": PLANLANDI, "modul": str(modul)},
                  aciklama=f"{program.ad} {modul.ad}, {kurs.baslangic:%d.%m.%Y}–{kurs.bitis:%d.%m.%Y}")
-    _commit(session)
+    commit(session)
     return kurs
 
 
@@ -350,7 +346,7 @@ def discard(session: Session, kurs: Kurs) -> None:
     if kurs.durum != TASLAK:
         raise Refused("Yalnız taslaklar silinebilir.")
     session.delete(kurs)
-    _commit(session)
+    commit(session)
 
 
 def summary(session, data: dict) -> list[tuple[str, str]]:
@@ -358,7 +354,7 @@ def summary(session, data: dict) -> list[tuple[str, str]]:
     program = _program(session, data)
     modul = session.get(Modul, data["modul_id"]) if data.get("modul_id") else None
     sinif = session.get(Sinif, data["sinif_id"]) if data.get("sinif_id") else None
-    start, end = _date(data.get("baslangic")), _date(data.get("bitis"))
+    start, end = _day(data.get("baslangic")), _day(data.get("bitis"))
     teachers = []
     if data.get("egitici_ids"):
         teachers = session.execute(select(Egitici).where(Egitici.id.in_(data["egitici_ids"]))).scalars().all()

@@ -12,33 +12,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("KURS_DATA_DIR", tempfile.mkdtemp(prefix="kurs-bench-"))
+from _measure import demo_app, time_page
+from sqlalchemy import insert, select
 
-from sqlalchemy import event, insert, select  # noqa: E402
-
-from app import courses  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.models import (  # noqa: E402
-    ACILIS, ONAY_SURECINDE, Birim, DersPlani, Egitici, Kurs, Kurum, KurumTuru, Modul, Program, Sinif,
-)
-from tests.conftest import login, make_app  # noqa: E402
-
-
-def _timed(fn, n=1):
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
+from app import courses
+from app.extensions import db
+from app.models import ACILIS, ONAY_SURECINDE, Birim, DersPlani, Egitici, Kurs, Kurum, KurumTuru, Modul, Program, Sinif
 
 
 def apply_to_weeks_figure(app):
@@ -107,32 +89,13 @@ def seed_district(app, institutions=500, courses_n=5000):
 
 
 def approval_list_figure(app):
-    with app.app_context():
-        engine = db.engine
-    client = login(app.test_client(), "kadikoy.sube")
-    client.get("/kursonay/list/")
-    times, counts = [], []
-    for _ in range(20):
-        stmts = []
-        listener = lambda *a: stmts.append(1)  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        t = time.perf_counter()
-        resp = client.get("/kursonay/list/")
-        times.append((time.perf_counter() - t) * 1000)
-        event.remove(engine, "before_cursor_execute", listener)
-        counts.append(len(stmts))
-        assert resp.status_code == 200 and "Tezgâh Kurs" in resp.get_data(as_text=True)
-    print(f"Kurs Onay İşlemleri (kadikoy.sube, 25 satır): medyan {statistics.median(times):.1f} ms, "
-          f"{max(counts)} sorgu  (hedef ≤ 15 ms, ≤ 6 sorgu)")
+    ms, queries = time_page(app, "kadikoy.sube", "/kursonay/list/", "Tezgâh Kurs")
+    print(f"Kurs Onay İşlemleri (kadikoy.sube, 25 satır): medyan {ms:.1f} ms, {queries} sorgu  "
+          "(hedef ≤ 15 ms, ≤ 6 sorgu)")
 
 
 def main():
-    url = sys.argv[1] if len(sys.argv) > 1 else f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-    app = make_app(url)
-    with app.app_context():
-        from app.cli import prepare
-
-        prepare(demo=True)
+    app = demo_app(sys.argv[1] if len(sys.argv) > 1 else None)
     apply_to_weeks_figure(app)
     seed_district(app)
     approval_list_figure(app)

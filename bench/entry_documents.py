@@ -10,32 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("KURS_DATA_DIR", tempfile.mkdtemp(prefix="kurs-bench-"))
+from _measure import demo_app
+from PIL import Image
+from sqlalchemy import select
 
-from PIL import Image  # noqa: E402
-from sqlalchemy import select  # noqa: E402
-
-from app import entry_documents, uploads  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.models import Birim, Kayit, Kurs, Kursiyer, SinavDonemi, SinavKaydi  # noqa: E402
-from tests.conftest import make_app  # noqa: E402
+from app import entry_documents, uploads
+from app.extensions import db
+from app.models import Birim, Kayit, Kurs, Kursiyer, SinavDonemi, SinavKaydi
 
 
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    url = sys.argv[2] if len(sys.argv) > 2 else f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-    app = make_app(url)
+    app = demo_app(sys.argv[2] if len(sys.argv) > 2 else None)
     with app.app_context():
-        from app.cli import prepare
-
-        prepare(demo=True)
         session = db.session
         kurs = session.execute(select(Kurs).where(Kurs.durum == "AKTIF")).scalars().first()
         birim = session.execute(select(Birim).filter_by(ad="Kadıköy")).scalar_one()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from contextlib import contextmanager
 
 import pytest
 
@@ -119,3 +120,50 @@ def ids(app):
         sinif = {(s.kurum.kurum_kodu, s.ad): s.id for s in db.session.query(Sinif)}
         egitici = {(e.kurum.kurum_kodu, e.ad): e.id for e in db.session.query(Egitici)}
     return {"kurum": kurum, "birim": birim, "sinif": sinif, "egitici": egitici}
+
+
+def run_together(app, prepare, *actions):
+    """Run each ``action(session, prepared)`` in its own thread with its own session,
+    all released at once after every thread has run ``prepare(session)`` (its reads).
+    Returns per action ("ok", result) or ("refused", the Turkish message)."""
+    import threading
+
+    from app.courses import Refused
+
+    barrier = threading.Barrier(len(actions))
+    results = [None] * len(actions)
+
+    def run(i, action):
+        with app.app_context():
+            try:
+                prepared = prepare(db.session)
+                barrier.wait(timeout=20)
+                results[i] = ("ok", action(db.session, prepared))
+            except Refused as exc:
+                results[i] = ("refused", exc.message)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
+
+
+@contextmanager
+def classroom_capacity(app, name: str, capacity: int):
+    """Temporarily give the classroom ``name`` another capacity."""
+    from app.models import Sinif
+
+    with app.app_context():
+        sinif = db.session.query(Sinif).filter_by(ad=name).one()
+        before, sinif.kapasite = sinif.kapasite, capacity
+        db.session.commit()
+    try:
+        yield
+    finally:
+        with app.app_context():
+            db.session.query(Sinif).filter_by(ad=name).one().kapasite = before
+            db.session.commit()

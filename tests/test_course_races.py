@@ -9,7 +9,6 @@ and it gets the Turkish message, not a second transition.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 from sqlalchemy import func, select
 
@@ -17,6 +16,7 @@ from app import courses
 from app.demo_courses import _course
 from app.extensions import db
 from app.models import IPTAL, ONAY_SURECINDE, PLANLANDI, DenetimKaydi, Kurs
+from tests.conftest import run_together
 
 TODAY = dt.date.today()
 
@@ -29,28 +29,12 @@ def _planned(app, weeks, time):
 
 
 def _race(app, pk, *actions):
-    """Run each action(session, kurs) in its own thread, all starting together."""
-    barrier = threading.Barrier(len(actions))
-    results = [None] * len(actions)
-
-    def run(i, action):
-        with app.app_context():
-            kurs = db.session.get(Kurs, pk)
-            _ = (kurs.surum, kurs.modul, [p.dersler for p in kurs.planlar])  # read everything first
-            barrier.wait(timeout=20)
-            try:
-                results[i] = ("ok", action(db.session, kurs))
-            except courses.Refused as exc:
-                results[i] = ("refused", exc.message)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
+    """Each action(session, kurs) in its own thread, after both have read the course."""
+    def prepare(session):
+        kurs = session.get(Kurs, pk)
+        _ = (kurs.surum, kurs.modul, [p.dersler for p in kurs.planlar])  # read everything first
+        return kurs
+    return run_together(app, prepare, *actions)
 
 
 def _transitions(app, pk):

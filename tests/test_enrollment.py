@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 from sqlalchemy import func, select
 
@@ -10,8 +9,8 @@ from app import enrollment, registry
 from app.courses import Refused
 from app.demo_courses import _course
 from app.extensions import db
-from app.models import Kayit, Kisi, Kurs, Kursiyer, Sinif
-from tests.conftest import csrf_token, login
+from app.models import Kayit, Kisi, Kurs, Kursiyer
+from tests.conftest import classroom_capacity, csrf_token, login, run_together
 
 TODAY = dt.date.today()
 
@@ -77,29 +76,24 @@ def test_sorgula_finds_the_person_and_bad_input_is_refused_at_the_field(app):
     assert login(app.test_client(), "34567891238").get(url).status_code == 404
 
 
-def test_full_classroom_refuses_and_level_rule(app):
+def _people(app, first, n):
     with app.app_context():
-        sinif = db.session.execute(select(Sinif).filter_by(ad="Laboratuvar 2")).scalar_one()
-        capacity, sinif.kapasite = sinif.kapasite, 1
-        db.session.commit()
-    try:
+        rows = db.session.execute(select(Kisi).where(Kisi.gizli.is_(False)).order_by(Kisi.id)).scalars().all()
+        return [registry.Person(p.tc_kimlik_no, p.ad, p.soyad, p.dogum_tarihi) for p in rows[first:first + n]]
+
+
+def test_full_classroom_refuses_and_level_rule(app):
+    with classroom_capacity(app, "Laboratuvar 2", 1):
         pk = _planned(app, 330, "08:00")
+        first, second = _people(app, 20, 2)
         with app.app_context():
-            people = db.session.execute(select(Kisi).where(Kisi.gizli.is_(False)).order_by(Kisi.id)).scalars().all()
-            first = registry.LocalRegistry().lookup(db.session, people[20].tc_kimlik_no, people[20].dogum_tarihi)
-            second = registry.LocalRegistry().lookup(db.session, people[21].tc_kimlik_no, people[21].dogum_tarihi)
             enrollment.enroll(db.session, pk, first, {}, TODAY)
             try:
                 enrollment.enroll(db.session, pk, second, {}, TODAY)
                 raise AssertionError("over capacity")
             except Refused as exc:
                 assert "Sınıf dolu" in exc.message
-    finally:
-        with app.app_context():
-            db.session.execute(select(Sinif).filter_by(ad="Laboratuvar 2")).scalar_one().kapasite = capacity
-            db.session.commit()
     # level A2 needs A1 completed
-    a2 = None
     with app.app_context():
         start = TODAY + dt.timedelta(weeks=360)
         start += dt.timedelta(days=(6 - start.weekday()) % 7)
@@ -115,43 +109,19 @@ def test_full_classroom_refuses_and_level_rule(app):
 
 def test_two_secretaries_and_the_last_seat(app):
     """Two enrollments at once for the last free seat: one succeeds, one is told the class is full."""
-    with app.app_context():
-        sinif = db.session.execute(select(Sinif).filter_by(ad="Laboratuvar 2")).scalar_one()
-        capacity, sinif.kapasite = sinif.kapasite, 1
-        db.session.commit()
-    try:
+    with classroom_capacity(app, "Laboratuvar 2", 1):
         pk = _planned(app, 380, "08:00")
-        with app.app_context():
-            people = db.session.execute(select(Kisi).where(Kisi.gizli.is_(False)).order_by(Kisi.id)).scalars().all()
-            persons = [registry.Person(p.tc_kimlik_no, p.ad, p.soyad, p.dogum_tarihi) for p in people[30:32]]
-        barrier = threading.Barrier(2)
-        results = [None, None]
+        persons = _people(app, 30, 2)
 
-        def run(i):
-            with app.app_context():
-                kurs = db.session.get(Kurs, pk)
-                _ = (kurs.sinif.kapasite, enrollment.active_count(db.session, kurs))
-                barrier.wait(timeout=20)
-                try:
-                    enrollment.enroll(db.session, pk, persons[i], {}, TODAY)
-                    results[i] = "ok"
-                except Refused as exc:
-                    results[i] = exc.message
-                finally:
-                    db.session.remove()
+        def prepare(session):
+            kurs = session.get(Kurs, pk)
+            return kurs.sinif.kapasite, enrollment.active_count(session, kurs)
 
-        threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=60)
-        assert sorted(r == "ok" for r in results) == [False, True], results
-        assert any(r and r.startswith("Sınıf dolu") for r in results), results
+        results = run_together(app, prepare, *(lambda s, _p, person=person: enrollment.enroll(s, pk, person, {}, TODAY)
+                                               for person in persons))
+        assert sorted(r[0] for r in results) == ["ok", "refused"], results
+        assert any(r[0] == "refused" and r[1].startswith("Sınıf dolu") for r in results), results
         assert _enrolled(app, pk) == 1
-    finally:
-        with app.app_context():
-            db.session.execute(select(Sinif).filter_by(ad="Laboratuvar 2")).scalar_one().kapasite = capacity
-            db.session.commit()
 
 
 def test_active_course_refuses_additions_until_the_district_inquiry(app):
@@ -335,21 +305,35 @@ def test_registration_status_on_an_active_course_keeps_its_history(app):
 
 
 def test_trainee_apis_are_scoped(app):
+    from app.models import Devamsizlik, Ders, Odeme, Taksit
     from tests.conftest import api_token
 
+    with app.app_context():  # one row of each kind at Üsküdar and at Kadıköy Bilgisayar
+        rows = {}
+        for kod in ("200001", "100002"):
+            kayit = db.session.execute(select(Kayit).join(Kurs).where(Kurs.kurum.has(kurum_kodu=kod))
+                                       .order_by(Kayit.id)).scalars().first()
+            ders = db.session.execute(select(Ders).where(Ders.kurs_id == kayit.kurs_id)).scalars().first()
+            db.session.add_all([
+                Odeme(kurum_id=kayit.kurum_id, kayit_id=kayit.id, aciklama="API", odeme_tarihi=TODAY, tutar=1,
+                      dekont_no=f"API-{kod}"),
+                Taksit(kurum_id=kayit.kurum_id, kayit_id=kayit.id, sira=9, vade=TODAY, tutar=1),
+                Devamsizlik(kurum_id=kayit.kurum_id, kayit_id=kayit.id, ders_id=ders.id, saat=1)])
+            rows[kod] = (kayit.kurum_id, kayit.id)
+        db.session.commit()
+    uskudar, other_kayit = rows["200001"][0], rows["100002"][1]
     api = app.test_client()
     headers = {"Authorization": f"Bearer {api_token(api, '34567891238')}"}  # Üsküdar's director
-    with app.app_context():
-        uskudar = db.session.execute(select(Kurs.kurum_id).join(Kurs.kurum).where(
-            Kurs.kurum.has(kurum_kodu="200001"))).scalars().first()
-        moda_kayit = db.session.execute(select(Kayit.id).join(Kurs).where(
-            Kurs.kurum.has(kurum_kodu="100001"))).scalars().first()
     for resource in ("kursiyer", "kayit", "odeme", "taksit", "devamsizlik"):
         resp = api.get(f"/api/v1/{resource}/?q=(page_size:100)", headers=headers)
         assert resp.status_code == 200, resource
-        assert {r["kurum_id"] for r in resp.get_json()["result"]} <= {uskudar}, resource
-    assert {r["kurum_id"] for r in api.get("/api/v1/kayit/", headers=headers).get_json()["result"]} == {uskudar}
-    assert api.get(f"/api/v1/kayit/{moda_kayit}", headers=headers).status_code == 404
+        assert {r["kurum_id"] for r in resp.get_json()["result"]} == {uskudar}, resource
+    gm = {"Authorization": f"Bearer {api_token(api, 'gm')}"}  # the same lists hold the other rows for GM
+    for resource in ("odeme", "taksit", "devamsizlik"):
+        kurumlar = {r["kurum_id"] for r in api.get(f"/api/v1/{resource}/?q=(page_size:100)", headers=gm)
+                    .get_json()["result"]}
+        assert {uskudar, rows["100002"][0]} <= kurumlar, resource
+    assert api.get(f"/api/v1/kayit/{other_kayit}", headers=headers).status_code == 404
     assert api.post("/api/v1/kayit/", headers=headers, json={}).status_code in (404, 405)
 
 
