@@ -384,7 +384,9 @@ def register(appbuilder) -> None:
     _nest(appbuilder, "Kursiyer Arama", "Kurum İşlemleri", "Kursiyer İşlemleri Grubu", _l("Kursiyer İşlemleri"))
     if ("Kursiyer", "Kursiyer Arama", "Kurum İşlemleri") not in MENUS:
         MENUS.append(("Kursiyer", "Kursiyer Arama", "Kurum İşlemleri"))
-    from .views_exam import KursSonuView, SinavDonemiView, SinavGirisView, SinavIslemView, SorguView
+    from .views_exam import (
+        KursSonuView, NotGirisiView, SinavDonemiView, SinavGirisView, SinavIslemView, SorguView,
+    )
 
     _submenu(appbuilder, KursSonuView, "Kurs Sonu İşlemleri", "Kurum İşlemleri", *group, "fa-print")
     _submenu(appbuilder, SinavDonemiView, "Sınav Dönemleri", "Kurum İşlemleri", "Sınav İşlemleri Grubu",
@@ -392,7 +394,8 @@ def register(appbuilder) -> None:
     _submenu(appbuilder, SinavGirisView, "Sınav Giriş Belgeleri", "Kurum İşlemleri", "Sınav İşlemleri Grubu",
              _l("Sınav İşlemleri"), "fa-id-badge")
     for view in (KursView, WizardView, DersPlaniView, KursiyerEkleView, SorusturmaView, SorusturmaEvrakView,
-                 KayitDurumView, KursiyerAramaView, UcretView, MakbuzView, DevamsizlikView, SinavIslemView):
+                 KayitDurumView, KursiyerAramaView, UcretView, MakbuzView, DevamsizlikView, SinavIslemView,
+                 NotGirisiView):
         appbuilder.add_view_no_menu(view)
     _menu(appbuilder, ProgramView, "Kurs Programları", "Genel Müdürlük", "fa-book", "fa-landmark")
     _menu(appbuilder, ModulView, "Modüller / Seviyeler", "Genel Müdürlük", "fa-layer-group")

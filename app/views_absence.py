@@ -22,12 +22,20 @@ class DevamsizlikView(RecordView):
     route_base = "/devamsizlik"
     datamodel = KursInterface(Kurs)
     class_permission_name = "Kursiyer"
-    method_permission_name = {"gun": "write"}
+    method_permission_name = {"gun": "read", "kaydet": "write"}  # supervisors read, the institution writes
     default_view = "gun"
 
-    @expose("/<int:pk>", methods=["GET", "POST"])
+    @expose("/<int:pk>", methods=["GET"])
     @has_access
     def gun(self, pk):
+        return self._page(pk)
+
+    @expose("/<int:pk>", methods=["POST"])
+    @has_access
+    def kaydet(self, pk):
+        return self._page(pk)
+
+    def _page(self, pk):
         kurs = load(pk)
         today = dt.date.today()
         days = absences.lesson_days(kurs, today)
@@ -61,4 +69,4 @@ class DevamsizlikView(RecordView):
             "devamsizlik.html", kurs=kurs, days=days, day=day, lessons=lessons, rows=rows,
             current={**current, **typed}, totals=absences.totals(db.session, kurs),
             limit=absences.limit_hours(db.session, kurs), errors=errors, aktif=KAYIT_AKTIF,
-            durum=dict(KAYIT_DURUMLARI)), status
+            durum=dict(KAYIT_DURUMLARI), can_write=self.appbuilder.sm.has_access("can_write", "Kursiyer")), status

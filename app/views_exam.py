@@ -89,17 +89,25 @@ class SinavDonemiView(RecordView):
 
 
 class SinavIslemView(RecordView):
-    """"İşlemler → Sınav İşlemleri" (institution) and "İşlemler → Not Girişi" (district)."""
+    """"İşlemler → Sınav İşlemleri": the institution registers; supervisors read."""
 
     route_base = "/sinavislem"
     datamodel = KursInterface(Kurs)
     class_permission_name = "Sinav"
-    method_permission_name = {"kayit": "write", "not_girisi": "read"}
+    method_permission_name = {"kayit": "read", "kaydet": "write"}
     default_view = "kayit"
 
-    @expose("/<int:pk>", methods=["GET", "POST"])
+    @expose("/<int:pk>", methods=["GET"])
     @has_access
     def kayit(self, pk):
+        return self._page(pk)
+
+    @expose("/<int:pk>", methods=["POST"])
+    @has_access
+    def kaydet(self, pk):
+        return self._page(pk)
+
+    def _page(self, pk):
         kurs = load(pk)
         today = dt.date.today()
         errors, status = {}, 200
@@ -133,14 +141,31 @@ class SinavIslemView(RecordView):
             needs_exam=exams.needs_exam(kurs), last_day=exams.last_exam_day(kurs) if kurs.bitis else None,
             can_write=_may("can_write", "Sinav")), status
 
-    @expose("/<int:pk>/not", methods=["GET", "POST"])
+
+class NotGirisiView(RecordView):
+    """"İşlemler → Not Girişi": the district records results (old regulation: grades);
+    the institution reads them."""
+
+    route_base = "/sinavislem"
+    datamodel = KursInterface(Kurs)
+    class_permission_name = "SinavSonuc"
+    method_permission_name = {"not_girisi": "read", "not_kaydet": "write"}
+    default_view = "not_girisi"
+
+    @expose("/<int:pk>/not", methods=["GET"])
     @has_access
     def not_girisi(self, pk):
+        return self._page(pk)
+
+    @expose("/<int:pk>/not", methods=["POST"])
+    @has_access
+    def not_kaydet(self, pk):
+        return self._page(pk)
+
+    def _page(self, pk):
         kurs = load(pk)
         errors, status = {}, 200
         if request.method == "POST":
-            if not _may("can_write", "SinavSonuc"):
-                abort(403)
             f = request.form
             try:
                 if exams.old_regulation(kurs):
@@ -161,7 +186,7 @@ class SinavIslemView(RecordView):
                 status = 400
             else:
                 flash("Sınav sonucu kaydedildi.", "success")
-                return redirect(url_for("SinavIslemView.not_girisi", pk=pk))
+                return redirect(url_for("NotGirisiView.not_girisi", pk=pk))
         rows = [(k, exams.sittings(db.session, k)) for k in completion.active_enrollments(db.session, kurs)]
         return self.render_template("not_girisi.html", kurs=kurs, rows=rows, outcome=exams.outcome,
                                     labels=exams.OUTCOME_LABELS, may_register=exams.MAY_REGISTER,

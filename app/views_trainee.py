@@ -56,17 +56,20 @@ def _ekle_link(kurs: Kurs) -> Markup:
 
 
 def _islemler(kurs: Kurs) -> Markup:
-    """"İşlemler" of Kurs Kursiyer İşlemleri (later issues add Ücret/Dekont Girişi,
-    Devamsızlık, Sınav İşlemleri, Not Girişi, Kurs Sonu Onayı)."""
-    items = [(url_for("KursView.sayfa", pk=kurs.id), "Kurs Bilgileri")]
-    if enrollment.status_choices(kurs):
-        items.append((url_for("KayitDurumView.durum", pk=kurs.id), "Kayıt İptal"))
-    items.append((url_for("UcretView.sayfa", pk=kurs.id), "Ücret/Dekont Girişi"))
-    if kurs.durum == AKTIF:
-        items.append((url_for("DevamsizlikView.gun", pk=kurs.id), "Devamsızlık"))
-        items.append((url_for("SinavIslemView.kayit", pk=kurs.id), "Sınav İşlemleri"))
-        items.append((url_for("SinavIslemView.not_girisi", pk=kurs.id), "Not Girişi"))
-        items.append((url_for("KursSonuView.onay", pk=kurs.id), "Kurs Sonu Onayı"))
+    """"İşlemler" of Kurs Kursiyer İşlemleri: the course's screens the user may open."""
+    may = current_app.appbuilder.sm.has_access
+    active = kurs.durum == AKTIF
+    candidates = [
+        (True, "Kurs", "can_read", "KursView.sayfa", "Kurs Bilgileri"),
+        (bool(enrollment.status_choices(kurs)), "Kursiyer", "can_read", "KayitDurumView.durum", "Kayıt İptal"),
+        (True, "Ucret", "can_read", "UcretView.sayfa", "Ücret/Dekont Girişi"),
+        (active, "Kursiyer", "can_read", "DevamsizlikView.gun", "Devamsızlık"),
+        (active, "Sinav", "can_read", "SinavIslemView.kayit", "Sınav İşlemleri"),
+        (active, "SinavSonuc", "can_read", "NotGirisiView.not_girisi", "Not Girişi"),
+        (active, "KursSonu", "can_write", "KursSonuView.onay", "Kurs Sonu Onayı"),
+    ]
+    items = [(url_for(endpoint, pk=kurs.id), label) for applies, resource, perm, endpoint, label in candidates
+             if applies and may(perm, resource)]
     links = "".join(f'<li><a href="{href}">{label}</a></li>' for href, label in items)
     done = kurs.durum == KURS_SONU_ONAYLANDI  # seed §8: the "Durum" gear, grey until Kurs Sonu Onayı
     gear = (f'<i class="fa fa-cog fa-lg kurs-durum-{"yesil" if done else "gri"}" style="color:{"#2e7d32" if done else "#9e9e9e"}" '
@@ -130,12 +133,20 @@ class KayitDurumView(RecordView):
     route_base = "/kayitdurum"
     datamodel = KursInterface(Kurs)
     class_permission_name = "Kursiyer"
-    method_permission_name = {"durum": "write"}
+    method_permission_name = {"durum": "read", "kaydet": "write"}  # supervisors read, the institution writes
     default_view = "durum"
 
-    @expose("/<int:pk>", methods=["GET", "POST"])
+    @expose("/<int:pk>", methods=["GET"])
     @has_access
     def durum(self, pk):
+        return self._page(pk)
+
+    @expose("/<int:pk>", methods=["POST"])
+    @has_access
+    def kaydet(self, pk):
+        return self._page(pk)
+
+    def _page(self, pk):
         kurs = load(pk)
         errors, edited, status = {}, None, 200
         if request.method == "POST":
@@ -160,6 +171,7 @@ class KayitDurumView(RecordView):
         choices = [(k, v) for k, v in KAYIT_DURUMLARI if k in enrollment.status_choices(kurs)]
         return self.render_template("kayit_durum.html", kurs=kurs, rows=rows, choices=choices,
                                     labels=dict(KAYIT_DURUMLARI), errors=errors, edited=edited,
+                                    can_write=self.appbuilder.sm.has_access("can_write", "Kursiyer"),
                                     today=dt.date.today(), pre_approval=kurs.durum in enrollment.OPEN_STATES), status
 
 

@@ -98,3 +98,21 @@ def test_gm_changes_the_absence_limit(app):
         db.session.get(Ayar, row.id).deger = "0.2"
         db.session.commit()
     assert login(app.test_client(), "moda.personel").get(f"/ayar/edit/{row.id}").status_code in (302, 403)
+
+
+def test_supervisors_read_the_course_screens_but_do_not_write(app):
+    pk, past, _future, kayitlar, _limit = _moda_active(app)
+    sube = login(app.test_client(), "kadikoy.sube")
+    for url in (f"/devamsizlik/{pk}", f"/kayitdurum/{pk}", f"/sinavislem/{pk}", f"/sinavislem/{pk}/not"):
+        resp = sube.get(url)
+        assert resp.status_code == 200, url
+    html = sube.get(f"/devamsizlik/{pk}?gun={past[0].tarih.isoformat()}").get_data(as_text=True)
+    assert 'id="yoklama-kaydet"' not in html and "disabled" in html
+    before = _count(app, pk)
+    resp = sube.post(f"/devamsizlik/{pk}", data={"gun": past[0].tarih.isoformat(),
+                                                 f"d_{kayitlar[2]}_{past[0].id}": "1",
+                                                 "csrf_token": csrf_token(sube, "/")})
+    assert resp.status_code in (302, 403) and _count(app, pk) == before
+    # the "İşlemler" menu offers only what the user may open
+    menu = sube.get("/kurskursiyer/list/").get_data(as_text=True)
+    assert f"/kurssonu/{pk}/onay" not in menu and f"/sinavislem/{pk}/not" in menu
