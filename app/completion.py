@@ -65,7 +65,8 @@ def end_approval(session, kurs: Kurs, ticked: bool, today: dt.date) -> None:
     commit(session)
 
 
-def _code(session) -> str:
+def new_code(session) -> str:
+    """A verification code no certificate has yet."""
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
         with scope.unscoped():
@@ -86,7 +87,7 @@ def issue(session, kurs: Kurs, today: dt.date) -> tuple[int, str]:
         for kayit in active_enrollments(session, kurs):
             if exams.needs_exam(kurs) and exams.outcome(exams.sittings(session, kayit), kayit) != "gecti":
                 continue
-            session.add(Belge(kurum_id=kurs.kurum_id, kayit_id=kayit.id, tur=kind, kod=_code(session), tarih=today))
+            session.add(Belge(kurum_id=kurs.kurum_id, kayit_id=kayit.id, tur=kind, kod=new_code(session), tarih=today))
             made += 1
     kurs.durum = TAMAMLANDI
     message = MSG_SUSPENDED if suspended else f"{made} {kind} verildi; kurs tamamlandı."
