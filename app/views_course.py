@@ -143,6 +143,7 @@ class CourseListView(KursModelView):
     order_columns = ["id", "baslangic", "bitis", "durum"]
     base_order = ("id", "desc")
     formatters_columns = {"durum": durum_html, "onay_talebi": talep_html, "belge_durumu": belge_html,
+                          "modul": lambda m: m.ad if m is not None else "",  # the program has its column
                           "kayit": actions_html}
 
     @expose("/show/<pk>")
