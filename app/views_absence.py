@@ -5,35 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import flash, redirect, request, url_for
-from flask_appbuilder import expose
-from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
 
 from . import absences
-from .base_views import KursInterface, RecordView
 from .courses import Refused
 from .extensions import db
-from .models import KAYIT_AKTIF, KAYIT_DURUMLARI, Kayit, Kurs
+from .models import KAYIT_AKTIF, KAYIT_DURUMLARI, Kayit
 from .turkish import parse_date
-from .views_course import load
+from .views_course import CoursePageView, load
 
 
-class DevamsizlikView(RecordView):
+class DevamsizlikView(CoursePageView):
     route_base = "/devamsizlik"
-    datamodel = KursInterface(Kurs)
     class_permission_name = "Kursiyer"
-    method_permission_name = {"gun": "read", "kaydet": "write"}  # supervisors read, the institution writes
-    default_view = "gun"
-
-    @expose("/<int:pk>", methods=["GET"])
-    @has_access
-    def gun(self, pk):
-        return self._page(pk)
-
-    @expose("/<int:pk>", methods=["POST"])
-    @has_access
-    def kaydet(self, pk):
-        return self._page(pk)
 
     def _page(self, pk):
         kurs = load(pk)
@@ -60,7 +44,7 @@ class DevamsizlikView(RecordView):
                 status = 400
             else:
                 flash(f"{day:%d.%m.%Y} yoklaması kaydedildi: {total} ders saati devamsızlık.", "success")
-                return redirect(url_for("DevamsizlikView.gun", pk=pk, gun=day.isoformat()))
+                return redirect(url_for("DevamsizlikView.sayfa", pk=pk, gun=day.isoformat()))
         lessons = absences.day_lessons(db.session, kurs, day) if day else []
         rows = db.session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id).order_by(Kayit.id)).scalars().all()
         current = {f"d_{kayit_id}_{ders_id}": hours

@@ -258,6 +258,28 @@ class KursView(RecordView):
                                     aciklama=aciklama, durum=DURUM)
 
 
+class CoursePageView(RecordView):
+    """A course's screen that supervisors may read and the institution may change:
+    GET ``/<pk>`` (read) and POST ``/<pk>`` (write) both answer ``_page(pk)``."""
+
+    datamodel = KursInterface(Kurs)
+    method_permission_name = {"sayfa": "read", "kaydet": "write"}
+    default_view = "sayfa"
+
+    @expose("/<int:pk>", methods=["GET"])
+    @has_access
+    def sayfa(self, pk):
+        return self._page(pk)
+
+    @expose("/<int:pk>", methods=["POST"])
+    @has_access
+    def kaydet(self, pk):
+        return self._page(pk)
+
+    def _page(self, pk):
+        raise NotImplementedError
+
+
 # --- REST API ------------------------------------------------------------------------
 KursRestApi = read_only_api(
     "kurs", Kurs, "Kurs",

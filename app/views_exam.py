@@ -26,7 +26,7 @@ from .extensions import db
 from .identity import tc_error
 from .models import ILCE, KURS_SONU_ONAYLANDI, TAMAMLANDI, Belge, Kayit, Kurs, SinavDonemi, SinavKaydi
 from .turkish import parse_date, parse_time
-from .views_course import load
+from .views_course import CoursePageView, load
 
 
 def _may(perm, resource):
@@ -88,24 +88,11 @@ class SinavDonemiView(RecordView):
         return redirect(url_for("SinavDonemiView.liste"))
 
 
-class SinavIslemView(RecordView):
+class SinavIslemView(CoursePageView):
     """"İşlemler → Sınav İşlemleri": the institution registers; supervisors read."""
 
     route_base = "/sinavislem"
-    datamodel = KursInterface(Kurs)
     class_permission_name = "Sinav"
-    method_permission_name = {"kayit": "read", "kaydet": "write"}
-    default_view = "kayit"
-
-    @expose("/<int:pk>", methods=["GET"])
-    @has_access
-    def kayit(self, pk):
-        return self._page(pk)
-
-    @expose("/<int:pk>", methods=["POST"])
-    @has_access
-    def kaydet(self, pk):
-        return self._page(pk)
 
     def _page(self, pk):
         kurs = load(pk)
@@ -130,7 +117,7 @@ class SinavIslemView(RecordView):
             if saved:
                 flash(f"{saved} kursiyer sınava kaydedildi.", "success")
             if not errors:
-                return redirect(url_for("SinavIslemView.kayit", pk=pk))
+                return redirect(url_for("SinavIslemView.sayfa", pk=pk))
             status = 400
             kurs = load(pk)
         rows = [(k, exams.sittings(db.session, k)) for k in completion.active_enrollments(db.session, kurs)]

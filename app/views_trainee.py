@@ -30,7 +30,7 @@ from .models import (
     AKTIF, KAYIT_DURUMLARI, KAPATMA_ONAYINDA, KURS_SONU_ONAYLANDI, ONAY_SURECINDE, PLANLANDI, Devamsizlik,
     Kayit, Kurs, Kursiyer, Sorusturma,
 )
-from .views_course import CourseListView, FilterDurum, durum_html, load
+from .views_course import CourseListView, CoursePageView, FilterDurum, durum_html, load
 OGRENIM = ["", "İlkokul", "Ortaokul", "Lise", "Ön Lisans", "Lisans", "Yüksek Lisans", "Doktora"]
 
 
@@ -51,7 +51,7 @@ def _ekle_link(kurs: Kurs) -> Markup:
     return Markup(f'<a class="btn btn-xs btn-primary kursiyer-ekle" title="Kursiyer Ekleme" '
                   f'href="{url_for("KursiyerEkleView.ekle", pk=kurs.id)}"><i class="fa fa-user-plus"></i> '
                   f'Kursiyer Ekleme</a> '
-                  f'<a class="btn btn-xs btn-default kursiyer-onay" href="{url_for("KayitDurumView.durum", pk=kurs.id)}">'
+                  f'<a class="btn btn-xs btn-default kursiyer-onay" href="{url_for("KayitDurumView.sayfa", pk=kurs.id)}">'
                   f'<i class="fa fa-check-circle"></i> Kursiyer Onay</a>')
 
 
@@ -61,10 +61,10 @@ def _islemler(kurs: Kurs) -> Markup:
     active = kurs.durum == AKTIF
     candidates = [
         (True, "Kurs", "can_read", "KursView.sayfa", "Kurs Bilgileri"),
-        (bool(enrollment.status_choices(kurs)), "Kursiyer", "can_read", "KayitDurumView.durum", "Kayıt İptal"),
+        (bool(enrollment.status_choices(kurs)), "Kursiyer", "can_read", "KayitDurumView.sayfa", "Kayıt İptal"),
         (True, "Ucret", "can_read", "UcretView.sayfa", "Ücret/Dekont Girişi"),
-        (active, "Kursiyer", "can_read", "DevamsizlikView.gun", "Devamsızlık"),
-        (active, "Sinav", "can_read", "SinavIslemView.kayit", "Sınav İşlemleri"),
+        (active, "Kursiyer", "can_read", "DevamsizlikView.sayfa", "Devamsızlık"),
+        (active, "Sinav", "can_read", "SinavIslemView.sayfa", "Sınav İşlemleri"),
         (active, "SinavSonuc", "can_read", "NotGirisiView.not_girisi", "Not Girişi"),
         (active, "KursSonu", "can_write", "KursSonuView.onay", "Kurs Sonu Onayı"),
     ]
@@ -126,25 +126,12 @@ class KayitDurumForm(FlaskForm):
     aciklama = StringField("Açıklama", validators=[Length(max=500)])
 
 
-class KayitDurumView(RecordView):
+class KayitDurumView(CoursePageView):
     """"Kursiyer Onay" (before the final approval: green/red) and "İşlemler → Kayıt İptal"
     (active course: Aktif Kursiyer, Devamsızlıktan Kaldı, Kayıt İptal, Vefat Etti)."""
 
     route_base = "/kayitdurum"
-    datamodel = KursInterface(Kurs)
     class_permission_name = "Kursiyer"
-    method_permission_name = {"durum": "read", "kaydet": "write"}  # supervisors read, the institution writes
-    default_view = "durum"
-
-    @expose("/<int:pk>", methods=["GET"])
-    @has_access
-    def durum(self, pk):
-        return self._page(pk)
-
-    @expose("/<int:pk>", methods=["POST"])
-    @has_access
-    def kaydet(self, pk):
-        return self._page(pk)
 
     def _page(self, pk):
         kurs = load(pk)
@@ -166,7 +153,7 @@ class KayitDurumView(RecordView):
                 status = 400
             else:
                 flash("Kayıt durumu kaydedildi.", "success")
-                return redirect(url_for("KayitDurumView.durum", pk=kurs.id))
+                return redirect(url_for("KayitDurumView.sayfa", pk=kurs.id))
         rows = db.session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id).order_by(Kayit.id)).scalars().all()
         choices = [(k, v) for k, v in KAYIT_DURUMLARI if k in enrollment.status_choices(kurs)]
         return self.render_template("kayit_durum.html", kurs=kurs, rows=rows, choices=choices,
