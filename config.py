@@ -60,8 +60,8 @@ class Config:
     FAB_UPDATE_PERMS = False
     FAB_ADD_SECURITY_API = False
     FAB_API_SWAGGER_UI = True
-    FAB_SECURITY_MANAGER_CLASS = "app.security.KursSecurityManager"
-    FAB_INDEX_VIEW = "app.views_home.HomeView"
+    FAB_SECURITY_MANAGER_CLASS = "app.org.security.KursSecurityManager"
+    FAB_INDEX_VIEW = "app.home.HomeView"
     FAB_BASE_TEMPLATE = "kurs_base.html"
 
     # Language: Turkish by default, English selectable

@@ -8,7 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_appbuilder import AppBuilder
 from sqlalchemy import text
 
-from .extensions import csrf, db, migrate
+from app.core.extensions import csrf, db, migrate
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -22,21 +22,21 @@ def create_app(overrides: dict | None = None) -> Flask:
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger().setLevel(app.config.get("LOG_LEVEL", logging.WARNING))
 
-    from .i18n import compile_catalogs
+    from app.core.i18n import compile_catalogs
 
     compile_catalogs()
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     csrf.init_app(app)
 
-    from . import hooks
+    from app.core import hooks
 
     hooks.install()
 
     with app.app_context():
         appbuilder = AppBuilder()
         appbuilder.init_app(app, db.session)
-        from . import views
+        from app import views
 
         views.register(appbuilder)
         appbuilder.post_init()
@@ -85,7 +85,7 @@ def _wants_json() -> bool:
 
 
 def _register_errors(app: Flask) -> None:
-    from .scope import OutOfScope
+    from app.core.scope import OutOfScope
 
     @app.errorhandler(404)
     def not_found(_e):
@@ -108,7 +108,7 @@ def _register_errors(app: Flask) -> None:
 
 
 def _register_filters(app: Flask) -> None:
-    from .base_views import tr_date, tr_money
+    from app.core.views import tr_date, tr_money
 
     app.jinja_env.filters["tarih"] = tr_date
     app.jinja_env.filters["para"] = tr_money

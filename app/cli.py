@@ -11,16 +11,16 @@ def prepare(demo: bool = True) -> None:
     from flask_appbuilder.security.manager import BaseSecurityManager
     from flask_migrate import upgrade
 
-    from . import demo as demo_data
-    from .roles import sync_roles
+    from app import demo as demo_data
+    from app.org.roles import sync_roles
 
     upgrade()
     appbuilder = current_app.appbuilder
     BaseSecurityManager.create_db(appbuilder.sm)  # Admin and Public roles
     appbuilder.add_permissions(update_perms=True)
     sync_roles(appbuilder.sm)
-    from .extensions import db
-    from .settings import ensure_rows
+    from app.core.extensions import db
+    from app.core.settings import ensure_rows
 
     ensure_rows(db.session)
     if demo and demo_data.is_empty():
@@ -46,7 +46,7 @@ def setup_command(demo):
 @with_appcontext
 def holidays_command(years):
     """Add Türkiye's official holidays of the given years."""
-    from .demo import seed_holidays
+    from app.demo import seed_holidays
 
     click.echo(f"{seed_holidays(years)} tatil eklendi.")
 
@@ -56,8 +56,8 @@ def holidays_command(years):
 @with_appcontext
 def identity_import_command(path):
     """Load people into the local identity registry from a CSV file (see app/registry.py)."""
-    from .extensions import db
-    from .registry import import_csv
+    from app.core.extensions import db
+    from app.trainees.registry import import_csv
 
     with open(path, encoding="utf-8-sig") as f:
         added, updated, errors = import_csv(db.session, f.read())

@@ -7,20 +7,32 @@ Eğitici Bilgileri", "Genel Müdürlük → Kurs Programları / Modüller / Resm
 from __future__ import annotations
 
 from flask import current_app
+from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
 
-from . import scope
-from .base_views import (
-    FilterActiveUnitsInScope, FilterIlceInScope, FilterUnitsInScope, KursApi, KursInterface,
-    KursModelView, kurum_default,
+from app.core import scope
+from app.core.extensions import db
+from app.core.models import DenetimKaydi
+from app.core.tree import BIRIM_TURLERI, Birim, Kurum
+from app.core.views import (
+    FilterActiveUnitsInScope,
+    FilterIlceInScope,
+    FilterUnitsInScope,
+    KursApi,
+    KursInterface,
+    KursModelView,
+    kurum_default,
 )
-from .extensions import db
-from .models import (
-    BELGE_POLITIKALARI, BIRIM_TURLERI, Birim, DenetimKaydi, Egitici, Kurum, KurumTuru,
-    Modul, Program, Sinif, Tatil,
+from app.org.models import (
+    BELGE_POLITIKALARI,
+    Egitici,
+    KurumTuru,
+    Modul,
+    Program,
+    Sinif,
+    Tatil,
 )
-from .roles import MENUS
-from flask_appbuilder.models.filters import BaseFilter
+from app.org.roles import MENUS
 
 BELGE_LABELS = dict(BELGE_POLITIKALARI)
 BIRIM_LABELS = dict(BIRIM_TURLERI)
@@ -355,10 +367,15 @@ def _nest(appbuilder, name, category, group, group_label):
 
 
 def register(appbuilder) -> None:
-    from .views_course import (
-        DersRestApi, KursIslemleriView, KursOnayView, KursPlanlamaView, KursRestApi, KursView,
+    from app.courses.plan_views import DersPlaniView, WizardView
+    from app.courses.views import (
+        DersRestApi,
+        KursIslemleriView,
+        KursOnayView,
+        KursPlanlamaView,
+        KursRestApi,
+        KursView,
     )
-    from .views_plan import DersPlaniView, WizardView
 
     _menu(appbuilder, KurumView, "Kurum Bilgileri", "Kurum İşlemleri", "fa-building", "fa-university")
     _menu(appbuilder, SinifView, "Sınıf Bilgileri", "Kurum İşlemleri", "fa-chalkboard")
@@ -367,25 +384,35 @@ def register(appbuilder) -> None:
     _submenu(appbuilder, KursPlanlamaView, "Kurs Planlama", "Kurum İşlemleri", *group, "fa-calendar-plus-o")
     _submenu(appbuilder, KursOnayView, "Kurs Onay İşlemleri", "Kurum İşlemleri", *group, "fa-check-square-o")
     _submenu(appbuilder, KursIslemleriView, "Kurs İşlemleri", "Kurum İşlemleri", *group, "fa-tasks")
-    from .views_trainee import (
-        KayitDurumView, KursBasvuruView, KursiyerEkleView, KursKursiyerIslemleriView, KursSorusturmaView,
-        SorusturmaEvrakView, SorusturmaView,
+    from app.trainees.views import (
+        KayitDurumView,
+        KursBasvuruView,
+        KursiyerEkleView,
+        KursKursiyerIslemleriView,
+        KursSorusturmaView,
+        SorusturmaEvrakView,
+        SorusturmaView,
     )
 
     _submenu(appbuilder, KursBasvuruView, "Kurs Kursiyer Başvurular", "Kurum İşlemleri", *group, "fa-user-plus")
     _submenu(appbuilder, KursKursiyerIslemleriView, "Kurs Kursiyer İşlemleri", "Kurum İşlemleri", *group, "fa-users")
     _submenu(appbuilder, KursSorusturmaView, "Kurs İnceleme Soruşturma", "Kurum İşlemleri", *group, "fa-search")
-    from .views_absence import DevamsizlikView
-    from .views_fees import MakbuzView, UcretView
-    from .views_photo import KursiyerAramaView
+    from app.absences.views import DevamsizlikView
+    from app.fees.views import MakbuzView, UcretView
+    from app.trainees.photo_views import KursiyerAramaView
 
     appbuilder.add_link("Kursiyer Arama", href="/kursiyerarama/", icon="fa-search", label=_l("Kursiyer Arama"),
                         category="Kurum İşlemleri")
     _nest(appbuilder, "Kursiyer Arama", "Kurum İşlemleri", "Kursiyer İşlemleri Grubu", _l("Kursiyer İşlemleri"))
     if ("Kursiyer", "Kursiyer Arama", "Kurum İşlemleri") not in MENUS:
         MENUS.append(("Kursiyer", "Kursiyer Arama", "Kurum İşlemleri"))
-    from .views_exam import (
-        KursSonuView, NotGirisiView, SinavDonemiView, SinavGirisView, SinavIslemView, SorguView,
+    from app.exams.views import (
+        KursSonuView,
+        NotGirisiView,
+        SinavDonemiView,
+        SinavGirisView,
+        SinavIslemView,
+        SorguView,
     )
 
     _submenu(appbuilder, KursSonuView, "Kurs Sonu İşlemleri", "Kurum İşlemleri", *group, "fa-print")
@@ -401,7 +428,7 @@ def register(appbuilder) -> None:
     _menu(appbuilder, ModulView, "Modüller / Seviyeler", "Genel Müdürlük", "fa-layer-group")
     _menu(appbuilder, TatilView, "Resmî Tatiller", "Genel Müdürlük", "fa-calendar")
     _menu(appbuilder, KurumTuruView, "Kurum Türleri", "Genel Müdürlük", "fa-tags")
-    from .views_gm import AyarView, KimlikIslemView
+    from app.trainees.gm_views import AyarView, KimlikIslemView
 
     _menu(appbuilder, AyarView, "Ayarlar", "Genel Müdürlük", "fa-sliders")
     _menu(appbuilder, KimlikIslemView, "Kursiyer Kimlik İşlemleri", "Genel Müdürlük", "fa-id-card")
@@ -411,7 +438,9 @@ def register(appbuilder) -> None:
     if current_app.config.get("RATELIMIT_ENABLED", True):
         appbuilder.sm.limiter.limit(current_app.config.get("SORGU_LIMIT", "20 per minute"),
                                     methods=["POST", "GET"])(sorgu.blueprint)
-    from . import views_exam, views_fees, views_trainee
+    from app.exams import views as views_exam
+    from app.fees import views as views_fees
+    from app.trainees import views as views_trainee
 
     for api in (KurumApi, SinifApi, EgiticiApi, ProgramApi, ModulApi, TatilApi, KursRestApi, DersRestApi,
                 *views_trainee.APIS, *views_fees.APIS, *views_exam.APIS):

@@ -28,7 +28,7 @@ def time_page(app, username: str, url: str, must_contain: str = "", runs: int = 
     """(median milliseconds, most queries) of ``url`` for a logged-in ``username``."""
     from sqlalchemy import event
 
-    from app.extensions import db
+    from app.core.extensions import db
     from tests.conftest import login
 
     with app.app_context():

@@ -18,13 +18,15 @@ import time
 from _measure import demo_app, time_page
 from sqlalchemy import insert, select
 
-from app import courses
-from app.extensions import db
-from app.models import ACILIS, ONAY_SURECINDE, Birim, DersPlani, Egitici, Kurs, Kurum, KurumTuru, Modul, Program, Sinif
+from app.core.extensions import db
+from app.core.tree import Birim, Kurum
+from app.courses import workflow as courses
+from app.courses.models import ACILIS, ONAY_SURECINDE, DersPlani, Kurs
+from app.org.models import Egitici, KurumTuru, Modul, Program, Sinif
 
 
 def apply_to_weeks_figure(app):
-    from app.demo_courses import _course
+    from app.demo.courses import _course
 
     with app.app_context():
         start = dt.date.today() + dt.timedelta(weeks=400)

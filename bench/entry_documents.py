@@ -17,9 +17,13 @@ from _measure import demo_app
 from PIL import Image
 from sqlalchemy import select
 
-from app import entry_documents, uploads
-from app.extensions import db
-from app.models import Birim, Kayit, Kurs, Kursiyer, SinavDonemi, SinavKaydi
+from app.core import uploads
+from app.core.extensions import db
+from app.core.tree import Birim
+from app.courses.models import Kurs
+from app.exams import entry_documents
+from app.exams.models import SinavDonemi, SinavKaydi
+from app.trainees.models import Kayit, Kursiyer
 
 
 def main():

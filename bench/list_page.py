@@ -14,8 +14,9 @@ import time
 from _measure import demo_app, time_page
 from sqlalchemy import insert, select
 
-from app.extensions import db
-from app.models import Kurum, Sinif
+from app.core.extensions import db
+from app.core.tree import Kurum
+from app.org.models import Sinif
 
 
 def main():

@@ -16,7 +16,7 @@ import pytest
 os.environ.setdefault("KURS_DATA_DIR", tempfile.mkdtemp(prefix="kurs-test-"))
 
 from app import create_app  # noqa: E402
-from app.extensions import db  # noqa: E402
+from app.core.extensions import db  # noqa: E402
 
 PASSWORD = "Demo.Kurs.2026"
 CSRF_RE = re.compile(r'name="csrf[_-]token"[^>]*(?:value|content)="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
@@ -112,7 +112,8 @@ def api_token(client, username: str, password: str = PASSWORD) -> str:
 @pytest.fixture()
 def ids(app):
     """Ids of demo records by name, read without scope."""
-    from app.models import Birim, Kurum, Sinif, Egitici
+    from app.core.tree import Birim, Kurum
+    from app.org.models import Egitici, Sinif
 
     with app.app_context():
         kurum = {k.kurum_kodu: k.id for k in db.session.query(Kurum)}
@@ -128,7 +129,7 @@ def run_together(app, prepare, *actions):
     Returns per action ("ok", result) or ("refused", the Turkish message)."""
     import threading
 
-    from app.courses import Refused
+    from app.core.tx import Refused
 
     barrier = threading.Barrier(len(actions))
     results = [None] * len(actions)
@@ -155,7 +156,7 @@ def run_together(app, prepare, *actions):
 @contextmanager
 def classroom_capacity(app, name: str, capacity: int):
     """Temporarily give the classroom ``name`` another capacity."""
-    from app.models import Sinif
+    from app.org.models import Sinif
 
     with app.app_context():
         sinif = db.session.query(Sinif).filter_by(ad=name).one()

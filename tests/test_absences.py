@@ -5,9 +5,13 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from app import absences, courses
-from app.extensions import db
-from app.models import Devamsizlik, Kayit, Kurs, Kurum
+from app.absences import rules as absences
+from app.absences.models import Devamsizlik
+from app.core.extensions import db
+from app.core.tree import Kurum
+from app.courses import workflow as courses
+from app.courses.models import Kurs
+from app.trainees.models import Kayit
 from tests.conftest import csrf_token, login
 
 TODAY = dt.date.today()
@@ -84,7 +88,7 @@ def test_roll_call_grid_rules_and_limit(app):
 
 
 def test_gm_changes_the_absence_limit(app):
-    from app.models import Ayar
+    from app.core.models import Ayar
 
     gm = login(app.test_client(), "gm")
     with app.app_context():

@@ -100,8 +100,8 @@ def _saturdays_for(app, first, count):
     Saturday lessons of 6 hours add up to exactly count × 6 hours."""
     import datetime as dt
 
-    from app import courses
-    from app.extensions import db
+    from app.core.extensions import db
+    from app.courses import workflow as courses
 
     with app.app_context():
         off = courses.holidays(db.session, first, first + dt.timedelta(weeks=count + 20))
@@ -121,8 +121,9 @@ def test_course_planned_filled_and_approved_by_three(app, live_server, browser):
     import datetime as dt
     import re
 
-    from app.extensions import db
-    from app.models import Egitici, Kurs
+    from app.core.extensions import db
+    from app.courses.models import Kurs
+    from app.org.models import Egitici
 
     with app.app_context():
         ilker = db.session.query(Egitici).filter_by(ad="İlker").one().id
@@ -241,9 +242,10 @@ def test_trainee_journey_inquiry_enrollment_photo_fees_absences(app, live_server
     from pypdf import PdfWriter
     from sqlalchemy import select
 
-    from app import courses
-    from app.extensions import db
-    from app.models import Kurs, Kurum
+    from app.core.extensions import db
+    from app.core.tree import Kurum
+    from app.courses import workflow as courses
+    from app.courses.models import Kurs
 
     with app.app_context():
         kurs = db.session.execute(select(Kurs).join(Kurum).where(Kurum.kurum_kodu == "100001", Kurs.durum == "AKTIF")
@@ -340,7 +342,7 @@ def test_trainee_journey_inquiry_enrollment_photo_fees_absences(app, live_server
     with page.expect_navigation():
         page.click("#odeme-kaydet")
     assert "Ödeme kaydedildi." in page.content()
-    from app.base_views import tr_money
+    from app.core.views import tr_money
 
     assert page.inner_text("#kalan").strip() == tr_money(fee - fee / 2)
     page.screenshot(path=str(ARTIFACTS / "23-ucret.png"), full_page=True)
@@ -372,10 +374,14 @@ def test_exam_to_certificate_journey(app, live_server, browser, tmp_path):
     from sqlalchemy import select
     from werkzeug.datastructures import FileStorage
 
-    from app import courses, enrollment, photos, registry
-    from app.demo_courses import _course
-    from app.extensions import db
-    from app.models import Birim, Kisi, Kurs, SinavDonemi
+    from app.core.extensions import db
+    from app.core.tree import Birim
+    from app.courses import workflow as courses
+    from app.courses.models import Kurs
+    from app.demo.courses import _course
+    from app.exams.models import SinavDonemi
+    from app.trainees import enrollment, photos, registry
+    from app.trainees.models import Kisi
 
     today = dt.date.today()
     start = today - dt.timedelta(weeks=23)

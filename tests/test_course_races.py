@@ -12,10 +12,11 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from app import courses
-from app.demo_courses import _course
-from app.extensions import db
-from app.models import IPTAL, ONAY_SURECINDE, PLANLANDI, DenetimKaydi, Kurs
+from app.core.extensions import db
+from app.core.models import DenetimKaydi
+from app.courses import workflow as courses
+from app.courses.models import IPTAL, ONAY_SURECINDE, PLANLANDI, Kurs
+from app.demo.courses import _course
 from tests.conftest import run_together
 
 TODAY = dt.date.today()

@@ -12,13 +12,25 @@ import re
 
 from sqlalchemy import func, select
 
-from app import courses
-from app.demo_courses import _course
-from app.extensions import db
-from app.models import (
-    AKTIF, ESKI, GECERLI, IPTAL, KAPATILDI, KAPATMA_ONAYINDA, ONAY_SURECINDE, PLANLANDI, TASLAK,
-    DenetimKaydi, Ders, Egitici, Kurs, Kurum, Modul, Program, Sinif,
+from app.core.extensions import db
+from app.core.models import DenetimKaydi
+from app.core.tree import Kurum
+from app.courses import workflow as courses
+from app.courses.models import (
+    AKTIF,
+    ESKI,
+    GECERLI,
+    IPTAL,
+    KAPATILDI,
+    KAPATMA_ONAYINDA,
+    ONAY_SURECINDE,
+    PLANLANDI,
+    TASLAK,
+    Ders,
+    Kurs,
 )
+from app.demo.courses import _course
+from app.org.models import Egitici, Modul, Program, Sinif
 from tests.conftest import api_token, csrf_token, login
 
 TODAY = dt.date.today()

@@ -1,11 +1,12 @@
 """Plain rules: identity numbers, Turkish folding, role levels."""
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from stdnum.tr import tckimlik
 
-from app.identity import is_foreigner, is_valid_tc, make_tc, tc_error
-from app.roles import ROLES, grantable_roles
-from app.turkish import fold, tr_lower, tr_upper
+from app.core.identity import is_foreigner, is_valid_tc, make_tc, tc_error
+from app.core.text import fold, tr_lower, tr_upper
+from app.org.roles import ROLES, grantable_roles
 
 
 @pytest.mark.parametrize("number", ["10000000146", "12345678950", "23456789138", "34567891238",

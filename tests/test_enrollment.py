@@ -5,11 +5,12 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from app import enrollment, registry
-from app.courses import Refused
-from app.demo_courses import _course
-from app.extensions import db
-from app.models import Kayit, Kisi, Kurs, Kursiyer
+from app.core.extensions import db
+from app.core.tx import Refused
+from app.courses.models import Kurs
+from app.demo.courses import _course
+from app.trainees import enrollment, registry
+from app.trainees.models import Kayit, Kisi, Kursiyer
 from tests.conftest import classroom_capacity, csrf_token, login, run_together
 
 TODAY = dt.date.today()
@@ -173,7 +174,7 @@ def _jpeg_bytes() -> bytes:
 
 
 def _active(app, weeks):
-    from app import courses
+    from app.courses import workflow as courses
 
     pk = _planned(app, weeks, "08:00")
     with app.app_context():
@@ -188,7 +189,7 @@ def test_inquiry_opens_an_active_course_for_trainees(app):
     import io
     import os
 
-    from app.models import Sorusturma
+    from app.trainees.models import Sorusturma
 
     pk = _active(app, 410)
     sube = login(app.test_client(), "kadikoy.sube")
@@ -305,7 +306,9 @@ def test_registration_status_on_an_active_course_keeps_its_history(app):
 
 
 def test_trainee_apis_are_scoped(app):
-    from app.models import Devamsizlik, Ders, Odeme, Taksit
+    from app.absences.models import Devamsizlik
+    from app.courses.models import Ders
+    from app.fees.models import Odeme, Taksit
     from tests.conftest import api_token
 
     with app.app_context():  # one row of each kind at Üsküdar and at Kadıköy Bilgisayar
@@ -370,7 +373,7 @@ def test_gm_adds_a_hidden_identity_with_letter_and_court_decision(app):
 
 
 def test_gm_changes_a_trainee_identity_number_and_the_history_follows(app):
-    from app.identity import make_tc
+    from app.core.identity import make_tc
 
     with app.app_context():
         kayit = db.session.execute(select(Kayit).join(Kursiyer).where(Kursiyer.kurum.has(kurum_kodu="200001"))

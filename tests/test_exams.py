@@ -8,10 +8,17 @@ from dateutil.relativedelta import relativedelta
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from app import completion, courses, enrollment, exams, registry
-from app.demo_courses import _course
-from app.extensions import db
-from app.models import Ayar, Belge, Birim, Kayit, Kisi, Kurs, SinavDonemi, SinavKaydi
+from app.core.extensions import db
+from app.core.models import Ayar
+from app.core.tree import Birim
+from app.courses import workflow as courses
+from app.courses.models import Kurs
+from app.demo.courses import _course
+from app.exams import completion
+from app.exams import rules as exams
+from app.exams.models import Belge, SinavDonemi, SinavKaydi
+from app.trainees import enrollment, registry
+from app.trainees.models import Kayit, Kisi
 from tests.conftest import csrf_token, login
 
 TODAY = dt.date.today()
@@ -234,7 +241,7 @@ def test_exam_entry_documents_one_all_missing_photo_and_progress(app):
 
     from PIL import Image
 
-    from app import photos
+    from app.trainees import photos
 
     pk, (a, b) = _ended_course(app, 28, "08:00", people=(48, 50), weekday=4)
     period = _period(app, "Kadıköy", TODAY + dt.timedelta(days=3))

@@ -9,10 +9,13 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from app import fees
-from app.courses import Refused
-from app.extensions import db
-from app.models import Kayit, Kurs, Kurum, Odeme
+from app.core.extensions import db
+from app.core.tree import Kurum
+from app.core.tx import Refused
+from app.courses.models import Kurs
+from app.fees import rules as fees
+from app.fees.models import Odeme
+from app.trainees.models import Kayit
 from tests.conftest import csrf_token, login, run_together
 
 TODAY = dt.date.today()
@@ -134,7 +137,7 @@ def test_installments_balance_overdue_and_refund(app):
         assert [s for _t, s in acc["taksitler"]] == ["odendi", "gecikti", "bekliyor"]
         assert acc["kalan"] == fee - third
         # refund: the share of the hours after leaving, at most what was paid
-        from app import courses
+        from app.courses import workflow as courses
 
         lessons = courses.effective_lessons(kayit.kurs)
         total = sum(l.saat for l in lessons)

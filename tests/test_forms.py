@@ -2,8 +2,9 @@
 
 import pytest
 
-from app.extensions import db
-from app.models import Egitici, Kurum, Sinif, Tatil
+from app.core.extensions import db
+from app.core.tree import Kurum
+from app.org.models import Egitici, Sinif, Tatil
 from tests.conftest import csrf_token
 
 
@@ -120,7 +121,7 @@ def test_csrf_required_and_get_never_deletes(app, moda):
 def test_audit_log_records_who_and_what(app, moda):
     _post(moda, "/sinif/add", {"ad": "Denetim Sınıfı", "egitim_turu": "X", "ders": "Y",
                                "kapasite": "7", "aktif": "y"})
-    from app.models import DenetimKaydi
+    from app.core.models import DenetimKaydi
 
     with app.app_context():
         row = db.session.query(DenetimKaydi).filter(DenetimKaydi.nesne == "sinif",

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from app import lesson_plan as lp
-from app.lesson_plan import Lesson
+from app.courses import lesson_plan as lp
+from app.courses.lesson_plan import Lesson
 
 D = dt.date
 T = dt.time

@@ -10,10 +10,10 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from app import photos
-from app.extensions import db
-from app.models import Kursiyer
-from app.uploads import BadFile
+from app.core.extensions import db
+from app.core.uploads import BadFile
+from app.trainees import photos
+from app.trainees.models import Kursiyer
 from tests.conftest import csrf_token, login
 
 
@@ -82,7 +82,7 @@ def test_search_upload_and_scoped_photo(app):
     web = login(app.test_client(), "moda.personel")
     html = web.get(f"/kursiyerarama/?tc={tc}&listele=1").get_data(as_text=True)
     assert tc in html and "Fotoğraf Ekle Düzenle" in html and "Gerekli (15 yaş ve üstü)" in html
-    from app.turkish import tr_lower
+    from app.core.text import tr_lower
     assert tc in web.get(f"/kursiyerarama/?ad={tr_lower(name)[:3]}&listele=1").get_data(as_text=True)
     assert "11 haneli" in web.get("/kursiyerarama/?tc=123&listele=1").get_data(as_text=True)
 

@@ -11,11 +11,14 @@ import re
 
 import pytest
 
-from app.extensions import db
-from app.models import (
-    Birim, DenetimKaydi, Ders, Egitici, Kayit, Kullanici, Kurs, Kursiyer, Kurum, Odeme, Sinif, SinavDonemi,
-    Sorusturma,
-)
+from app.core.extensions import db
+from app.core.models import DenetimKaydi
+from app.core.tree import Birim, Kullanici, Kurum
+from app.courses.models import Ders, Kurs
+from app.exams.models import SinavDonemi
+from app.fees.models import Odeme
+from app.org.models import Egitici, Sinif
+from app.trainees.models import Kayit, Kursiyer, Sorusturma
 from tests.conftest import PASSWORD, api_token, csrf_token, login
 
 WALKERS = {"kurum": ("test.uskudar.kurum", "200001"), "ilce": ("test.uskudar.ilce", "Üsküdar")}
@@ -52,7 +55,7 @@ def foreign(app):
         kadikoy = db.session.query(Birim).filter_by(ad="Kadıköy").one()
         # make sure Moda has an audit row
         sinif.ders = sinif.ders  # no-op; add an explicit one instead
-        from app import audit
+        from app.core import audit
 
         audit.record(db.session, "test", sinif, aciklama="tarama için")
         db.session.commit()
@@ -75,7 +78,7 @@ def own(app, walkers):
         sinif = db.session.query(Sinif).filter_by(kurum_id=kurum.id).first()
         egitici = db.session.query(Egitici).filter_by(kurum_id=kurum.id).first()
         user = db.session.query(Kullanici).filter_by(username="34567891238").one()
-        from app import audit
+        from app.core import audit
 
         audit.record(db.session, "test", sinif, aciklama="tarama için")
         db.session.commit()

@@ -2,8 +2,8 @@
 import pytest
 from sqlalchemy import event
 
-from app.extensions import db
-from app.models import Birim, Kullanici, Kurum
+from app.core.extensions import db
+from app.core.tree import Birim, Kullanici, Kurum
 from tests.conftest import PASSWORD, api_token, csrf_token, login, make_app
 
 
@@ -85,7 +85,7 @@ def test_weak_password_refused_in_turkish(app, as_user):
 
 
 def test_user_admin_sets_a_password_in_scope_and_it_is_audited(app, as_user):
-    from app.models import DenetimKaydi
+    from app.core.models import DenetimKaydi
 
     client = as_user("100001")
     assert _new_staff(app, client, "sifre.deneme").status_code == 302
@@ -114,7 +114,7 @@ def test_user_admin_sets_a_password_in_scope_and_it_is_audited(app, as_user):
 
 
 def test_role_changes_are_audited(app, as_user):
-    from app.models import DenetimKaydi
+    from app.core.models import DenetimKaydi
 
     client = as_user("100001")
     assert _new_staff(app, client, "rol.deneme").status_code == 302

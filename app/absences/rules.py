@@ -1,0 +1,115 @@
+"""Absences (SPEC §7, seed §12): "İşlemler → Devamsızlık".
+
+Absences are entered per trainee and lesson block, as the number of lesson hours
+missed in it, and only on lessons of the course's plan that have already taken
+place. The roll-call grid saves a whole class for one lesson day at once (the day's
+rows are replaced). Above the limit (setting ``devamsizlik_orani`` × the module's
+hours; 1/5 unless GM changes it) an active trainee is flagged for "Devamsızlıktan
+Kaldı" on the institution's home page.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from app.absences.models import Devamsizlik
+from app.core import audit, settings
+from app.core.tx import Refused
+from app.courses import workflow as courses
+from app.courses.models import AKTIF, Ders, Kurs
+from app.courses.workflow import touch
+from app.trainees.models import KAYIT_AKTIF, Kayit
+
+
+def limit_hours(session, kurs: Kurs) -> int:
+    """Hours a trainee may miss; more than this flags them."""
+    return int(Decimal(kurs.modul.sure_saat) * settings.get(session, "devamsizlik_orani"))
+
+
+def lesson_days(kurs: Kurs, today: dt.date) -> list[dt.date]:
+    return sorted({l.tarih for l in courses.effective_lessons(kurs) if l.tarih <= today})
+
+
+def day_lessons(session, kurs: Kurs, day: dt.date) -> list[Ders]:
+    ids = [l.id for l in courses.effective_lessons(kurs) if l.tarih == day]
+    if not ids:
+        return []
+    return session.execute(select(Ders).where(Ders.id.in_(ids)).order_by(Ders.baslangic)).scalars().all()
+
+
+def entered(session, lessons: list[Ders]) -> dict[tuple[int, int], int]:
+    """Hours missed, by (enrollment id, lesson id), on the given lessons."""
+    if not lessons:
+        return {}
+    rows = session.execute(select(Devamsizlik).where(Devamsizlik.ders_id.in_([l.id for l in lessons])))
+    return {(d.kayit_id, d.ders_id): d.saat for d in rows.scalars()}
+
+
+def totals(session, kurs: Kurs) -> dict[int, int]:
+    """Absent hours per enrollment id."""
+    rows = session.execute(select(Devamsizlik.kayit_id, func.sum(Devamsizlik.saat))
+                           .join(Kayit, Devamsizlik.kayit_id == Kayit.id)
+                           .where(Kayit.kurs_id == kurs.id).group_by(Devamsizlik.kayit_id)).all()
+    return {k: int(v) for k, v in rows}
+
+
+def save_day(session, kurs: Kurs, day: dt.date, grid: dict[tuple[int, int], str],
+             today: dt.date) -> int:
+    """Replace the day's absences with ``grid``: {(kayit_id, ders_id): hours as typed}.
+    Returns the hours recorded."""
+    if kurs.durum != AKTIF:
+        raise Refused("Devamsızlık yalnız aktif kurslarda girilir.")
+    if day > today:
+        raise Refused("İleri bir tarihe devamsızlık girilemez.", "tarih")
+    lessons = {d.id: d for d in day_lessons(session, kurs, day)}
+    if not lessons:
+        raise Refused("Bu gün kursun ders planında ders yok.", "tarih")
+    enrolled = {k.id: k for k in session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id)).scalars()}
+    parsed = {}
+    for (kayit_id, ders_id), raw in grid.items():
+        raw = (raw or "").strip() or "0"
+        if kayit_id not in enrolled or ders_id not in lessons:
+            raise Refused("Bu kursa ait olmayan bir kursiyer veya ders gönderildi.", "genel")
+        if not raw.isdigit():
+            raise Refused("Devamsızlık saati 0 veya daha büyük bir tam sayı olmalıdır.", f"d_{kayit_id}_{ders_id}")
+        hours = int(raw)
+        if hours > lessons[ders_id].saat:
+            raise Refused(f"Bu derste {lessons[ders_id].saat} ders saati var; daha fazla devamsızlık girilemez.",
+                          f"d_{kayit_id}_{ders_id}")
+        if hours and enrolled[kayit_id].durum != KAYIT_AKTIF:
+            raise Refused("Kaydı aktif olmayan kursiyere devamsızlık girilemez.", f"d_{kayit_id}_{ders_id}")
+        if hours:
+            parsed[(kayit_id, ders_id)] = hours
+    for row in session.execute(select(Devamsizlik).where(Devamsizlik.ders_id.in_(list(lessons)),
+                                                         Devamsizlik.kayit_id.in_(list(enrolled)))).scalars():
+        session.delete(row)
+    session.flush()
+    for (kayit_id, ders_id), hours in parsed.items():
+        session.add(Devamsizlik(kurum_id=kurs.kurum_id, kayit_id=kayit_id, ders_id=ders_id, saat=hours))
+    touch(kurs)
+    total = sum(parsed.values())
+    audit.record(session, "Devamsızlık girildi", kurs, sonraki={"tarih": day, "saat": total},
+                 aciklama=f"{day:%d.%m.%Y}: {len({k for k, _ in parsed})} kursiyer, {total} ders saati")
+    courses.commit(session)
+    return total
+
+
+def over_limit(session, today: dt.date, limit: int = 20) -> list[tuple[Kayit, int, int]]:
+    """(enrollment, absent hours, limit) of active trainees above their course's limit,
+    in the user's scope (the home page's slot)."""
+    sums = dict(session.execute(
+        select(Kayit.id, func.sum(Devamsizlik.saat)).join(Devamsizlik, Devamsizlik.kayit_id == Kayit.id)
+        .join(Kurs, Kayit.kurs_id == Kurs.id).where(Kurs.durum == AKTIF, Kayit.durum == KAYIT_AKTIF)
+        .group_by(Kayit.id)).all())
+    if not sums:
+        return []
+    kayitlar = session.execute(select(Kayit).where(Kayit.id.in_(list(sums))).order_by(Kayit.id)).scalars().all()
+    out = []
+    for kayit in kayitlar:
+        hours = sums[kayit.id]
+        allowed = limit_hours(session, kayit.kurs)
+        if hours > allowed:
+            out.append((kayit, int(hours), allowed))
+    return out[:limit]

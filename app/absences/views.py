@@ -1,0 +1,56 @@
+""""Kurs Kursiyer İşlemleri → İşlemler → Devamsızlık" (seed §12): a roll-call grid
+for one lesson day. Rules in ``app.absences``."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import flash, redirect, request, url_for
+from sqlalchemy import select
+
+from app.absences import rules as absences
+from app.core.extensions import db
+from app.core.text import parse_date
+from app.core.tx import Refused
+from app.courses.views import CoursePageView, load
+from app.trainees.models import KAYIT_AKTIF, KAYIT_DURUMLARI, Kayit
+
+
+class DevamsizlikView(CoursePageView):
+    route_base = "/devamsizlik"
+    class_permission_name = "Kursiyer"
+
+    def _page(self, pk):
+        kurs = load(pk)
+        today = dt.date.today()
+        days = absences.lesson_days(kurs, today)
+        day = parse_date(request.values.get("gun"), also_iso=True) or (days[-1] if days else None)
+        errors, typed, status = {}, {}, 200
+        if request.method == "POST" and day is not None:
+            grid = {}
+            for key, value in request.form.items():
+                if key.startswith("d_"):
+                    try:
+                        _, kayit_id, ders_id = key.split("_")
+                        grid[(int(kayit_id), int(ders_id))] = value
+                    except ValueError:
+                        continue
+                    typed[key] = value
+            try:
+                total = absences.save_day(db.session, kurs, day, grid, today)
+            except Refused as exc:
+                db.session.rollback()
+                kurs = load(pk)
+                errors[exc.field or "genel"] = exc.message
+                status = 400
+            else:
+                flash(f"{day:%d.%m.%Y} yoklaması kaydedildi: {total} ders saati devamsızlık.", "success")
+                return redirect(url_for("DevamsizlikView.sayfa", pk=pk, gun=day.isoformat()))
+        lessons = absences.day_lessons(db.session, kurs, day) if day else []
+        rows = db.session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id).order_by(Kayit.id)).scalars().all()
+        current = {f"d_{kayit_id}_{ders_id}": hours
+                   for (kayit_id, ders_id), hours in absences.entered(db.session, lessons).items()}
+        return self.render_template(
+            "devamsizlik.html", kurs=kurs, days=days, day=day, lessons=lessons, rows=rows,
+            current={**current, **typed}, totals=absences.totals(db.session, kurs),
+            limit=absences.limit_hours(db.session, kurs), errors=errors, aktif=KAYIT_AKTIF,
+            durum=dict(KAYIT_DURUMLARI), can_write=self.appbuilder.sm.has_access("can_write", "Kursiyer")), status

@@ -1,0 +1,309 @@
+"""Course screens (seed §1, §6, §9): "Kurs Planlama", "Kurs Onay İşlemleri",
+"Kurs İşlemleri", the course page ("Bilgiler → Kurs Bilgileri") with its approval,
+return, cancel/close forms and its history. Rules are in ``app.courses``.
+
+Every route loads the course with ``load`` (``base_views.get_or_404``: the scoped
+ORM), so a course of another institution answers 404 like one that does not exist.
+"""
+from __future__ import annotations
+
+from flask import current_app, flash, g, redirect, request, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy import select
+
+from app.core import scope
+from app.core.extensions import db
+from app.core.views import (
+    READ_WRITE,
+    KursInterface,
+    KursModelView,
+    RecordView,
+    get_or_404,
+    read_only_api,
+)
+from app.courses import workflow as courses
+from app.courses.models import (
+    AKTIF,
+    KAPATMA_ONAYINDA,
+    KURS_DURUMLARI,
+    KURS_SONU_ONAYLANDI,
+    ONAY_SURECINDE,
+    ONAY_TALEPLERI,
+    PLANLANDI,
+    TASLAK,
+    Ders,
+    Kurs,
+)
+from app.courses.wizard import BELGE_CHOICES
+from app.trainees.models import KAYIT_DURUMLARI, Kayit
+
+DURUM = dict(KURS_DURUMLARI)
+TALEP = dict(ONAY_TALEPLERI)
+# the approval steps are permissions of "KursOnay" (see base_views.READ_WRITE on why all
+# views of a resource declare the same list)
+KURS_ONAY_PERMISSIONS = ["can_read"] + courses.APPROVAL_PERMISSIONS
+
+
+def load(pk) -> Kurs:
+    """The course with id ``pk`` if it is in the user's scope, else 404."""
+    return get_or_404(Kurs, pk)
+
+
+def approval_steps() -> tuple[set, object]:
+    """(the approval steps the user holds, the user's unit kind), once per request."""
+    if "kurs_onay" not in g:
+        sm = current_app.appbuilder.sm
+        steps = {i for i, perm in enumerate(courses.APPROVAL_PERMISSIONS) if sm.has_access(perm, "KursOnay")}
+        sc = scope.current()
+        g.kurs_onay = (steps, sc.tur if sc is not None else None)
+    return g.kurs_onay
+
+
+def may_approve(kurs: Kurs) -> bool:
+    steps, unit = approval_steps()
+    return courses.may_approve(kurs, steps, unit)
+
+
+def may_return(kurs: Kurs) -> bool:
+    steps, unit = approval_steps()
+    return courses.may_return(kurs, steps, unit)
+
+
+def may_write() -> bool:
+    return current_app.appbuilder.sm.has_access("can_write", "Kurs")
+
+
+# --- list formatters ------------------------------------------------------------------
+def marks_html(kurs: Kurs) -> Markup:
+    """Hourglass (waiting) or green gear (approved), in the order of the approvers."""
+    parts = []
+    for who, done in zip(courses.APPROVERS, kurs.onay_isaretleri):
+        if done:
+            parts.append(f'<i class="fa fa-cog kurs-onay-ok" style="color:#2e7d32" title="{who}: onaylandı" '
+                         f'aria-label="{who}: onaylandı"></i>')
+        else:
+            parts.append(f'<i class="fa fa-hourglass-half kurs-onay-bekliyor" style="color:#b26a00" '
+                         f'title="{who}: bekliyor" aria-label="{who}: bekliyor"></i>')
+    return Markup('<span class="kurs-onay" style="white-space:nowrap">' + "&nbsp;".join(parts) + "</span>")
+
+
+def durum_html(value) -> str:
+    return DURUM.get(value, value or "")
+
+
+def talep_html(value) -> str:
+    return TALEP.get(value, "") if value else ""
+
+
+def belge_html(value) -> str:
+    return BELGE_CHOICES.get(value, "") if value else ""
+
+
+def actions_html(kurs: Kurs) -> Markup:
+    links = [f'<a class="btn btn-xs btn-default" href="{url_for("KursView.sayfa", pk=kurs.id)}">Bilgiler</a>']
+    if kurs.durum == TASLAK:
+        if may_write():
+            links = [f'<a class="btn btn-xs btn-primary" href="{url_for("WizardView.adim", pk=kurs.id, adim=kurs.taslak_adim or "acma")}">Devam Et</a>']
+    else:
+        links.append(f'<a class="btn btn-xs btn-default" href="{url_for("DersPlaniView.plan", pk=kurs.id)}">D.Planı</a>')
+    if may_approve(kurs):
+        links.append(f'<a class="btn btn-xs btn-success kurs-onayla" href="{url_for("KursView.sayfa", pk=kurs.id)}#onay">Onayla</a>')
+    if may_write() and courses.end_options(kurs):
+        links.append(f'<a class="btn btn-xs btn-danger" title="İptal/Kapat" href="{url_for("KursView.sonlandir", pk=kurs.id)}">'
+                     '<i class="fa fa-trash"></i> İptal/Kapat</a>')
+    return Markup(" ".join(links))
+
+
+def marks_and_actions_html(kurs: Kurs) -> Markup:
+    return Markup(marks_html(kurs) + Markup(" &nbsp; ") + actions_html(kurs))
+
+
+class FilterDurum(BaseFilter):
+    name = "durum"
+    arg_name = "durum_in"
+
+    def apply(self, query, value):
+        return query.filter(self.model.durum.in_(value))
+
+
+class FilterInApproval(BaseFilter):
+    name = "onayda"
+    arg_name = "onayda"
+
+    def apply(self, query, value):
+        return query.filter(self.model.onay_talebi.isnot(None))
+
+
+LABELS = {
+    "id": _l("Kurs No"), "kurum": _l("Kurum"), "program": _l("Kurs Programı"), "modul": _l("Modül / Seviye"),
+    "baslangic": _l("Başlama"), "bitis": _l("Bitiş"), "sinif": _l("Sınıf"), "belge_durumu": _l("Belge Durumu"),
+    "durum": _l("Durum"), "onay_talebi": _l("Talep"), "onay_isaretleri": _l("Onay Süreci"),
+    "kayit": _l("İşlemler"), "yetkili": _l("Kurs Yetkilisi"),
+}
+
+
+class CourseListView(KursModelView):
+    """Base of the course lists: read-only (courses change through the workflow),
+    the show page is the course page."""
+
+    datamodel = KursInterface(Kurs)
+    class_permission_name = "Kurs"
+    base_permissions = READ_WRITE
+    include_route_methods = {"list", "show"}  # courses change through the workflow only
+    label_columns = LABELS
+    list_columns = ["id", "kurum", "program", "modul", "baslangic", "bitis", "durum", "kayit"]
+    search_columns = ["id", "baslangic", "bitis", "durum", "belge_durumu"]
+    order_columns = ["id", "baslangic", "bitis", "durum"]
+    base_order = ("id", "desc")
+    formatters_columns = {"durum": durum_html, "onay_talebi": talep_html, "belge_durumu": belge_html,
+                          "modul": lambda m: m.ad if m is not None else "",  # the program has its column
+                          "kayit": actions_html}
+
+    @expose("/show/<pk>")
+    @has_access
+    def show(self, pk):
+        return redirect(url_for("KursView.sayfa", pk=load(pk).id))
+
+
+class KursPlanlamaView(CourseListView):
+    route_base = "/kursplanlama"
+    list_title = _l("Kurs Planlama")
+    list_template = "kurs_planlama_list.html"
+    base_filters = [["durum", FilterDurum, (TASLAK, PLANLANDI, ONAY_SURECINDE)]]
+    list_columns = ["id", "kurum", "program", "modul", "baslangic", "bitis", "belge_durumu", "durum", "kayit"]
+
+
+class KursOnayView(CourseListView):
+    route_base = "/kursonay"
+    class_permission_name = "KursOnay"
+    base_permissions = KURS_ONAY_PERMISSIONS
+    list_title = _l("Kurs Onay İşlemleri")
+    base_filters = [["onay_talebi", FilterInApproval, None]]
+    list_columns = ["id", "kurum", "program", "modul", "baslangic", "bitis", "onay_talebi", "durum", "kayit"]
+    label_columns = {**LABELS, "kayit": _l("Onay Süreci / İşlemler")}
+    formatters_columns = {**CourseListView.formatters_columns, "kayit": marks_and_actions_html}
+
+
+class KursIslemleriView(CourseListView):
+    route_base = "/kursislemleri"
+    list_title = _l("Kurs İşlemleri")
+    base_filters = [["durum", FilterDurum, (AKTIF, KAPATMA_ONAYINDA, KURS_SONU_ONAYLANDI)]]
+    list_columns = ["id", "kurum", "program", "modul", "baslangic", "bitis", "durum", "kayit"]
+    formatters_columns = {**CourseListView.formatters_columns, "kayit": marks_and_actions_html}
+
+
+class KursView(RecordView):
+    """The course page and the workflow's forms."""
+
+    route_base = "/kurs"
+    datamodel = KursInterface(Kurs)
+    class_permission_name = "Kurs"
+    method_permission_name = {"sayfa": "read", "onayla": "read", "iade": "read",
+                              "sonlandir": "write"}
+    default_view = "sayfa"
+
+    @expose("/<int:pk>")
+    @has_access
+    def sayfa(self, pk):
+        kurs = load(pk)
+        found = courses.problems(db.session, kurs) if kurs.onay_talebi and kurs.durum != TASLAK else []
+        return self.render_template(
+            "kurs_sayfa.html", kurs=kurs, durum=DURUM, talep=TALEP, belge=BELGE_CHOICES,
+            hours=courses.hours_summary(kurs), problems=found,
+            marks=marks_html(kurs), approvers=courses.APPROVERS, can_approve=may_approve(kurs),
+            can_return=may_return(kurs), end_options=courses.end_options(kurs) if may_write() else [],
+            can_new_plan=may_write() and courses.plan_change_refusal(kurs) is None,
+            plan=courses.current_plan(kurs), pending=courses.pending_plan(kurs),
+            timeline=courses.timeline(db.session, kurs), step=courses.step_of(kurs),
+            **self._trainees(kurs))
+
+    def _trainees(self, kurs):
+        sm = current_app.appbuilder.sm
+        if not sm.has_access("can_read", "Kursiyer"):
+            return {"enrollments": None}
+        from app.trainees.enrollment import accepts_additions
+
+        rows = db.session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id).order_by(Kayit.id)).scalars().all()
+        return {"enrollments": rows, "kayit_durum": dict(KAYIT_DURUMLARI),
+                "can_enroll": sm.has_access("can_write", "Kursiyer") and accepts_additions(kurs) is None}
+
+    def _act(self, pk, action):
+        kurs = load(pk)
+        try:
+            message = action(kurs)
+        except courses.Refused as exc:
+            db.session.rollback()
+            flash(exc.message + ("" if not exc.problems else " " + " ".join(exc.problems)), "danger")
+            return redirect(url_for("KursView.sayfa", pk=pk))
+        flash(message, "success")
+        return redirect(url_for("KursView.sayfa", pk=pk))
+
+    @expose("/<int:pk>/onayla", methods=["POST"])
+    @has_access
+    def onayla(self, pk):
+        steps, unit = approval_steps()
+        return self._act(pk, lambda k: courses.approve(db.session, k, steps, unit))
+
+    @expose("/<int:pk>/iade", methods=["POST"])
+    @has_access
+    def iade(self, pk):
+        steps, unit = approval_steps()
+        return self._act(pk, lambda k: courses.return_course(
+            db.session, k, steps, unit, request.form.get("aciklama", "")))
+
+    @expose("/<int:pk>/iptal-kapat", methods=["GET", "POST"])
+    @has_access
+    def sonlandir(self, pk):
+        kurs = load(pk)
+        options = courses.end_options(kurs)
+        errors, secim, aciklama = {}, request.form.get("secim", ""), request.form.get("aciklama", "")
+        if request.method == "POST":
+            try:
+                message = courses.end_course(db.session, kurs, secim, aciklama)
+            except courses.Refused as exc:
+                db.session.rollback()
+                errors[exc.field or "secim"] = exc.message
+            else:
+                flash(message, "success")
+                return redirect(url_for("KursView.sayfa", pk=pk))
+        return self.render_template("kurs_sonlandir.html", kurs=kurs, options=options,
+                                    choices=courses.END_CHOICES, errors=errors, secim=secim,
+                                    aciklama=aciklama, durum=DURUM)
+
+
+class CoursePageView(RecordView):
+    """A course's screen that supervisors may read and the institution may change:
+    GET ``/<pk>`` (read) and POST ``/<pk>`` (write) both answer ``_page(pk)``."""
+
+    datamodel = KursInterface(Kurs)
+    method_permission_name = {"sayfa": "read", "kaydet": "write"}
+    default_view = "sayfa"
+
+    @expose("/<int:pk>", methods=["GET"])
+    @has_access
+    def sayfa(self, pk):
+        return self._page(pk)
+
+    @expose("/<int:pk>", methods=["POST"])
+    @has_access
+    def kaydet(self, pk):
+        return self._page(pk)
+
+    def _page(self, pk):
+        raise NotImplementedError
+
+
+# --- REST API ------------------------------------------------------------------------
+KursRestApi = read_only_api(
+    "kurs", Kurs, "Kurs",
+    ["id", "kurum_id", "durum", "acma_bicimi", "program_id", "modul_id", "baslangic", "bitis", "yetkili",
+     "sinif_id", "belge_durumu", "ucret", "taksit_sayisi", "onay_talebi", "onay_sayisi", "planlama_tarihi"],
+    ["kurum_id", "durum", "program_id", "modul_id", "baslangic", "bitis", "onay_talebi"])
+# lesson blocks of every plan version (plan_id)
+DersRestApi = read_only_api("ders", Ders, "Kurs",
+                            ["id", "kurs_id", "plan_id", "tarih", "baslangic", "saat", "egitici_id", "sinif_id"],
+                            ["kurs_id", "plan_id", "tarih", "egitici_id", "sinif_id"])

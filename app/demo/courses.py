@@ -1,0 +1,135 @@
+"""Demo courses: at least one in every state of SPEC §5, dated around the day the
+demo is created, each taken to its state through ``app.courses`` (so the history
+and the approval marks are real).
+
+Moda Dil Kursu's courses use Derslik 1 (Mon/Wed/Fri mornings, Şükrü Işıklı) and
+Derslik 2 (Ayşe Çelik); Derslik 3 and İlker Öztürk are left free for a new plan.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from sqlalchemy import select
+
+from app.core import audit
+from app.core.tree import ILCE, KURUM, Kurum
+from app.courses import workflow as courses
+from app.courses.models import (
+    ACILIS,
+    GECERLI,
+    KURS_SONU_ONAYLANDI,
+    PLANLANDI,
+    TAMAMLANDI,
+    TASLAK,
+    Ders,
+    DersPlani,
+    Kurs,
+)
+from app.org.models import BELGELI, BELGESIZ, Egitici, Modul, Program, Sinif
+
+ALL_STEPS = {0, 1, 2}
+
+
+def _get(session, model, **kw):
+    return session.execute(select(model).filter_by(**kw)).scalar_one()
+
+
+def _course(session, kod, program_kod, modul_sira, sinif, teacher, start, days, hours, start_time,
+            belge=BELGELI, yetkili="Kurs Yetkilisi"):
+    """A planned course whose plan fills the module exactly: ``hours`` a day on the
+    weekdays ``days`` (Monday 0) from ``start``, skipping holidays."""
+    kurum = _get(session, Kurum, kurum_kodu=kod)
+    program = _get(session, Program, kod=program_kod)
+    modul = _get(session, Modul, program_id=program.id, sira=modul_sira)
+    sinif = _get(session, Sinif, kurum_id=kurum.id, ad=sinif)
+    egitici = _get(session, Egitici, kurum_id=kurum.id, ad=teacher)
+    off = courses.holidays(session, start, start + dt.timedelta(days=730))
+    left, day, lessons = modul.sure_saat, start, []
+    t = dt.datetime.strptime(start_time, "%H:%M").time()
+    while left > 0:
+        if day.weekday() in days and day not in off:
+            n = min(hours, left)
+            lessons.append(Ders(kurum_id=kurum.id, tarih=day, baslangic=t, saat=n,
+                                egitici_id=egitici.id, sinif_id=sinif.id))
+            left -= n
+        day += dt.timedelta(days=1)
+    kurs = Kurs(kurum_id=kurum.id, durum=PLANLANDI, acma_bicimi="NORMAL", program_id=program.id,
+                modul_id=modul.id, baslangic=start, bitis=lessons[-1].tarih, yetkili=yetkili,
+                sinif_id=sinif.id, belge_durumu=belge, ucret=4500 if belge == BELGELI else 3000,
+                taksit_sayisi=3, haftalik_program=json.dumps({str(d): start_time for d in days}),
+                onay_talebi=ACILIS, onay_sayisi=0, planlama_tarihi=min(start, dt.date.today()))
+    plan = DersPlani(kurum_id=kurum.id, sira=1, durum=GECERLI, egiticiler=[egitici])
+    kurs.planlar.append(plan)
+    session.add(kurs)
+    session.flush()
+    for lesson in lessons:
+        lesson.kurs_id = kurs.id
+        plan.dersler.append(lesson)
+    audit.record(session, "Kurs planlandı", kurs, aciklama=f"{program.ad} {modul.ad} (demo)")
+    session.commit()
+    return kurs
+
+
+def _approve(session, kurs, times):
+    for _ in range(times):
+        step = courses.step_of(kurs)
+        courses.approve(session, kurs, ALL_STEPS, KURUM if step == 0 else ILCE)
+
+
+def _set(session, kurs, durum, islem, aciklama):
+    before = kurs.durum
+    kurs.durum = durum
+    audit.record(session, islem, kurs, onceki={"durum": before}, sonraki={"durum": durum}, aciklama=aciklama)
+    session.commit()
+
+
+def create(session) -> None:
+    today = dt.date.today()
+    monday = today - dt.timedelta(days=today.weekday())
+    weeks = lambda n: monday + dt.timedelta(weeks=n)  # noqa: E731
+
+    # Moda Dil Kursu
+    a1 = _course(session, "100001", "ING-DIL", 1, "Derslik 1", "Şükrü", weeks(-5), {0, 2, 4}, 4, "09:00")
+    _approve(session, a1, 3)  # Aktif
+
+    a2 = _course(session, "100001", "ING-DIL", 2, "Derslik 2", "Ayşe", weeks(2) + dt.timedelta(days=1),
+                 {1, 3}, 4, "14:00", belge=BELGESIZ)  # Planlandı, awaiting the director
+
+    b1 = _course(session, "100001", "ING-DIL", 3, "Derslik 2", "Ayşe", weeks(-3), {0, 2}, 3, "18:00")
+    _approve(session, b1, 3)
+    courses.end_course(session, b1, courses.KAPAT, "Yeterli kursiyer devam etmiyor.")  # Kapatma Onayında
+
+    iptal = _course(session, "100001", "ING-DIL", 4, "Derslik 3", "İlker", weeks(6), {5}, 6, "10:00")
+    courses.end_course(session, iptal, courses.YENI_IPTAL, "Talep yetersiz; plan iptal edildi.")  # İptal
+
+    sonu = _course(session, "100001", "ING-DIL", 1, "Derslik 1", "Şükrü", weeks(-40), {1, 3}, 4, "09:00")
+    _approve(session, sonu, 3)
+    _set(session, sonu, KURS_SONU_ONAYLANDI, "Kurs Sonu Onayı",
+         "Kursiyer İşlemleri Tamamlanmıştır... (demo)")  # Kurs Sonu Onaylandı
+
+    bitti = _course(session, "100001", "ING-DIL", 2, "Derslik 2", "Ayşe", weeks(-60), {1, 3}, 4, "09:00")
+    _approve(session, bitti, 3)
+    _set(session, bitti, KURS_SONU_ONAYLANDI, "Kurs Sonu Onayı", "Kursiyer İşlemleri Tamamlanmıştır... (demo)")
+    _set(session, bitti, TAMAMLANDI, "Kurs Sonu İşlemleri", "Belgeler verildi (demo).")  # Tamamlandı
+
+    kapali = _course(session, "100001", "ING-DIL", 1, "Derslik 3", "İlker", weeks(-30), {0, 2}, 3, "14:00")
+    _approve(session, kapali, 3)
+    courses.end_course(session, kapali, courses.KAPAT, "Kurum taşındı.")
+    _approve(session, kapali, 3)  # Kapatıldı
+
+    draft = Kurs(kurum_id=a1.kurum_id, durum=TASLAK, taslak_adim="bilgi", taslak_veri=json.dumps(
+        {"acma_bicimi": "NORMAL", "program_id": a1.program_id, "modul_id": a2.modul_id}))
+    session.add(draft)
+    session.commit()  # Taslak
+
+    # Kadıköy Bilgisayar Kursu: waiting for kadikoy.sube
+    blg = _course(session, "100002", "BLG-ISL", 1, "Laboratuvar 1", "Gülşen", weeks(1), {0, 1, 2, 3}, 4, "10:00")
+    _approve(session, blg, 1)  # Onay Sürecinde (Kurum Müdürü ✓)
+
+    # Üsküdar Özel Öğretim Kursu
+    kpss = _course(session, "200001", "KPSS-HAZ", 1, "Salon A", "Ömer", weeks(-2), {0, 1, 2, 3, 4}, 5, "09:00",
+                   belge=BELGESIZ)
+    _approve(session, kpss, 3)  # Aktif
+    usk = _course(session, "200001", "ING-DIL", 1, "Derslik 1", "Çağrı", weeks(3), {5, 6}, 5, "10:00")
+    _approve(session, usk, 2)  # waiting for uskudar.mudur

@@ -1,0 +1,175 @@
+"""End of course (SPEC §8, §9; seed §8, §15): "Kurs Sonu Onayı", "Kurs Sonu
+İşlemleri" (issuing certificates), the public lookup and the verification page.
+
+* ``end_approval``: the Kurum Müdürü ticks "Kursiyer İşlemleri Tamamlanmıştır...";
+  refused while a belgeli course has an active, non-exempt trainee without a result
+  (no sitting yet, or one waiting for its result).
+* ``issue``: the "Kurs Sonu" printer. Kurs Bitirme Belgesi (belgeli), Seviye/Kur/Düzey
+  Tamamlama Belgesi (leveled, belgeli), Katılım / Kurs Sonu Belgesi (belgesiz) for
+  the trainees who earned one (passed; belgesiz: every active trainee). The course
+  becomes Tamamlandı. When GM has suspended leveled certificates (setting), the
+  seed's message is shown, no leveled certificate is made, and the printer still
+  turns green. Each certificate has a random verification code (``kod``).
+* Deadlines: a belgeli course must be completed within 1 year of its end date, a
+  belgesiz one within 1 month; ``deadlines`` lists the overdue and the soon-due.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
+
+from app.core import audit, scope, settings
+from app.core.tx import Refused, commit
+from app.courses.models import AKTIF, KURS_SONU_ONAYLANDI, TAMAMLANDI, Kurs
+from app.exams import rules as exams
+from app.exams.models import Belge, SinavKaydi
+from app.org.models import BELGELI
+from app.trainees.models import KAYIT_AKTIF, Kayit, Kursiyer
+
+MSG_SUSPENDED = ("Hata! Seviyeli Kurslar İçin Belge Basımı Geçici Bir Süre Genel Müdürlük Tarafından "
+                 "Durdurulmuştur...")
+MSG_TICK = "“Kursiyer İşlemleri Tamamlanmıştır...” seçeneğini işaretleyiniz."
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+def certificate_type(kurs: Kurs) -> str:
+    if kurs.belge_durumu != BELGELI:
+        return "Katılım / Kurs Sonu Belgesi"
+    if kurs.program.seviyeli:
+        return "Seviye/Kur/Düzey Tamamlama Belgesi"
+    return "Kurs Bitirme Belgesi"
+
+
+def active_enrollments(session, kurs: Kurs) -> list[Kayit]:
+    return session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id, Kayit.durum == KAYIT_AKTIF)
+                           .order_by(Kayit.id)).scalars().all()
+
+
+def end_approval(session, kurs: Kurs, ticked: bool, today: dt.date) -> None:
+    if not ticked:
+        raise Refused(MSG_TICK, "tamam")
+    if kurs.durum != AKTIF or kurs.onay_talebi is not None:
+        raise Refused("Kurs sonu onayı yalnız onay sürecinde olmayan aktif kurslara verilir.")
+    if kurs.bitis > today:
+        raise Refused(f"Kurs {kurs.bitis:%d.%m.%Y} tarihinde bitiyor; kurs bitmeden kurs sonu onayı verilemez.")
+    if exams.needs_exam(kurs):
+        waiting = [k for k in active_enrollments(session, kurs)
+                   if exams.outcome(exams.sittings(session, k), k) in ("yok", "bekliyor")]
+        if waiting:
+            names = ", ".join(f"{k.kursiyer.ad} {k.kursiyer.soyad}" for k in waiting[:10])
+            raise Refused(f"Sınav sonucu olmayan kursiyerler var: {names}.")
+    kurs.durum = KURS_SONU_ONAYLANDI
+    audit.record(session, "Kurs Sonu Onayı", kurs, onceki={"durum": AKTIF}, sonraki={"durum": KURS_SONU_ONAYLANDI},
+                 aciklama="Kursiyer İşlemleri Tamamlanmıştır...")
+    commit(session)
+
+
+def new_code(session) -> str:
+    """A verification code no certificate has yet."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+        with scope.unscoped():
+            if session.execute(select(Belge.id).where(Belge.kod == code)).first() is None:
+                return code
+
+
+def issue(session, kurs: Kurs, today: dt.date) -> tuple[int, str]:
+    """The "Kurs Sonu" printer: (certificates made, message)."""
+    if kurs.durum == TAMAMLANDI:  # the printer is green
+        raise Refused("Bu kursun belgeleri zaten verildi.")
+    if kurs.durum != KURS_SONU_ONAYLANDI:
+        raise Refused("Belgeler kurs sonu onayından sonra verilir.")
+    suspended = bool(kurs.program.seviyeli and settings.get(session, "seviyeli_belge_durduruldu"))
+    made = 0
+    kind = certificate_type(kurs)
+    if not suspended:
+        for kayit in active_enrollments(session, kurs):
+            if exams.needs_exam(kurs) and exams.outcome(exams.sittings(session, kayit), kayit) != "gecti":
+                continue
+            session.add(Belge(kurum_id=kurs.kurum_id, kayit_id=kayit.id, tur=kind, kod=new_code(session), tarih=today))
+            made += 1
+    kurs.durum = TAMAMLANDI
+    message = MSG_SUSPENDED if suspended else f"{made} {kind} verildi; kurs tamamlandı."
+    audit.record(session, "Kurs Sonu İşlemleri", kurs, onceki={"durum": KURS_SONU_ONAYLANDI},
+                 sonraki={"durum": TAMAMLANDI, "belge": made}, aciklama=message)
+    commit(session)
+    return made, message
+
+
+def verify(session, code: str):
+    code = (code or "").strip().upper()
+    if not code or len(code) > 16:
+        return None
+    with scope.unscoped():
+        return session.execute(select(Belge).where(Belge.kod == code)).scalar_one_or_none()
+
+
+def lookup(session, tc: str, birth: dt.date):
+    """The public lookup: (exam sittings, certificates) of the person, or None when no
+    trainee has that number *and* that birth date."""
+    with scope.unscoped():
+        trainees = session.execute(select(Kursiyer).where(Kursiyer.tc_kimlik_no == tc,
+                                                          Kursiyer.dogum_tarihi == birth)).scalars().all()
+        if not trainees:
+            return None
+        ids = [t.id for t in trainees]
+        rows = session.execute(select(SinavKaydi).join(Kayit, SinavKaydi.kayit_id == Kayit.id)
+                               .where(Kayit.kursiyer_id.in_(ids), SinavKaydi.durum != "KAYITLI")
+                               .order_by(SinavKaydi.id)).scalars().all()
+        certs = session.execute(select(Belge).join(Kayit, Belge.kayit_id == Kayit.id)
+                                .where(Kayit.kursiyer_id.in_(ids)).order_by(Belge.id)).scalars().all()
+        return rows, certs
+
+
+def deadline(kurs: Kurs) -> dt.date:
+    return kurs.bitis + (relativedelta(years=1) if kurs.belge_durumu == BELGELI else relativedelta(months=1))
+
+
+def deadlines(session, today: dt.date, soon_days: int = 30, limit: int = 20) -> list[tuple[Kurs, dt.date, bool]]:
+    """(course, completion deadline, overdue?) for courses not yet completed whose
+    deadline has passed or comes within ``soon_days``, in the user's scope."""
+    rows = session.execute(select(Kurs).where(Kurs.durum.in_((AKTIF, KURS_SONU_ONAYLANDI)),
+                                              Kurs.bitis <= today).order_by(Kurs.bitis)).scalars().all()
+    out = []
+    for kurs in rows:
+        due = deadline(kurs)
+        if due <= today + dt.timedelta(days=soon_days):
+            out.append((kurs, due, due < today))
+    return out[:limit]
+
+
+def rights_running_out(session, today: dt.date, within_days: int = 60, limit: int = 20):
+    """(enrollment, last exam day) of trainees of belgeli courses without a pass whose
+    last exam day (course end + 12 months) is within ``within_days``."""
+    rows = session.execute(select(Kayit).join(Kurs, Kayit.kurs_id == Kurs.id).where(
+        Kurs.belge_durumu == BELGELI, Kurs.durum == AKTIF, Kayit.durum == KAYIT_AKTIF, Kayit.muaf.is_(False),
+        Kurs.bitis <= today, Kurs.bitis > today - relativedelta(months=12))).scalars().all()
+    out = []
+    for kayit in rows:
+        last = exams.last_exam_day(kayit.kurs)
+        if last <= today + dt.timedelta(days=within_days) and \
+                exams.outcome(exams.sittings(session, kayit), kayit) not in ("gecti", "kaldi"):
+            out.append((kayit, last))
+    return out[:limit]
+
+
+def certificate_pdf(belge: Belge, url: str) -> bytes:
+    """The certificate as a PDF, with its verification code and a QR code of ``url``
+    (the public verification page)."""
+    import base64
+    import io
+
+    import segno
+
+    from app.core import pdf as documents
+    from app.core.text import tr_upper
+
+    qr = io.BytesIO()
+    segno.make(url, error="m").save(qr, kind="png", scale=4, border=1)
+    title = "Seviye Tamamlama Belgesi" if belge.tur.startswith("Seviye") else belge.tur
+    return documents.render_pdf("belge.html", belge=belge, kayit=belge.kayit, kurs=belge.kayit.kurs,
+                                kursiyer=belge.kayit.kursiyer, title=tr_upper(title), url=url,
+                                qr="data:image/png;base64," + base64.b64encode(qr.getvalue()).decode())

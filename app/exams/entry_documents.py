@@ -1,0 +1,140 @@
+"""Exam entry documents (seed §14): "Sınav Giriş Belgeleri".
+
+One A4 page per registered trainee: colour photo, TC, name, exam date and time,
+center, hall and seat, institution, and places for the two seals and signatures.
+"Yazdır" prints every document of a period (in the user's scope) into one PDF as a
+background job: the pages are rendered in chunks, converted in worker processes (one
+per core, at most 4) and merged, the job's progress is
+written to a small JSON file that the page polls, so a long print neither blocks
+the request nor the server's other users, and it works with several workers.
+A trainee without a photo is named in a message instead of a broken page.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import secrets
+import threading
+from pathlib import Path
+
+from flask import current_app
+from pypdf import PdfWriter
+from sqlalchemy import select
+
+from app.core import pdf as documents
+from app.core import uploads
+from app.exams.models import SinavKaydi
+from app.trainees.models import Kayit
+
+CHUNK = 50
+
+
+def registrations(session, donem_id: int) -> list[SinavKaydi]:
+    """The period's registrations the user may see (the scope filters SinavKaydi)."""
+    return session.execute(select(SinavKaydi).join(Kayit, SinavKaydi.kayit_id == Kayit.id)
+                           .where(SinavKaydi.donem_id == donem_id).order_by(SinavKaydi.sira)).scalars().all()
+
+
+def missing_photos(rows: list[SinavKaydi]) -> list[str]:
+    return [f"{r.kayit.kursiyer.ad} {r.kayit.kursiyer.soyad} ({r.kayit.kursiyer.tc_kimlik_no})"
+            for r in rows if not r.kayit.kursiyer.foto]
+
+
+def _html(rows: list[SinavKaydi]) -> str:
+    items = []
+    for r in rows:
+        k = r.kayit
+        items.append({"sinav": r, "kursiyer": k.kursiyer, "kurs": k.kurs, "kurum": k.kurs.kurum,
+                      "foto": uploads.absolute(k.kursiyer.foto) if k.kursiyer.foto else None})
+    return documents.render_html("sinav_giris.html", items=items)
+
+
+def render(rows: list[SinavKaydi]) -> bytes:
+    """One PDF with a page per registration."""
+    return documents.html_to_pdf(_html(rows), (current_app.config["UPLOAD_FOLDER"],))
+
+
+def render_many(session, ids: list[int], progress=None) -> bytes:
+    """All registrations ``ids`` in one PDF: the HTML of each chunk is made here, the
+    conversions run in worker processes (xhtml2pdf converts one document at a time per
+    process), the parts are merged in order. ``progress(done)`` after each part."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = []
+    for i in range(0, len(ids), CHUNK):
+        part = session.execute(select(SinavKaydi).where(SinavKaydi.id.in_(ids[i:i + CHUNK]))
+                               .order_by(SinavKaydi.sira)).scalars().all()
+        chunks.append((_html(part), len(part)))
+    roots = (current_app.config["UPLOAD_FOLDER"],)
+    writer, done = PdfWriter(), 0
+    workers = max(1, min(len(chunks), os.cpu_count() or 1, 4))
+    # "spawn": a fork of a multi-threaded web server could inherit a held lock
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(documents.html_to_pdf, html, roots) for html, _n in chunks]
+        for future, (_html_text, n) in zip(futures, chunks):
+            writer.append(io.BytesIO(future.result()))
+            done += n
+            if progress:
+                progress(done)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# --- background job ---------------------------------------------------------------
+def _job_dir() -> Path:
+    path = Path(current_app.config["UPLOAD_FOLDER"]).parent / "jobs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _write(path: Path, state: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(state))
+    os.replace(tmp, path)
+
+
+def start(ids: list[int], owner_id: int) -> str:
+    """Start rendering the registrations ``ids`` (already scope-checked); returns the job id."""
+    job = secrets.token_hex(12)
+    folder = _job_dir()
+    state_path = folder / f"{job}.json"
+    _write(state_path, {"owner": owner_id, "total": len(ids), "done": 0, "ready": False, "error": None,
+                        "started": dt.datetime.now().isoformat()})
+    app = current_app._get_current_object()
+
+    def run():
+        from app.core.extensions import db
+
+        with app.app_context():
+            try:
+                data = render_many(db.session, ids, lambda done: _write(
+                    state_path, {**json.loads(state_path.read_text()), "done": done}))
+                (folder / f"{job}.pdf").write_bytes(data)
+                _write(state_path, {**json.loads(state_path.read_text()), "done": len(ids), "ready": True})
+            except Exception as exc:  # the page shows it; the log has the details
+                app.logger.exception("sınav giriş belgeleri")
+                _write(state_path, {**json.loads(state_path.read_text()), "error": str(exc)[:200]})
+            finally:
+                db.session.remove()
+
+    threading.Thread(target=run, daemon=True, name=f"sinav-giris-{job}").start()
+    return job
+
+
+def state(job: str, owner_id: int):
+    """The job's state for its owner (None: no such job, or not theirs)."""
+    if not job.isalnum():
+        return None
+    path = _job_dir() / f"{job}.json"
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text())
+    return data if data.get("owner") == owner_id else None
+
+
+def pdf_path(job: str) -> Path:
+    return _job_dir() / f"{job}.pdf"

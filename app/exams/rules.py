@@ -1,0 +1,227 @@
+"""Exams, grades and exam rights (SPEC §8, seed §8, §13).
+
+* Only belgeli courses have exams. Belgeli courses planned on or before 16.04.2020
+  follow the old regulation: the district enters a grade per trainee ("Not Girişi",
+  ``record_grade``). Later ones follow the new one: the district opens exam periods,
+  the institution registers trainees ("Sınav İşlemleri", ``register``) and the district
+  records each sitting's result (``record_result``; e-Sınav will feed the same rows).
+* Four rights per enrollment; every sitting, a no-show included, uses one; no exam
+  may fall later than 12 months after the course end date (so the fourth right is
+  used by then). Exempt trainees (``Kayit.muaf``, shown with a star) are not
+  registered and get no grade.
+* Score = correct ÷ questions × 100; passed when ≥ the pass mark (GM setting, 70).
+* "Tercüman İstiyor" only for foreign nationals (YKN or a nationality other than T.C.).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Optional
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import func, select
+
+from app.core import audit, settings
+from app.core.identity import is_foreigner
+from app.core.tx import Refused, commit, retry
+from app.courses.models import AKTIF, Kurs
+from app.courses.workflow import touch
+from app.exams.models import GIRDI, GIRMEDI, KAYITLI, SinavDonemi, SinavKaydi
+from app.org.models import BELGELI
+from app.trainees.models import KAYIT_AKTIF, Kayit
+
+OLD_RULES_UNTIL = dt.date(2020, 4, 16)
+MAX_RIGHTS = 4
+MSG_CONFIRM = ("\"Yukarıda İşaretlenen Sınav Tercüman Durumlarını Onaylayıp Kayıt Etmek İstiyorum…\" "
+               "seçeneğini işaretlemeden kayıt yapılamaz.")
+
+
+def needs_exam(kurs: Kurs) -> bool:
+    return kurs.belge_durumu == BELGELI
+
+
+def old_regulation(kurs: Kurs) -> bool:
+    return needs_exam(kurs) and kurs.planlama_tarihi is not None and kurs.planlama_tarihi <= OLD_RULES_UNTIL
+
+
+def last_exam_day(kurs: Kurs) -> dt.date:
+    return kurs.bitis + relativedelta(months=12)
+
+
+def is_foreign(kayit: Kayit) -> bool:
+    return is_foreigner(kayit.kursiyer.tc_kimlik_no) or (kayit.kursiyer.uyruk or "T.C.") != "T.C."
+
+
+def open_periods(session, kurs: Kurs, today: dt.date) -> list[SinavDonemi]:
+    query = select(SinavDonemi).where(SinavDonemi.ilce_id == kurs.kurum.ilce_id, SinavDonemi.acik.is_(True),
+                                      SinavDonemi.tarih >= today).order_by(SinavDonemi.tarih)
+    return session.execute(query).scalars().all()
+
+
+def open_period(session, ilce_id: int, ad: str, tarih: Optional[dt.date], saat: Optional[dt.time], merkez: str,
+                salon: str, kapasite: str, today: dt.date) -> SinavDonemi:
+    """"Sınav Dönemleri → Kaydet": the district opens an exam period. Every field's
+    problem is reported at once (``Refused.problems`` as (field, message))."""
+    ad, merkez, salon = (v.strip() for v in (ad or "", merkez or "", salon or ""))
+    errors = [(k, m) for k, v, m in (("ad", ad, "Dönem adını giriniz."), ("merkez", merkez, "Sınav merkezini giriniz."),
+                                     ("salon", salon, "Salonu giriniz.")) if not v]
+    if tarih is None:
+        errors.append(("tarih", "Tarihi gg.aa.yyyy biçiminde giriniz."))
+    elif tarih < today:
+        errors.append(("tarih", "Sınav tarihi geçmiş bir gün olamaz."))
+    if saat is None:
+        errors.append(("saat", "Saati SS:DD biçiminde giriniz."))
+    kapasite = (kapasite or "").strip()
+    if not kapasite.isdigit() or not 0 < int(kapasite) <= 1000:
+        errors.append(("kapasite", "Kapasite 1 ile 1000 arasında bir tam sayı olmalıdır."))
+    if errors:
+        raise Refused("Sınav dönemi açılamadı.", problems=errors)
+    row = SinavDonemi(ilce_id=ilce_id, ad=ad, tarih=tarih, saat=saat, merkez=merkez, salon=salon,
+                      kapasite=int(kapasite), acik=True)
+    session.add(row)
+    session.flush()
+    audit.record(session, "Sınav dönemi açıldı", row, aciklama=str(row))
+    commit(session)
+    return row
+
+
+def close_period(session, period: SinavDonemi) -> None:
+    """"Kayda Kapat": no new registrations for the period."""
+    if not period.acik:
+        raise Refused("Sınav dönemi zaten kayda kapalı.")
+    period.acik = False
+    audit.record(session, "Sınav dönemi kayda kapatıldı", period, aciklama=str(period))
+    commit(session)
+
+
+OUTCOME_LABELS = {"muaf": "Muaf", "gecti": "Geçti", "bekliyor": "Sonuç bekleniyor", "kaldi": "Haklar bitti",
+                  "hak_var": "Hakkı var", "yok": "Sınava girmedi"}
+#: outcomes of a trainee who may be registered for (another) exam
+MAY_REGISTER = ("yok", "hak_var")
+
+
+def sittings(session, kayit: Kayit) -> list[SinavKaydi]:
+    return session.execute(select(SinavKaydi).where(SinavKaydi.kayit_id == kayit.id)
+                           .order_by(SinavKaydi.hak)).scalars().all()
+
+
+def outcome(rows: list[SinavKaydi], kayit: Kayit) -> str:
+    """"muaf" | "gecti" | "bekliyor" (a sitting without result) | "kaldi" (rights used up)
+    | "hak_var" (failed or absent so far, rights left) | "yok" (no sitting yet)."""
+    if kayit.muaf:
+        return "muaf"
+    if any(r.gecti for r in rows):
+        return "gecti"
+    if any(r.durum == KAYITLI for r in rows):
+        return "bekliyor"
+    if len(rows) >= MAX_RIGHTS:
+        return "kaldi"
+    return "hak_var" if rows else "yok"
+
+
+def register(session, kayit: Kayit, donem_id, tercuman: bool, confirmed: bool, today: dt.date) -> SinavKaydi:
+    """"Sınav İşlemleri → Kaydet" for one trainee."""
+    kurs = kayit.kurs
+    if not confirmed:
+        raise Refused(MSG_CONFIRM, "onay")
+    if not needs_exam(kurs):
+        raise Refused("Belgesiz kurslarda sınav yapılmaz.")
+    if old_regulation(kurs):
+        raise Refused("Bu kurs eski sınav yönergesine tabidir; notlar İlçe MEM tarafından \"Not Girişi\" ile girilir.")
+    if kurs.durum != AKTIF:
+        raise Refused("Sınav kaydı yalnız aktif kurslar için yapılır.")
+    if kayit.durum != KAYIT_AKTIF:
+        raise Refused("Kaydı aktif olmayan kursiyer sınava kaydedilemez.")
+    if kayit.muaf:
+        raise Refused("Muaf kursiyer sınava alınmaz.")
+    if tercuman and not is_foreign(kayit):
+        raise Refused("Tercüman yalnız yabancı uyruklu kursiyerler için istenebilir.", "tercuman")
+    period = next((p for p in open_periods(session, kurs, today) if str(p.id) == str(donem_id)), None)
+    if period is None:
+        raise Refused("Sınav Tarihi, İlçe MEM'in açtığı sınav dönemlerinden seçilmelidir.", "donem")
+    rows = sittings(session, kayit)
+    state = outcome(rows, kayit)
+    if state == "gecti":
+        raise Refused("Kursiyer sınavı geçmiş; yeniden sınava kaydedilemez.")
+    if state == "bekliyor":
+        raise Refused("Kursiyerin sonucu girilmemiş bir sınav kaydı var.")
+    if len(rows) >= MAX_RIGHTS:
+        raise Refused("Dört sınav hakkı kullanılmış; beşinci sınava kayıt yapılamaz.")
+    if period.tarih > last_exam_day(kurs):
+        raise Refused(f"Sınavlar kurs bitiminden itibaren en geç 12 ay içinde yapılmalıdır "
+                      f"(son gün {last_exam_day(kurs):%d.%m.%Y}).", "donem")
+    def attempt() -> SinavKaydi:
+        taken = session.execute(select(func.count()).select_from(SinavKaydi)
+                                .where(SinavKaydi.donem_id == period.id)).scalar()
+        if taken >= period.kapasite:
+            raise Refused("Seçilen sınav döneminin salonu dolu.", "donem")
+        row = SinavKaydi(kurum_id=kayit.kurum_id, kayit_id=kayit.id, donem_id=period.id, hak=len(rows) + 1,
+                         sira=taken + 1, tercuman=bool(tercuman), durum=KAYITLI)
+        session.add(row)
+        audit.record(session, "Sınav kaydı", kurs, sonraki={"tc": kayit.kursiyer.tc_kimlik_no, "hak": row.hak,
+                     "donem": period.id, "tercuman": bool(tercuman)},
+                     aciklama=f"{kayit.kursiyer}: {row.hak}. hak, {period}")
+        return row
+
+    # two registrations for the same seat number: the loser counts again
+    return retry(session, attempt, concurrent="Sınav kaydı şu anda yapılamadı; tekrar deneyiniz.")
+
+
+def _score(dogru: int, soru: int) -> Decimal:
+    return (Decimal(dogru) * 100 / Decimal(soru)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def record_result(session, sinav: SinavKaydi, girmedi: bool, dogru: Optional[int], soru: Optional[int]) -> None:
+    """The district records one sitting: a no-show, or correct answers out of questions."""
+    if sinav.durum != KAYITLI:
+        raise Refused("Bu sınavın sonucu zaten girilmiş.")
+    if sinav.donem is not None and sinav.donem.tarih > dt.date.today():
+        raise Refused("Sınav tarihi gelmeden sonuç girilemez.")
+    before = {"durum": sinav.durum}
+    if girmedi:
+        sinav.durum, sinav.gecti = GIRMEDI, False
+        text = "girmedi (hak kullanıldı)"
+    else:
+        if soru is None or soru <= 0:
+            raise Refused("Soru sayısı 0'dan büyük olmalıdır.", "soru")
+        if dogru is None or dogru < 0 or dogru > soru:
+            raise Refused("Doğru sayısı 0 ile soru sayısı arasında olmalıdır.", "dogru")
+        sinav.dogru, sinav.soru, sinav.puan = dogru, soru, _score(dogru, soru)
+        sinav.durum = GIRDI
+        sinav.gecti = sinav.puan >= settings.get(session, "gecme_notu")
+        text = f"{sinav.puan} puan, {'geçti' if sinav.gecti else 'kaldı'}"
+    touch(sinav.kayit.kurs)
+    audit.record(session, "Sınav sonucu", sinav.kayit.kurs, onceki=before,
+                 sonraki={"tc": sinav.kayit.kursiyer.tc_kimlik_no, "hak": sinav.hak, "durum": sinav.durum,
+                          "puan": sinav.puan}, aciklama=f"{sinav.kayit.kursiyer}: {sinav.hak}. hak, {text}")
+    commit(session)
+
+
+def record_grade(session, kayit: Kayit, raw: str) -> SinavKaydi:
+    """"Not Girişi" (old regulation): the district's grade 0–100 for one trainee."""
+    kurs = kayit.kurs
+    if not old_regulation(kurs):
+        raise Refused("Not Girişi yalnız 16.04.2020 ve öncesinde planlanan belgeli kurslar içindir.")
+    if kayit.muaf:
+        raise Refused("Muaf kursiyere not girilmez.", "not")
+    text = (raw or "").strip().replace(",", ".")
+    try:
+        grade = Decimal(text)
+    except ArithmeticError:
+        raise Refused("Notu 0 ile 100 arasında bir sayı olarak giriniz.", "not")
+    if not grade.is_finite() or grade < 0 or grade > 100:
+        raise Refused("Not 0 ile 100 arasında olmalıdır.", "not")
+    rows = sittings(session, kayit)
+    if outcome(rows, kayit) == "gecti":
+        raise Refused("Kursiyer geçmiş; yeni not girilemez.", "not")
+    if len(rows) >= MAX_RIGHTS:
+        raise Refused("Dört sınav hakkı kullanılmış; beşinci not girilemez.", "not")
+    grade = grade.quantize(Decimal("0.01"))
+    row = SinavKaydi(kurum_id=kayit.kurum_id, kayit_id=kayit.id, hak=len(rows) + 1, durum=GIRDI, puan=grade,
+                     gecti=grade >= settings.get(session, "gecme_notu"))
+    session.add(row)
+    touch(kurs)
+    audit.record(session, "Not Girişi", kurs, sonraki={"tc": kayit.kursiyer.tc_kimlik_no, "not": grade},
+                 aciklama=f"{kayit.kursiyer}: {grade}")
+    commit(session)
+    return row

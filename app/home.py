@@ -1,0 +1,75 @@
+"""The home page: what awaits the signed-in user.
+
+Each slot is a function of the user's scope and roles; later work (approvals,
+deadlines, absences, exam rights) adds slots here. "Onay bekleyen kurslar" lists
+the courses whose approval step is the user's.
+"""
+from flask import g, redirect, url_for
+from flask_appbuilder import IndexView, expose
+from sqlalchemy import func, select
+
+from app.core import scope
+from app.core.extensions import db
+from app.core.tree import Kurum
+from app.org.models import Egitici, Sinif
+
+
+class HomeView(IndexView):
+    route_base = ""
+    index_template = "home.html"
+
+    @expose("/")
+    def index(self):
+        user = g.user
+        if user is None or not user.is_authenticated:
+            return redirect(url_for(self.appbuilder.sm.auth_view.__class__.__name__ + ".login"))
+        sc = scope.current()
+        counts = {}
+        if sc is not None and not sc.is_none:
+            counts = {
+                "kurum": db.session.execute(select(func.count()).select_from(Kurum)).scalar(),
+                "sinif": db.session.execute(select(func.count()).select_from(Sinif)).scalar(),
+                "egitici": db.session.execute(select(func.count()).select_from(Egitici)).scalar(),
+            }
+        roles = [r.name for r in user.roles]
+        return self.render_template(self.index_template, appbuilder=self.appbuilder,
+                                    user=user, roles=roles, counts=counts, scope=sc,
+                                    awaiting=self._awaiting(sc), absent=self._absent(sc), **self._deadlines(sc))
+
+    def _deadlines(self, sc):
+        """Courses to complete (1 year belgeli / 1 month belgesiz after their end) and
+        trainees whose last exam day (course end + 12 months) is near."""
+        import datetime as dt
+
+        from app.exams.completion import deadlines, rights_running_out
+
+        if sc is None or sc.is_none or not self.appbuilder.sm.has_access("can_read", "Kurs"):
+            return {"due": [], "rights": []}
+        today = dt.date.today()
+        return {"due": deadlines(db.session, today), "rights": rights_running_out(db.session, today),
+                "today": today}
+
+    def _absent(self, sc):
+        """Active trainees above their course's absence limit (for "Devamsızlıktan Kaldı")."""
+        import datetime as dt
+
+        from app.absences.rules import over_limit
+
+        if sc is None or sc.is_none or not self.appbuilder.sm.has_access("can_read", "Kursiyer"):
+            return []
+        return over_limit(db.session, dt.date.today())
+
+    def _awaiting(self, sc):
+        """Courses whose approval step is this user's (first 10, oldest request first)."""
+        from app.courses.models import Kurs
+        from app.courses.workflow import APPROVAL_PERMISSIONS, APPROVER_UNITS
+
+        if sc is None or sc.is_none:
+            return []
+        steps = [i for i, perm in enumerate(APPROVAL_PERMISSIONS)
+                 if APPROVER_UNITS[i] == sc.tur and self.appbuilder.sm.has_access(perm, "KursOnay")]
+        if not steps:
+            return []
+        return db.session.execute(
+            select(Kurs).where(Kurs.onay_talebi.isnot(None), Kurs.onay_sayisi.in_(steps))
+            .order_by(Kurs.guncelleme).limit(10)).scalars().all()

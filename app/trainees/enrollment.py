@@ -1,0 +1,269 @@
+"""Adding trainees to courses (SPEC §6, seed §2).
+
+``enroll`` checks, in order: the identity number's checksum, the registry
+(``app.trainees.registry``; a wrong birth date finds nobody; a hidden identity gives no
+data), that the course takes additions now, that the person is not in the course
+already, the classroom's capacity, and for level n of a leveled program that level
+n−1 was completed. Then it records the trainee (per institution) and the
+enrollment, writes the audit log and commits (``app.core.tx``); or raises ``Refused``.
+
+Courses take additions freely until the district's final approval (states
+Planlandı and Onay Sürecinde). An active course takes them once the district
+(İlçe Şube Müdürü) has saved a "Kurs İnceleme Soruşturma" for it (seed §2b,
+``record_inquiry``: Sayı/Tarih and a real PDF).
+
+Capacity under pressure: enrolling touches the course row, whose version counter
+makes two simultaneous enrollments conflict. The loser runs its checks again
+(up to three times), so the last free seat goes to one secretary and the other is
+told the class is full.
+
+"Completed" (``completed_module``) means, at any institution: an active enrollment
+in a Tamamlandı course of that module with a certificate or a passed exam (a
+belgesiz course: every active trainee), or an exempt enrollment. A person who
+enrolls in a module already completed is exempt (``Kayit.muaf``, seed §8: shown
+with a star, no exam, no grade).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from sqlalchemy import func, select
+
+from app.core import audit, scope
+from app.core.identity import tc_error
+from app.core.tx import Refused, commit, retry
+from app.courses import workflow
+from app.courses.models import AKTIF, ONAY_SURECINDE, PLANLANDI, TAMAMLANDI, Kurs
+from app.courses.workflow import MSG_ACIKLAMA, MSG_CONCURRENT, touch
+from app.org.models import Modul
+from app.trainees import registry
+from app.trainees.models import (
+    KAYIT_AKTIF,
+    KAYIT_DEVAMSIZ,
+    KAYIT_DURUMLARI,
+    KAYIT_IPTAL,
+    KAYIT_VEFAT,
+    Kayit,
+    KayitGecmisi,
+    Kursiyer,
+    Sorusturma,
+)
+
+OPEN_STATES = (PLANLANDI, ONAY_SURECINDE)
+MSG_NOT_FOUND = "Bu kimlik numarası ve doğum tarihiyle kayıtlı kişi bulunamadı."
+MSG_HIDDEN = "Kimlik bilgileri gizli. Mahkeme kararıyla kimliği gizlenen kişiyi yalnız Genel Müdürlük ekleyebilir."
+MSG_TWICE = "Bu kişi bu kursa zaten kayıtlı."
+
+
+def active_count(session, kurs: Kurs) -> int:
+    return session.execute(select(func.count()).select_from(Kayit).where(
+        Kayit.kurs_id == kurs.id, Kayit.durum == KAYIT_AKTIF)).scalar()
+
+
+def capacity_problems(session, kurs: Kurs) -> list[str]:
+    """Approval refuses a course whose active trainees exceed its classroom."""
+    enrolled = active_count(session, kurs)
+    if kurs.sinif is not None and enrolled > kurs.sinif.kapasite:
+        return [f"Aktif kursiyer sayısı ({enrolled}) sınıf kapasitesini ({kurs.sinif.kapasite}) aşıyor."]
+    return []
+
+
+workflow.APPROVAL_CHECKS.append(capacity_problems)
+
+
+def has_inquiry(session, kurs: Kurs) -> bool:
+    return session.execute(select(Sorusturma.id).where(Sorusturma.kurs_id == kurs.id)).first() is not None
+
+
+def accepts_additions(kurs: Kurs) -> Optional[str]:
+    """None when trainees may be added now, else why not."""
+    if kurs.durum in OPEN_STATES:
+        return None
+    if kurs.durum == AKTIF:
+        from sqlalchemy.orm import object_session
+
+        if has_inquiry(object_session(kurs), kurs):
+            return None
+        return ("Onaylanmış kursa kursiyer eklemek için İlçe MEM'in \"Kurs İnceleme Soruşturma\" "
+                "kaydı gerekir.")
+    return "Bu kursa şimdiki durumunda kursiyer eklenemez."
+
+
+MSG_INQUIRY_SAVED = "Soruşturma Kaydı İşlendi…"
+
+
+def record_inquiry(session, kurs: Kurs, sayi: str, tarih: Optional[dt.date], file_storage,
+                   user_id, today: dt.date) -> Sorusturma:
+    """"Kurs İnceleme Soruşturma → Soruşturma": Sayı/Tarih and the PDF; the approved
+    course then takes trainees again."""
+    from app.core import uploads
+
+    if kurs.durum != AKTIF:
+        raise Refused("Soruşturma kaydı yalnız onaylanmış (aktif) kurslar için yapılır.")
+    sayi = (sayi or "").strip()
+    if not sayi:
+        raise Refused("Sayı zorunludur.", "sayi")
+    if tarih is None:
+        raise Refused("Tarihi gg.aa.yyyy biçiminde giriniz.", "tarih")
+    if tarih > today:
+        raise Refused("Evrak tarihi ileri bir tarih olamaz.", "tarih")
+    try:
+        path = uploads.store_pdf("sorusturma", file_storage)
+    except uploads.BadFile as exc:
+        raise Refused(str(exc), "evrak")
+    row = Sorusturma(kurs_id=kurs.id, kurum_id=kurs.kurum_id, sayi=sayi, tarih=tarih, evrak=path,
+                     evrak_adi=(getattr(file_storage, "filename", "") or "evrak.pdf")[:200], kaydeden_id=user_id)
+    session.add(row)
+    audit.record(session, "Kurs İnceleme Soruşturma", kurs, sonraki={"sayi": sayi, "tarih": tarih},
+                 aciklama=f"Sayı {sayi}, {tarih:%d.%m.%Y}: kursa kursiyer eklenebilir.")
+    commit(session, files=[path])
+    return row
+
+
+def find_person(session, tc: str, birth_date: Optional[dt.date]):
+    """"Sorgula": the registry's answer, or Refused with the message for the field."""
+    error = tc_error(tc)
+    if error:
+        raise Refused(error, "tc_kimlik_no")
+    if birth_date is None:
+        raise Refused("Doğum tarihini giriniz.", "dogum_tarihi")
+    with scope.unscoped():
+        answer = registry.provider().lookup(session, tc.strip(), birth_date)
+    if answer is None:
+        raise Refused(MSG_NOT_FOUND, "tc_kimlik_no")
+    if answer is registry.HIDDEN:
+        raise Refused(MSG_HIDDEN, "tc_kimlik_no")
+    return answer
+
+
+def completed_module(session, modul_id: int, tc: str) -> bool:
+    """Has this person completed the module anywhere: an active enrollment in a
+    Tamamlandı course of it with a certificate or a passed exam (belgesiz: every active
+    trainee of a completed course), or an exempt enrollment?"""
+    from app.exams.models import Belge, SinavKaydi
+
+    with scope.unscoped():
+        rows = session.execute(
+            select(Kayit, Kurs.durum, Kurs.belge_durumu).join(Kurs, Kayit.kurs_id == Kurs.id)
+            .join(Kursiyer, Kayit.kursiyer_id == Kursiyer.id)
+            .where(Kursiyer.tc_kimlik_no == tc, Kurs.modul_id == modul_id, Kayit.durum == KAYIT_AKTIF)).all()
+        for kayit, durum, belge in rows:
+            if kayit.muaf:
+                return True
+            if durum != TAMAMLANDI:
+                continue
+            if belge != "BELGELI":
+                return True
+            if session.execute(select(Belge.id).where(Belge.kayit_id == kayit.id)).first() or \
+                    session.execute(select(SinavKaydi.id).where(SinavKaydi.kayit_id == kayit.id,
+                                                               SinavKaydi.gecti.is_(True))).first():
+                return True
+    return False
+
+
+def _previous_level_done(session, kurs: Kurs, tc: str) -> bool:
+    with scope.unscoped():
+        prev = session.execute(select(Modul.id).where(
+            Modul.program_id == kurs.program_id, Modul.sira == kurs.modul.sira - 1)).scalar()
+    return prev is None or completed_module(session, prev, tc)
+
+
+def _check(session, kurs: Kurs, tc: str) -> None:
+    reason = accepts_additions(kurs)
+    if reason:
+        raise Refused(reason)
+    already = session.execute(select(Kayit.id).join(Kursiyer).where(
+        Kayit.kurs_id == kurs.id, Kursiyer.tc_kimlik_no == tc)).first()
+    if already:
+        raise Refused(MSG_TWICE, "tc_kimlik_no")
+    capacity = kurs.sinif.kapasite
+    if active_count(session, kurs) >= capacity:
+        raise Refused(f"Sınıf dolu: kursun sınıfı {capacity} kişiliktir; yeni kursiyer eklenemez.")
+    if kurs.program.seviyeli and kurs.modul.sira > 1 and not _previous_level_done(session, kurs, tc):
+        previous = next((m.ad for m in kurs.program.moduller if m.sira == kurs.modul.sira - 1), "")
+        raise Refused(f"{kurs.modul.ad} seviyesine kayıt için {previous} seviyesini tamamlamış olmak gerekir.",
+                      "tc_kimlik_no")
+
+
+def enroll(session, kurs_id: int, person: registry.Person, contact: dict, today: dt.date,
+           hidden: Optional[dict] = None) -> Kayit:
+    """Add the person to the course. ``contact``: telefon, adres, ogrenim. ``hidden``:
+    for a court-hidden identity added by GM (``identity_changes.add_hidden``), the
+    letter reference and the stored court decision."""
+    def attempt() -> Kayit:
+        kurs = session.execute(select(Kurs).where(Kurs.id == kurs_id)).scalar_one()
+        _check(session, kurs, person.tc_kimlik_no)
+        trainee = session.execute(select(Kursiyer).where(
+            Kursiyer.kurum_id == kurs.kurum_id, Kursiyer.tc_kimlik_no == person.tc_kimlik_no)).scalar_one_or_none()
+        if trainee is None:
+            trainee = Kursiyer(kurum_id=kurs.kurum_id, tc_kimlik_no=person.tc_kimlik_no)
+            session.add(trainee)
+        trainee.ad, trainee.soyad = person.ad, person.soyad
+        trainee.dogum_tarihi, trainee.uyruk = person.dogum_tarihi, person.uyruk
+        for key in ("telefon", "adres", "ogrenim"):
+            if contact.get(key):
+                setattr(trainee, key, contact[key].strip())
+        if hidden:
+            trainee.gizli = True
+            trainee.gizlilik_yazi, trainee.gizlilik_karar = hidden["gizlilik_yazi"], hidden["gizlilik_karar"]
+        kayit = Kayit(kurs_id=kurs.id, kursiyer=trainee, kurum_id=kurs.kurum_id, kayit_tarihi=today,
+                      durum=KAYIT_AKTIF,
+                      # seed §8: already completed this module: exempt (a star; no exam, no grade)
+                      muaf=completed_module(session, kurs.modul_id, person.tc_kimlik_no))
+        session.add(kayit)
+        session.add(KayitGecmisi(kayit=kayit, kurum_id=kurs.kurum_id, durum=KAYIT_AKTIF, tarih=today,
+                                 aciklama="Kayıt", kullanici_adi=audit.actor()[1]))
+        touch(kurs)
+        audit.record(session, "Kursiyer eklendi", kurs, sonraki={"tc": person.tc_kimlik_no},
+                     aciklama=f"{person.ad} {person.soyad}" + (
+                         f" (gizli kimlik, resmî yazı {hidden['gizlilik_yazi']})" if hidden else ""))
+        return kayit
+
+    # the loser of a race for the last seat runs its checks again and is told the class is full
+    return retry(session, attempt, concurrent=MSG_CONCURRENT)
+
+
+# --- registration state (seed §5, §7) ---------------------------------------------------
+def status_choices(kurs: Kurs) -> list[str]:
+    """Which states a registration may be given now: before the final approval only
+    "Kursiyer Onay" green/red (Aktif / Kayıt İptal); on an active course all four."""
+    if kurs.durum in OPEN_STATES:
+        return [KAYIT_AKTIF, KAYIT_IPTAL]
+    if kurs.durum == AKTIF:
+        return [KAYIT_AKTIF, KAYIT_DEVAMSIZ, KAYIT_IPTAL, KAYIT_VEFAT]
+    return []
+
+
+def set_status(session, kayit: Kayit, durum: str, tarih: Optional[dt.date], aciklama: str,
+               today: dt.date) -> None:
+    """Change a registration's state, keeping the history (``KayitGecmisi``)."""
+    kurs = kayit.kurs
+    allowed = status_choices(kurs)
+    if not allowed:
+        raise Refused("Bu kursta kayıt durumu değiştirilemez.")
+    if durum not in allowed:
+        raise Refused("Bu kurs için geçerli bir kayıt durumu seçiniz.", "durum")
+    aciklama = (aciklama or "").strip()
+    if durum == kayit.durum:
+        raise Refused("Kayıt zaten bu durumda.", "durum")
+    if tarih is None:
+        raise Refused("Tarihi gg.aa.yyyy biçiminde giriniz.", "tarih")
+    if tarih > today:
+        raise Refused("Tarih ileri bir gün olamaz.", "tarih")
+    if tarih < kayit.kayit_tarihi:
+        raise Refused("Tarih kayıt tarihinden önce olamaz.", "tarih")
+    if durum != KAYIT_AKTIF and not aciklama:
+        raise Refused(MSG_ACIKLAMA, "aciklama")
+    if durum == KAYIT_AKTIF and active_count(session, kurs) >= kurs.sinif.kapasite:
+        raise Refused(f"Sınıf dolu: kursun sınıfı {kurs.sinif.kapasite} kişiliktir.", "durum")
+    before = kayit.durum
+    kayit.durum = durum
+    session.add(KayitGecmisi(kayit=kayit, kurum_id=kayit.kurum_id, durum=durum, tarih=tarih,
+                             aciklama=aciklama or None, kullanici_adi=audit.actor()[1]))
+    touch(kurs)
+    labels = dict(KAYIT_DURUMLARI)
+    audit.record(session, "Kayıt durumu değişti", kurs, onceki={"tc": kayit.kursiyer.tc_kimlik_no, "durum": before},
+                 sonraki={"durum": durum, "tarih": tarih},
+                 aciklama=f"{kayit.kursiyer}: {labels[before]} → {labels[durum]}. {aciklama}".strip())
+    commit(session)

@@ -1,0 +1,71 @@
+"""Trainee search and photos (seed §3): "Kursiyer İşlemleri → Kursiyer Arama" →
+"Listele" → "Fotoğraf Ekle Düzenle". Rules in ``app.photos``."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import flash, redirect, request, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.security.decorators import has_access
+from sqlalchemy import select
+
+from app.core import uploads
+from app.core.extensions import db
+from app.core.identity import tc_error
+from app.core.text import fold
+from app.core.views import KursInterface, RecordView, get_or_404
+from app.trainees import photos
+from app.trainees.models import Kursiyer
+
+
+class KursiyerAramaView(RecordView):
+    route_base = "/kursiyerarama"
+    datamodel = KursInterface(Kursiyer)
+    class_permission_name = "Kursiyer"
+    method_permission_name = {"arama": "read", "foto": "write", "resim": "read"}
+    default_view = "arama"
+
+    @expose("/")
+    @has_access
+    def arama(self):
+        """"Kimlik Numarası" or "Adı Soyadı", then "Listele" (at most 100 rows)."""
+        tc = request.args.get("tc", "").strip()
+        ad = request.args.get("ad", "").strip()
+        rows, error = [], None
+        if "listele" in request.args:
+            query = select(Kursiyer).order_by(Kursiyer.ad, Kursiyer.soyad).limit(100)
+            if tc:
+                error = tc_error(tc)
+                query = query.where(Kursiyer.tc_kimlik_no == tc)
+            elif len(ad) >= 2:
+                query = query.where(Kursiyer.arama.like("%" + fold(ad) + "%"))
+            else:
+                error = "Kimlik Numarası veya en az iki harfle Adı Soyadı giriniz."
+            if error is None:
+                rows = db.session.execute(query).scalars().all()
+        return self.render_template("kursiyer_arama.html", rows=rows, tc=tc, ad=ad, error=error,
+                                    today=dt.date.today(), needs_photo=photos.needs_photo,
+                                    searched="listele" in request.args and error is None)
+
+    @expose("/foto/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    def foto(self, pk):
+        kursiyer = get_or_404(Kursiyer, pk)
+        error, status = None, 200
+        if request.method == "POST":
+            try:
+                photos.save(db.session, kursiyer, request.files.get("foto"))
+            except uploads.BadFile as exc:
+                db.session.rollback()
+                error, status = str(exc), 400
+            else:
+                flash("Fotoğraf kaydedildi.", "success")
+                return redirect(url_for("KursiyerAramaView.foto", pk=pk))
+        return self.render_template("kursiyer_foto.html", k=kursiyer, error=error,
+                                    required=photos.needs_photo(kursiyer.dogum_tarihi, dt.date.today())), status
+
+    @expose("/foto/<int:pk>/resim")
+    @has_access
+    def resim(self, pk):
+        kursiyer = get_or_404(Kursiyer, pk)
+        return uploads.send_stored(kursiyer.foto, "image/jpeg", f"foto-{kursiyer.id}.jpg")

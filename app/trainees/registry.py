@@ -1,0 +1,114 @@
+"""The identity registry (SPEC §6): "Kimlik Numarası" + "Doğum Tarihi" → "Sorgula".
+
+The registry is an interface. ``lookup(session, tc, birth_date)`` answers a
+``Person``, ``HIDDEN`` (identity hidden by court order: no data) or ``None``
+(nobody with that number *and* that birth date; a wrong birth date says no more
+than an unknown number). The default provider is the local ``kisi`` table, which
+a district fills once from a CSV file (``flask kurs kimlik-yukle FILE``);
+another provider is configured with ``KIMLIK_SAGLAYICI = "package.module:Class"``
+and needs no change in the views.
+
+CSV: a header row, then ``tc_kimlik_no;ad;soyad;dogum_tarihi;cinsiyet;baba_adi;uyruk;gizli``
+(``;`` or ``,``; dates as dd.mm.yyyy or yyyy-mm-dd; ``gizli`` 1/evet for hidden).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import importlib
+import io
+from dataclasses import dataclass
+from typing import Optional, Union
+
+from sqlalchemy import select
+
+from app.core.identity import is_valid_tc
+from app.core.text import parse_date
+from app.core.tx import commit
+from app.trainees.models import Kisi
+
+
+@dataclass(frozen=True)
+class Person:
+    tc_kimlik_no: str
+    ad: str
+    soyad: str
+    dogum_tarihi: dt.date
+    uyruk: str = "T.C."
+    cinsiyet: Optional[str] = None
+
+
+class _Hidden:
+    def __repr__(self):
+        return "HIDDEN"
+
+
+HIDDEN = _Hidden()
+Answer = Union[Person, _Hidden, None]
+
+
+class LocalRegistry:
+    """People loaded into the ``kisi`` table."""
+
+    def lookup(self, session, tc: str, birth_date: dt.date) -> Answer:
+        row = session.execute(select(Kisi).where(Kisi.tc_kimlik_no == tc)).scalar_one_or_none()
+        if row is None or row.dogum_tarihi != birth_date:
+            return None
+        if row.gizli:
+            return HIDDEN
+        return Person(row.tc_kimlik_no, row.ad, row.soyad, row.dogum_tarihi, row.uyruk, row.cinsiyet)
+
+
+def provider(app=None):
+    """The configured registry (``KIMLIK_SAGLAYICI``), the local table by default."""
+    from flask import current_app
+
+    app = app or current_app
+    spec = app.config.get("KIMLIK_SAGLAYICI")
+    if not spec:
+        return LocalRegistry()
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name)()
+
+
+def _date(value: str) -> dt.date:
+    day = parse_date(value, also_iso=True)
+    if day is None:
+        raise ValueError(f"tarih okunamadı: {value!r}")
+    return day
+
+
+def import_csv(session, text: str) -> tuple[int, int, list[str]]:
+    """Add or update people from CSV text. Returns (added, updated, errors by line);
+    a line with an error is skipped, the others are stored."""
+    sample = text[:2000]
+    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    added = updated = 0
+    errors = []
+    existing = {k.tc_kimlik_no: k for k in session.execute(select(Kisi)).scalars()}
+    for line, row in enumerate(reader, start=2):
+        try:
+            tc = (row.get("tc_kimlik_no") or "").strip()
+            if not is_valid_tc(tc):
+                raise ValueError("geçersiz kimlik numarası")
+            values = dict(ad=row["ad"].strip(), soyad=row["soyad"].strip(), dogum_tarihi=_date(row["dogum_tarihi"]),
+                          cinsiyet=(row.get("cinsiyet") or "").strip()[:1] or None,
+                          baba_adi=(row.get("baba_adi") or "").strip() or None,
+                          uyruk=(row.get("uyruk") or "").strip() or "T.C.",
+                          gizli=(row.get("gizli") or "").strip().lower() in ("1", "evet", "e", "true"))
+            if not values["ad"] or not values["soyad"]:
+                raise ValueError("ad ve soyad zorunludur")
+        except (KeyError, ValueError, AttributeError) as exc:
+            errors.append(f"{line}. satır: {exc}")
+            continue
+        if tc in existing:
+            for key, value in values.items():
+                setattr(existing[tc], key, value)
+            updated += 1
+        else:
+            existing[tc] = Kisi(tc_kimlik_no=tc, **values)
+            session.add(existing[tc])
+            added += 1
+    commit(session)
+    return added, updated, errors

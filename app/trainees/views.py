@@ -1,0 +1,316 @@
+"""Trainee screens (seed §2, §5, §7): "Kurs Kursiyer Başvurular", "Kursiyer Ekleme",
+"Kursiyer Onay" / "Kayıt İptal", "Kurs Kursiyer İşlemleri" and "Kurs İnceleme Soruşturma".
+
+Thin: the rules are in ``app.enrollment`` and ``app.registry``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app, flash, g, redirect, request, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from markupsafe import Markup
+from sqlalchemy import select
+from werkzeug.datastructures import CombinedMultiDict
+from wtforms import SelectField, StringField
+from wtforms.validators import Length, Regexp
+from wtforms.validators import Optional as Opt
+
+from app.absences.models import Devamsizlik
+from app.core import uploads
+from app.core.extensions import db
+from app.core.tx import Refused
+from app.core.views import (
+    KursInterface,
+    RecordView,
+    TrDateField,
+    attach_errors,
+    get_or_404,
+    read_only_api,
+)
+from app.courses.models import (
+    AKTIF,
+    KAPATMA_ONAYINDA,
+    KURS_SONU_ONAYLANDI,
+    ONAY_SURECINDE,
+    PLANLANDI,
+    Kurs,
+)
+from app.courses.views import (
+    CourseListView,
+    CoursePageView,
+    FilterDurum,
+    durum_html,
+    load,
+)
+from app.trainees import enrollment
+from app.trainees.models import KAYIT_DURUMLARI, Kayit, Kursiyer, Sorusturma
+
+OGRENIM = ["", "İlkokul", "Ortaokul", "Lise", "Ön Lisans", "Lisans", "Yüksek Lisans", "Doktora"]
+
+
+class KursiyerForm(FlaskForm):
+    class Meta:
+        csrf = False  # CSRFProtect checks every POST
+
+    tc_kimlik_no = StringField("Kimlik Numarası", render_kw={"inputmode": "numeric", "maxlength": 11,
+                                                             "autocomplete": "off"})
+    dogum_tarihi = TrDateField("Doğum Tarihi")
+    telefon = StringField("Telefon", validators=[Opt(), Regexp(r"^\+?[0-9 ()-]{10,20}$",
+                          message="Telefon numarasını 0532 123 45 67 biçiminde giriniz.")])
+    adres = StringField("Adres", validators=[Opt(), Length(max=500)])
+    ogrenim = SelectField("Öğrenim Durumu", choices=[(o, o or "Seçiniz") for o in OGRENIM], default="")
+
+
+def _ekle_link(kurs: Kurs) -> Markup:
+    return Markup(f'<a class="btn btn-xs btn-primary kursiyer-ekle" title="Kursiyer Ekleme" '
+                  f'href="{url_for("KursiyerEkleView.ekle", pk=kurs.id)}"><i class="fa fa-user-plus"></i> '
+                  f'Kursiyer Ekleme</a> '
+                  f'<a class="btn btn-xs btn-default kursiyer-onay" href="{url_for("KayitDurumView.sayfa", pk=kurs.id)}">'
+                  f'<i class="fa fa-check-circle"></i> Kursiyer Onay</a>')
+
+
+def _islemler(kurs: Kurs) -> Markup:
+    """"İşlemler" of Kurs Kursiyer İşlemleri: the course's screens the user may open."""
+    may = current_app.appbuilder.sm.has_access
+    active = kurs.durum == AKTIF
+    candidates = [
+        (True, "Kurs", "can_read", "KursView.sayfa", "Kurs Bilgileri"),
+        (bool(enrollment.status_choices(kurs)), "Kursiyer", "can_read", "KayitDurumView.sayfa", "Kayıt İptal"),
+        (True, "Ucret", "can_read", "UcretView.sayfa", "Ücret/Dekont Girişi"),
+        (active, "Kursiyer", "can_read", "DevamsizlikView.sayfa", "Devamsızlık"),
+        (active, "Sinav", "can_read", "SinavIslemView.sayfa", "Sınav İşlemleri"),
+        (active, "SinavSonuc", "can_read", "NotGirisiView.not_girisi", "Not Girişi"),
+        (active, "KursSonu", "can_write", "KursSonuView.onay", "Kurs Sonu Onayı"),
+    ]
+    items = [(url_for(endpoint, pk=kurs.id), label) for applies, resource, perm, endpoint, label in candidates
+             if applies and may(perm, resource)]
+    links = "".join(f'<li><a href="{href}">{label}</a></li>' for href, label in items)
+    done = kurs.durum == KURS_SONU_ONAYLANDI  # seed §8: the "Durum" gear, grey until Kurs Sonu Onayı
+    gear = (f'<i class="fa fa-cog fa-lg kurs-durum-{"yesil" if done else "gri"}" style="color:{"#2e7d32" if done else "#9e9e9e"}" '
+            f'title="{"Kurs sonu onaylandı" if done else "Kurs sonu onayı verilmedi"}"></i> ')
+    return Markup(gear + '<div class="btn-group"><button type="button" class="btn btn-xs btn-default dropdown-toggle" '
+                  'data-toggle="dropdown" aria-haspopup="true" aria-expanded="false">İşlemler '
+                  f'<span class="caret"></span></button><ul class="dropdown-menu dropdown-menu-right">{links}</ul></div>')
+
+
+def _durum_red_in_approval(value) -> Markup:
+    text = durum_html(value)
+    if value in enrollment.OPEN_STATES:  # seed §7: courses in approval are shown red
+        return Markup(f'<span class="text-danger"><strong>{text}</strong></span>')
+    return Markup(text)
+
+
+class FilterTakesTrainees(BaseFilter):
+    """Courses open for additions: not yet finally approved, or active with an inquiry."""
+
+    name = "kursiyer alır"
+    arg_name = "kursiyer_alir"
+
+    def apply(self, query, value):
+        inquiry = select(Sorusturma.id).where(Sorusturma.kurs_id == Kurs.id).exists()
+        return query.filter(Kurs.durum.in_(enrollment.OPEN_STATES) | ((Kurs.durum == AKTIF) & inquiry))
+
+
+class KursBasvuruView(CourseListView):
+    """Courses that take trainees now."""
+
+    route_base = "/kursbasvuru"
+    class_permission_name = "Kursiyer"
+    list_title = _l("Kurs Kursiyer Başvurular")
+    base_filters = [["durum", FilterTakesTrainees, None]]
+    formatters_columns = {**CourseListView.formatters_columns, "kayit": _ekle_link}
+
+
+class KursKursiyerIslemleriView(CourseListView):
+    """"Kurs Kursiyer İşlemleri": the courses with trainees, each with its "İşlemler"."""
+
+    route_base = "/kurskursiyer"
+    class_permission_name = "Kursiyer"
+    list_title = _l("Kurs Kursiyer İşlemleri")
+    base_filters = [["durum", FilterDurum, (PLANLANDI, ONAY_SURECINDE, AKTIF, KAPATMA_ONAYINDA, KURS_SONU_ONAYLANDI)]]
+    formatters_columns = {**CourseListView.formatters_columns, "kayit": _islemler, "durum": _durum_red_in_approval}
+
+
+class KayitDurumForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    durum = SelectField("Durumu", choices=KAYIT_DURUMLARI)
+    tarih = TrDateField("Tarih")
+    aciklama = StringField("Açıklama", validators=[Length(max=500)])
+
+
+class KayitDurumView(CoursePageView):
+    """"Kursiyer Onay" (before the final approval: green/red) and "İşlemler → Kayıt İptal"
+    (active course: Aktif Kursiyer, Devamsızlıktan Kaldı, Kayıt İptal, Vefat Etti)."""
+
+    route_base = "/kayitdurum"
+    class_permission_name = "Kursiyer"
+
+    def _page(self, pk):
+        kurs = load(pk)
+        errors, edited, status = {}, None, 200
+        if request.method == "POST":
+            kayit = get_or_404(Kayit, request.form.get("kayit_id"), Kayit.kurs_id == kurs.id)
+            form = KayitDurumForm(formdata=request.form)
+            form.durum.choices = [(k, v) for k, v in KAYIT_DURUMLARI if k in enrollment.status_choices(kurs)]
+            form.validate()
+            try:
+                enrollment.set_status(db.session, kayit, form.durum.data, form.tarih.data, form.aciklama.data,
+                                      dt.date.today())
+            except Refused as exc:
+                db.session.rollback()
+                kurs = load(pk)
+                errors = {exc.field or "durum": exc.message}
+                edited = {"id": kayit.id, "durum": request.form.get("durum"), "tarih": request.form.get("tarih", ""),
+                          "aciklama": request.form.get("aciklama", "")}
+                status = 400
+            else:
+                flash("Kayıt durumu kaydedildi.", "success")
+                return redirect(url_for("KayitDurumView.sayfa", pk=kurs.id))
+        rows = db.session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id).order_by(Kayit.id)).scalars().all()
+        choices = [(k, v) for k, v in KAYIT_DURUMLARI if k in enrollment.status_choices(kurs)]
+        return self.render_template("kayit_durum.html", kurs=kurs, rows=rows, choices=choices,
+                                    labels=dict(KAYIT_DURUMLARI), errors=errors, edited=edited,
+                                    can_write=self.appbuilder.sm.has_access("can_write", "Kursiyer"),
+                                    today=dt.date.today(), pre_approval=kurs.durum in enrollment.OPEN_STATES), status
+
+
+def _inquiry_cell(kurs: Kurs) -> Markup:
+    if kurs.sorusturmalar:
+        row = kurs.sorusturmalar[-1]
+        return Markup(f'<span class="text-success">{enrollment.MSG_INQUIRY_SAVED}</span> '
+                      f'<a href="{url_for("SorusturmaEvrakView.evrak", pk=row.id)}">Evrak</a> '
+                      f'<small>({row.sayi}, {row.tarih:%d.%m.%Y})</small>')
+    if current_app.appbuilder.sm.has_access("can_write", "Sorusturma"):
+        return Markup(f'<a class="btn btn-xs btn-primary sorusturma" '
+                      f'href="{url_for("SorusturmaView.kaydet", pk=kurs.id)}">Soruşturma</a>')
+    return Markup("")
+
+
+class KursSorusturmaView(CourseListView):
+    """"Kurs İnceleme Soruşturma", tab "Aktif Kurs": approved courses of the district."""
+
+    route_base = "/kursinceleme"
+    datamodel = KursInterface(Kurs, eager=("sorusturmalar",))
+    class_permission_name = "Sorusturma"
+    list_title = _l("Kurs İnceleme Soruşturma · Aktif Kurs")
+    base_filters = [["durum", FilterDurum, (AKTIF,)]]
+    formatters_columns = {**CourseListView.formatters_columns, "kayit": _inquiry_cell}
+
+
+class SorusturmaForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    sayi = StringField("Sayı", validators=[Length(max=50)])
+    tarih = TrDateField("Tarih")
+    evrak = FileField("Evrak (PDF)")
+
+
+class SorusturmaView(RecordView):
+    """"Soruşturma": Sayı/Tarih and the PDF for one approved course."""
+
+    route_base = "/sorusturma"
+    datamodel = KursInterface(Kurs)
+    class_permission_name = "Sorusturma"
+    method_permission_name = {"kaydet": "write"}
+    default_view = "kaydet"
+
+    @expose("/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    def kaydet(self, pk):
+        kurs = load(pk)
+        form = SorusturmaForm(formdata=CombinedMultiDict([request.form, request.files])
+                              if request.method == "POST" else None)
+        status = 200
+        if request.method == "POST":
+            form.validate()
+            try:
+                enrollment.record_inquiry(db.session, kurs, form.sayi.data, form.tarih.data,
+                                          request.files.get("evrak"), g.user.id, dt.date.today())
+            except Refused as exc:
+                db.session.rollback()
+                kurs = load(pk)
+                attach_errors(form, {exc.field if exc.field in form else "sayi": exc.message})
+                status = 400
+            else:
+                flash(enrollment.MSG_INQUIRY_SAVED, "success")
+                return redirect(url_for("KursSorusturmaView.list"))
+        return self.render_template("sorusturma.html", kurs=kurs, form=form,
+                                    rows=kurs.sorusturmalar), status
+
+
+class SorusturmaEvrakView(RecordView):
+    """The inquiry's PDF, served only to those who may see its course."""
+
+    route_base = "/sorusturmaevrak"
+    datamodel = KursInterface(Sorusturma)
+    class_permission_name = "Sorusturma"
+    method_permission_name = {"evrak": "read"}
+    default_view = "evrak"
+
+    @expose("/<int:pk>")
+    @has_access
+    def evrak(self, pk):
+        row = get_or_404(Sorusturma, pk)
+        return uploads.send_stored(row.evrak, "application/pdf", f"sorusturma-{row.kurs_id}.pdf")
+
+
+class KursiyerEkleView(RecordView):
+    """"Kursiyer Ekleme": Kimlik Numarası + Doğum Tarihi → Sorgula → the rest → Kaydet."""
+
+    route_base = "/kursiyerekle"
+    datamodel = KursInterface(Kurs)
+    class_permission_name = "Kursiyer"
+    method_permission_name = {"ekle": "write"}
+    default_view = "ekle"
+
+    @expose("/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    def ekle(self, pk):
+        kurs = load(pk)
+        form = KursiyerForm(formdata=request.form if request.method == "POST" else None)
+        person, status = None, 200
+        reason = enrollment.accepts_additions(kurs)
+        if request.method == "POST":
+            islem = request.form.get("islem", "sorgula")
+            valid = form.validate()
+            try:
+                person = enrollment.find_person(db.session, form.tc_kimlik_no.data or "", form.dogum_tarihi.data)
+                if islem == "kaydet" and valid:
+                    enrollment.enroll(db.session, kurs.id, person, form.data, dt.date.today())
+                    flash(f"{person.ad} {person.soyad} kursa eklendi.", "success")
+                    return redirect(url_for("KursView.sayfa", pk=kurs.id) + "#kursiyerler")
+            except Refused as exc:
+                db.session.rollback()
+                kurs = load(pk)
+                if exc.field in form:
+                    attach_errors(form, {exc.field: exc.message})
+                    if exc.field == "tc_kimlik_no" and islem == "sorgula":
+                        person = None
+                else:
+                    flash(exc.message, "danger")
+                status = 400
+            if not valid:
+                status = 400
+        return self.render_template("kursiyer_ekle.html", kurs=kurs, form=form, person=person,
+                                    reason=reason, count=enrollment.active_count(db.session, kurs)), status
+
+
+# --- REST API (read-only; changes go through the screens' rules) ----------------------------
+APIS = [
+    read_only_api("kursiyer", Kursiyer, "Kursiyer",
+                  ["id", "kurum_id", "tc_kimlik_no", "ad", "soyad", "dogum_tarihi", "uyruk", "telefon", "adres",
+                   "ogrenim"], ["kurum_id", "tc_kimlik_no", "ad", "soyad"]),
+    read_only_api("kayit", Kayit, "Kursiyer", ["id", "kurs_id", "kursiyer_id", "kurum_id", "kayit_tarihi", "durum"],
+                  ["kurs_id", "kursiyer_id", "durum"]),
+    read_only_api("devamsizlik", Devamsizlik, "Kursiyer", ["id", "kayit_id", "ders_id", "kurum_id", "saat"],
+                  ["kayit_id", "ders_id"]),
+]
