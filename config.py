@@ -62,7 +62,7 @@ class Config:
     FAB_API_SWAGGER_UI = True
     FAB_SECURITY_MANAGER_CLASS = "app.org.security.KursSecurityManager"
     FAB_INDEX_VIEW = "app.home.HomeView"
-    FAB_BASE_TEMPLATE = "kurs_base.html"
+    FAB_BASE_TEMPLATE = "core/kurs_base.html"
 
     # Language: Turkish by default, English selectable
     BABEL_DEFAULT_LOCALE = "tr"

@@ -91,7 +91,7 @@ def _register_errors(app: Flask) -> None:
     def not_found(_e):
         if _wants_json():
             return jsonify(message="Bulunamadı"), 404
-        return render_template("404.html", appbuilder=app.appbuilder,
+        return render_template("core/404.html", appbuilder=app.appbuilder,
                                base_template=app.appbuilder.base_template), 404
 
     @app.errorhandler(OutOfScope)
@@ -104,7 +104,7 @@ def _register_errors(app: Flask) -> None:
         db.session.rollback()
         if _wants_json():
             return jsonify(message="Beklenmeyen hata; işlem kaydedilmedi."), 500
-        return render_template("500.html"), 500
+        return render_template("core/500.html"), 500
 
 
 def _register_filters(app: Flask) -> None:

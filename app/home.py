@@ -8,7 +8,7 @@ from flask import g, redirect, url_for
 from flask_appbuilder import IndexView, expose
 from sqlalchemy import func, select
 
-from app.core import scope
+from app.core import clock, scope
 from app.core.extensions import db
 from app.core.tree import Kurum
 from app.org.models import Egitici, Sinif
@@ -39,25 +39,23 @@ class HomeView(IndexView):
     def _deadlines(self, sc):
         """Courses to complete (1 year belgeli / 1 month belgesiz after their end) and
         trainees whose last exam day (course end + 12 months) is near."""
-        import datetime as dt
 
         from app.exams.completion import deadlines, rights_running_out
 
         if sc is None or sc.is_none or not self.appbuilder.sm.has_access("can_read", "Kurs"):
             return {"due": [], "rights": []}
-        today = dt.date.today()
+        today = clock.today()
         return {"due": deadlines(db.session, today), "rights": rights_running_out(db.session, today),
                 "today": today}
 
     def _absent(self, sc):
         """Active trainees above their course's absence limit (for "Devamsızlıktan Kaldı")."""
-        import datetime as dt
 
         from app.absences.rules import over_limit
 
         if sc is None or sc.is_none or not self.appbuilder.sm.has_access("can_read", "Kursiyer"):
             return []
-        return over_limit(db.session, dt.date.today())
+        return over_limit(db.session, clock.today())
 
     def _awaiting(self, sc):
         """Courses whose approval step is this user's (first 10, oldest request first)."""

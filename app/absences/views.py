@@ -2,12 +2,11 @@
 for one lesson day. Rules in ``app.absences``."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import flash, redirect, request, url_for
 from sqlalchemy import select
 
 from app.absences import rules as absences
+from app.core import clock
 from app.core.extensions import db
 from app.core.text import parse_date
 from app.core.tx import Refused
@@ -21,7 +20,7 @@ class DevamsizlikView(CoursePageView):
 
     def _page(self, pk):
         kurs = load(pk)
-        today = dt.date.today()
+        today = clock.today()
         days = absences.lesson_days(kurs, today)
         day = parse_date(request.values.get("gun"), also_iso=True) or (days[-1] if days else None)
         errors, typed, status = {}, {}, 200
@@ -50,7 +49,7 @@ class DevamsizlikView(CoursePageView):
         current = {f"d_{kayit_id}_{ders_id}": hours
                    for (kayit_id, ders_id), hours in absences.entered(db.session, lessons).items()}
         return self.render_template(
-            "devamsizlik.html", kurs=kurs, days=days, day=day, lessons=lessons, rows=rows,
+            "absences/devamsizlik.html", kurs=kurs, days=days, day=day, lessons=lessons, rows=rows,
             current={**current, **typed}, totals=absences.totals(db.session, kurs),
             limit=absences.limit_hours(db.session, kurs), errors=errors, aktif=KAYIT_AKTIF,
             durum=dict(KAYIT_DURUMLARI), can_write=self.appbuilder.sm.has_access("can_write", "Kursiyer")), status

@@ -20,6 +20,7 @@ from flask import g, has_request_context
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
+from app.core import clock
 from app.core.models import DenetimKaydi
 from app.core.tree import Kullanici
 
@@ -79,7 +80,7 @@ def record(session: Session, islem: str, obj=None, *, nesne=None, nesne_id=None,
     """Add one audit row to the session (committed with the change it describes)."""
     user_id, username = actor()
     row = DenetimKaydi(
-        zaman=dt.datetime.now(),
+        zaman=clock.local_now(),
         kullanici_id=user_id,
         kullanici_adi=username,
         kurum_id=kurum_id if kurum_id is not None else (_owner_kurum_id(obj) if obj is not None else None),
@@ -133,7 +134,7 @@ def capture(session: Session, flush_context) -> None:
     if session.info.get("denetim_kapali"):
         return
     user_id, username = actor()
-    now = dt.datetime.now()
+    now = clock.local_now()
     rows = []
     for kind, objs in (("ekle", session.new), ("guncelle", session.dirty), ("sil", session.deleted)):
         for obj in objs:

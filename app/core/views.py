@@ -231,7 +231,7 @@ class KursModelView(ModelView):
 
     method_permission_name = METHOD_PERMISSIONS
     page_size = 25
-    list_template = "kurs_list.html"
+    list_template = "core/kurs_list.html"
     add_row_message = MSG_SAVED
     edit_row_message = MSG_SAVED
     delete_row_message = "Silindi."

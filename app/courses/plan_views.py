@@ -11,7 +11,7 @@ from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 
-from app.core import scope
+from app.core import clock, scope
 from app.core.extensions import db
 from app.core.text import parse_date, parse_time
 from app.core.tree import Kurum
@@ -23,7 +23,7 @@ from app.courses.views import DURUM, load, marks_html
 
 
 def today() -> dt.date:
-    return dt.date.today()
+    return clock.today()
 
 
 class WizardView(RecordView):
@@ -44,7 +44,7 @@ class WizardView(RecordView):
     def _render(self, kurs, step, form, data, error=None):
         steps = wizard.steps_for(db.session, data)
         summary = wizard.summary(db.session, data) if step.key == "ozet" else None
-        return self.render_template("kurs_sihirbaz.html", kurs=kurs, step=step, form=form, steps=steps,
+        return self.render_template("courses/kurs_sihirbaz.html", kurs=kurs, step=step, form=form, steps=steps,
                                     number=[s.key for s in steps].index(step.key) + 1,
                                     summary=summary, error=error,
                                     first=steps[0].key == step.key)
@@ -174,7 +174,7 @@ class DersPlaniView(RecordView):
             start = values.get("baslangic", start)
             per_teacher = {**per_teacher, **values.get("saat", {})}
         html = self.render_template(
-            "ders_plani.html", kurs=kurs, durum=DURUM, grid=lesson_plan.month_grid(*current),
+            "courses/ders_plani.html", kurs=kurs, durum=DURUM, grid=lesson_plan.month_grid(*current),
             current=current, prev=months[idx - 1] if idx > 0 else None,
             next=months[idx + 1] if idx + 1 < len(months) else None, by_day=by_day,
             off=courses.holidays(session, kurs.baslangic, kurs.bitis), day=day, day_lessons=day_lessons,
@@ -280,6 +280,6 @@ class DersPlaniView(RecordView):
                 except courses.Refused as exc:
                     db.session.rollback()
                     error = exc.message
-        return self.render_template("yeni_plan.html", kurs=kurs, warning=courses.WARNING_NEW_PLAN,
+        return self.render_template("courses/yeni_plan.html", kurs=kurs, warning=courses.WARNING_NEW_PLAN,
                                     ok_message=courses.MSG_REMAINING_OK, raw=raw, result=result,
                                     error=error, durum=DURUM), (400 if error else 200)

@@ -172,7 +172,7 @@ class CourseListView(KursModelView):
 class KursPlanlamaView(CourseListView):
     route_base = "/kursplanlama"
     list_title = _l("Kurs Planlama")
-    list_template = "kurs_planlama_list.html"
+    list_template = "courses/kurs_planlama_list.html"
     base_filters = [["durum", FilterDurum, (TASLAK, PLANLANDI, ONAY_SURECINDE)]]
     list_columns = ["id", "kurum", "program", "modul", "baslangic", "bitis", "belge_durumu", "durum", "kayit"]
 
@@ -212,7 +212,7 @@ class KursView(RecordView):
         kurs = load(pk)
         found = courses.problems(db.session, kurs) if kurs.onay_talebi and kurs.durum != TASLAK else []
         return self.render_template(
-            "kurs_sayfa.html", kurs=kurs, durum=DURUM, talep=TALEP, belge=BELGE_CHOICES,
+            "courses/kurs_sayfa.html", kurs=kurs, durum=DURUM, talep=TALEP, belge=BELGE_CHOICES,
             hours=courses.hours_summary(kurs), problems=found,
             marks=marks_html(kurs), approvers=courses.APPROVERS, can_approve=may_approve(kurs),
             can_return=may_return(kurs), end_options=courses.end_options(kurs) if may_write() else [],
@@ -270,7 +270,7 @@ class KursView(RecordView):
             else:
                 flash(message, "success")
                 return redirect(url_for("KursView.sayfa", pk=pk))
-        return self.render_template("kurs_sonlandir.html", kurs=kurs, options=options,
+        return self.render_template("courses/kurs_sonlandir.html", kurs=kurs, options=options,
                                     choices=courses.END_CHOICES, errors=errors, secim=secim,
                                     aciklama=aciklama, durum=DURUM)
 

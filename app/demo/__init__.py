@@ -5,11 +5,11 @@ All demo passwords are ``Demo.Kurs.2026``. Courses in every state come from
 """
 from __future__ import annotations
 
-import datetime as dt
 
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
+from app.core import clock
 from app.core.extensions import db
 from app.core.identity import make_tc
 from app.core.tree import GM, IL, ILCE, Birim, Kullanici, Kurum
@@ -108,8 +108,8 @@ def create(sm) -> None:
     session.info["denetim_kapali"] = True  # seeding is not an audited user action
     try:
         _create(sm, session)
-        seed_holidays([dt.date.today().year - 2, dt.date.today().year - 1, dt.date.today().year,
-                       dt.date.today().year + 1])
+        seed_holidays([clock.today().year - 2, clock.today().year - 1, clock.today().year,
+                       clock.today().year + 1])
         from app.demo import courses as demo_courses
         from app.demo import people as demo_people
 

@@ -12,7 +12,7 @@ import json
 
 from sqlalchemy import select
 
-from app.core import audit
+from app.core import audit, clock
 from app.core.tree import ILCE, KURUM, Kurum
 from app.courses import workflow as courses
 from app.courses.models import (
@@ -58,7 +58,7 @@ def _course(session, kod, program_kod, modul_sira, sinif, teacher, start, days, 
                 modul_id=modul.id, baslangic=start, bitis=lessons[-1].tarih, yetkili=yetkili,
                 sinif_id=sinif.id, belge_durumu=belge, ucret=4500 if belge == BELGELI else 3000,
                 taksit_sayisi=3, haftalik_program=json.dumps({str(d): start_time for d in days}),
-                onay_talebi=ACILIS, onay_sayisi=0, planlama_tarihi=min(start, dt.date.today()))
+                onay_talebi=ACILIS, onay_sayisi=0, planlama_tarihi=min(start, clock.today()))
     plan = DersPlani(kurum_id=kurum.id, sira=1, durum=GECERLI, egiticiler=[egitici])
     kurs.planlar.append(plan)
     session.add(kurs)
@@ -85,7 +85,7 @@ def _set(session, kurs, durum, islem, aciklama):
 
 
 def create(session) -> None:
-    today = dt.date.today()
+    today = clock.today()
     monday = today - dt.timedelta(days=today.weekday())
     weeks = lambda n: monday + dt.timedelta(weeks=n)  # noqa: E731
 

@@ -8,6 +8,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from app.core import clock
 from app.core.identity import make_tc
 from app.core.tree import Birim, Kurum
 from app.courses.models import AKTIF, KURS_SONU_ONAYLANDI, TAMAMLANDI, Kurs
@@ -30,7 +31,7 @@ SPECIAL = [
 
 
 def create(session) -> None:
-    today = dt.date.today()
+    today = clock.today()
     for ilce, merkez in (("Kadıköy", "Kadıköy Mesleki ve Teknik Anadolu Lisesi"), ("Üsküdar", "Üsküdar Anadolu Lisesi")):
         birim = session.execute(select(Birim).filter_by(ad=ilce)).scalar_one()
         for weeks in (2, 6):

@@ -170,6 +170,6 @@ def certificate_pdf(belge: Belge, url: str) -> bytes:
     qr = io.BytesIO()
     segno.make(url, error="m").save(qr, kind="png", scale=4, border=1)
     title = "Seviye Tamamlama Belgesi" if belge.tur.startswith("Seviye") else belge.tur
-    return documents.render_pdf("belge.html", belge=belge, kayit=belge.kayit, kurs=belge.kayit.kurs,
+    return documents.render_pdf("exams/belge.html", belge=belge, kayit=belge.kayit, kurs=belge.kayit.kurs,
                                 kursiyer=belge.kayit.kursiyer, title=tr_upper(title), url=url,
                                 qr="data:image/png;base64," + base64.b64encode(qr.getvalue()).decode())

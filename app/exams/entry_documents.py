@@ -11,7 +11,6 @@ A trainee without a photo is named in a message instead of a broken page.
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import os
@@ -23,8 +22,8 @@ from flask import current_app
 from pypdf import PdfWriter
 from sqlalchemy import select
 
+from app.core import clock, uploads
 from app.core import pdf as documents
-from app.core import uploads
 from app.exams.models import SinavKaydi
 from app.trainees.models import Kayit
 
@@ -48,7 +47,7 @@ def _html(rows: list[SinavKaydi]) -> str:
         k = r.kayit
         items.append({"sinav": r, "kursiyer": k.kursiyer, "kurs": k.kurs, "kurum": k.kurs.kurum,
                       "foto": uploads.absolute(k.kursiyer.foto) if k.kursiyer.foto else None})
-    return documents.render_html("sinav_giris.html", items=items)
+    return documents.render_html("exams/sinav_giris.html", items=items)
 
 
 def render(rows: list[SinavKaydi]) -> bytes:
@@ -103,7 +102,7 @@ def start(ids: list[int], owner_id: int) -> str:
     folder = _job_dir()
     state_path = folder / f"{job}.json"
     _write(state_path, {"owner": owner_id, "total": len(ids), "done": 0, "ready": False, "error": None,
-                        "started": dt.datetime.now().isoformat()})
+                        "started": clock.local_now().isoformat()})
     app = current_app._get_current_object()
 
     def run():

@@ -21,7 +21,7 @@ from typing import Optional
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 
-from app.core import audit, settings
+from app.core import audit, clock, settings
 from app.core.identity import is_foreigner
 from app.core.tx import Refused, commit, retry
 from app.courses.models import AKTIF, Kurs
@@ -175,7 +175,7 @@ def record_result(session, sinav: SinavKaydi, girmedi: bool, dogru: Optional[int
     """The district records one sitting: a no-show, or correct answers out of questions."""
     if sinav.durum != KAYITLI:
         raise Refused("Bu sınavın sonucu zaten girilmiş.")
-    if sinav.donem is not None and sinav.donem.tarih > dt.date.today():
+    if sinav.donem is not None and sinav.donem.tarih > clock.today():
         raise Refused("Sınav tarihi gelmeden sonuç girilemez.")
     before = {"durum": sinav.durum}
     if girmedi:

@@ -12,8 +12,6 @@ belong to a district and are scoped like everything else (``app.scope``).
 """
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import (
     abort,
     current_app,
@@ -29,8 +27,8 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
 
+from app.core import clock, scope
 from app.core import pdf as documents
-from app.core import scope
 from app.core.extensions import db
 from app.core.identity import tc_error
 from app.core.text import parse_date, parse_time
@@ -66,7 +64,7 @@ class SinavDonemiView(RecordView):
     def _render(self, errors=None, values=None, status=200):
         sc = scope.current()
         can_add = _may("can_write", "SinavDonemi") and sc is not None and sc.tur == ILCE
-        return self.render_template("sinav_donemi.html", periods=_periods(), errors=errors or {},
+        return self.render_template("exams/sinav_donemi.html", periods=_periods(), errors=errors or {},
                                     values=values or {}, can_add=can_add), status
 
     @expose("/")
@@ -84,7 +82,7 @@ class SinavDonemiView(RecordView):
         try:
             exams.open_period(db.session, sc.birim_id, f.get("ad"), parse_date(f.get("tarih")),
                               parse_time(f.get("saat")), f.get("merkez"), f.get("salon"), f.get("kapasite"),
-                              dt.date.today())
+                              clock.today())
         except Refused as exc:
             db.session.rollback()
             return self._render(dict(exc.problems), f.to_dict(), 400)
@@ -112,7 +110,7 @@ class SinavIslemView(CoursePageView):
 
     def _page(self, pk):
         kurs = load(pk)
-        today = dt.date.today()
+        today = clock.today()
         errors, status = {}, 200
         if request.method == "POST":
             confirmed = request.form.get("onay") == "1"
@@ -138,7 +136,7 @@ class SinavIslemView(CoursePageView):
             kurs = load(pk)
         rows = [(k, exams.sittings(db.session, k)) for k in completion.active_enrollments(db.session, kurs)]
         return self.render_template(
-            "sinav_islem.html", kurs=kurs, rows=rows, periods=exams.open_periods(db.session, kurs, today),
+            "exams/sinav_islem.html", kurs=kurs, rows=rows, periods=exams.open_periods(db.session, kurs, today),
             outcome=exams.outcome, labels=exams.OUTCOME_LABELS, may_register=exams.MAY_REGISTER,
             foreign=exams.is_foreign, errors=errors, old=exams.old_regulation(kurs),
             needs_exam=exams.needs_exam(kurs), last_day=exams.last_exam_day(kurs) if kurs.bitis else None,
@@ -191,10 +189,10 @@ class NotGirisiView(RecordView):
                 flash("Sınav sonucu kaydedildi.", "success")
                 return redirect(url_for("NotGirisiView.not_girisi", pk=pk))
         rows = [(k, exams.sittings(db.session, k)) for k in completion.active_enrollments(db.session, kurs)]
-        return self.render_template("not_girisi.html", kurs=kurs, rows=rows, outcome=exams.outcome,
+        return self.render_template("exams/not_girisi.html", kurs=kurs, rows=rows, outcome=exams.outcome,
                                     labels=exams.OUTCOME_LABELS, may_register=exams.MAY_REGISTER,
                                     old=exams.old_regulation(kurs), errors=errors,
-                                    can_write=_may("can_write", "SinavSonuc"), today=dt.date.today()), status
+                                    can_write=_may("can_write", "SinavSonuc"), today=clock.today()), status
 
 
 class KursSonuView(RecordView):
@@ -213,7 +211,7 @@ class KursSonuView(RecordView):
         error, status = None, 200
         if request.method == "POST":
             try:
-                completion.end_approval(db.session, kurs, request.form.get("tamam") == "1", dt.date.today())
+                completion.end_approval(db.session, kurs, request.form.get("tamam") == "1", clock.today())
             except Refused as exc:
                 db.session.rollback()
                 kurs = load(pk)
@@ -221,7 +219,7 @@ class KursSonuView(RecordView):
             else:
                 flash("Kurs sonu onayı kaydedildi; kurs \"Kurs Sonu İşlemleri\"nde.", "success")
                 return redirect(url_for("KursSonuView.islemler", kurs_no=pk))
-        return self.render_template("kurs_sonu_onay.html", kurs=kurs, error=error), status
+        return self.render_template("exams/kurs_sonu_onay.html", kurs=kurs, error=error), status
 
     @expose("/")
     @has_access
@@ -241,7 +239,7 @@ class KursSonuView(RecordView):
                                     .limit(50)).scalars().all()
         certs = db.session.execute(select(Belge).join(Kayit, Belge.kayit_id == Kayit.id)
                                    .where(Kayit.kurs_id == kurs.id)).scalars().all() if kurs else []
-        return self.render_template("kurs_sonu.html", kurs=kurs, raw=raw, error=error, listed=listed, certs=certs,
+        return self.render_template("exams/kurs_sonu.html", kurs=kurs, raw=raw, error=error, listed=listed, certs=certs,
                                     kind=completion.certificate_type(kurs) if kurs else "",
                                     can_write=_may("can_write", "KursSonu"))
 
@@ -250,7 +248,7 @@ class KursSonuView(RecordView):
     def yazdir(self, pk):
         kurs = load(pk)
         try:
-            _made, message = completion.issue(db.session, kurs, dt.date.today())
+            _made, message = completion.issue(db.session, kurs, clock.today())
         except Refused as exc:
             db.session.rollback()
             flash(exc.message, "danger")
@@ -277,13 +275,13 @@ class SorguView(BaseView):
                 result = completion.lookup(db.session, tc, birth)
                 if result is None:
                     error = "Bu kimlik numarası ve doğum tarihiyle kayıt bulunamadı."
-        return self.render_template("sorgu.html", result=result, error=error, tc=tc, raw_date=raw_date), \
+        return self.render_template("exams/sorgu.html", result=result, error=error, tc=tc, raw_date=raw_date), \
             (400 if error else 200)
 
     @expose("/dogrula/<kod>")
     def dogrula(self, kod):
         belge = completion.verify(db.session, kod)
-        return self.render_template("dogrula.html", belge=belge, kod=kod), (200 if belge else 404)
+        return self.render_template("exams/dogrula.html", belge=belge, kod=kod), (200 if belge else 404)
 
     @expose("/belge/<kod>.pdf")
     def pdf(self, kod):
@@ -311,7 +309,7 @@ class SinavGirisView(RecordView):
         raw = request.args.get("donem", "")
         period = get_or_404(SinavDonemi, raw) if raw else None
         rows = entry_documents.registrations(db.session, period.id) if period else []
-        return self.render_template("sinav_giris_liste.html", periods=_periods(), period=period, rows=rows)
+        return self.render_template("exams/sinav_giris_liste.html", periods=_periods(), period=period, rows=rows)
 
     @expose("/belge/<int:pk>")
     @has_access
@@ -345,7 +343,7 @@ class SinavGirisView(RecordView):
     def is_sayfa(self, job):
         if entry_documents.state(job, g.user.id) is None:
             abort(404)
-        return self.render_template("sinav_giris_is.html", job=job)
+        return self.render_template("exams/sinav_giris_is.html", job=job)
 
     @expose("/is/<job>/durum")
     @has_access

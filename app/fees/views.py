@@ -3,13 +3,12 @@ receipt PDF. Rules in ``app.fees``; every route loads its course or payment
 through the scoped ORM (404 outside the user's scope)."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import flash, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
 
+from app.core import clock
 from app.core import pdf as documents
 from app.core.extensions import db
 from app.core.text import parse_date
@@ -35,7 +34,7 @@ class UcretView(RecordView):
     default_view = "sayfa"
 
     def _page(self, kurs, kayit=None, errors=None, values=None, status=200):
-        session, today = db.session, dt.date.today()
+        session, today = db.session, clock.today()
         detail = None
         if kayit is not None:
             detail = {"hesap": fees.account(session, kayit, today),
@@ -43,7 +42,7 @@ class UcretView(RecordView):
                                                   .order_by(Odeme.id)).scalars().all()}
             detail["ters_edilen"] = {o.ters_id for o in detail["odemeler"] if o.ters_id}
         return self.render_template(
-            "ucret.html", kurs=kurs, overview=fees.course_accounts(session, kurs, today), totals=fees.course_totals(session, kurs), kayit=kayit,
+            "fees/ucret.html", kurs=kurs, overview=fees.course_accounts(session, kurs, today), totals=fees.course_totals(session, kurs), kayit=kayit,
             detail=detail, errors=errors or {}, values=values or {}, today=today, reasons=fees.REFUND_REASONS,
             durum=dict(KAYIT_DURUMLARI), can_write=self.appbuilder.sm.has_access("can_write", "Ucret")), status
 
@@ -73,7 +72,7 @@ class UcretView(RecordView):
         f = request.form
         return self._do(pk, lambda kurs, kayit: fees.add_payment(
             db.session, kayit, f.get("aciklama"), parse_date(f.get("odeme_tarihi")), f.get("tutar"), f.get("dekont_no"),
-            dt.date.today()), "Ödeme kaydedildi.")
+            clock.today()), "Ödeme kaydedildi.")
 
     @expose("/<int:pk>/ters", methods=["POST"])
     @has_access
@@ -96,7 +95,7 @@ class UcretView(RecordView):
     def iade(self, pk):
         f = request.form
         return self._do(pk, lambda kurs, kayit: fees.refund(
-            db.session, kayit, f.get("neden"), parse_date(f.get("ayrilis")), dt.date.today()), "İade kaydedildi.")
+            db.session, kayit, f.get("neden"), parse_date(f.get("ayrilis")), clock.today()), "İade kaydedildi.")
 
 
 class MakbuzView(RecordView):
@@ -114,9 +113,9 @@ class MakbuzView(RecordView):
         odeme = get_or_404(Odeme, pk)
         kayit = odeme.kayit
         ters = db.session.execute(select(Odeme).where(Odeme.ters_id == odeme.id)).scalar_one_or_none()
-        data = documents.render_pdf("makbuz.html", odeme=odeme, kursiyer=kayit.kursiyer, kurs=kayit.kurs,
+        data = documents.render_pdf("fees/makbuz.html", odeme=odeme, kursiyer=kayit.kursiyer, kurs=kayit.kurs,
                                     kurum=kayit.kurs.kurum, ters=ters,
-                                    hesap=fees.account(db.session, kayit, dt.date.today()))
+                                    hesap=fees.account(db.session, kayit, clock.today()))
         return documents.pdf_response(data, f"makbuz-{odeme.id}.pdf")
 
 

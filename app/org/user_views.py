@@ -152,4 +152,4 @@ class KullaniciView(KursModelView, UserDBModelView):
             self.appbuilder.sm.reset_password(user.id, form.password.data)
             flash("Şifre değiştirildi.", "success")
             return redirect(url_for(".show", pk=pk))
-        return self.render_template("sifre.html", user=user, form=form)
+        return self.render_template("org/sifre.html", user=user, form=form)

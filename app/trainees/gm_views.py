@@ -3,15 +3,13 @@
 ``app.identity_changes``."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import flash, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.core import settings
+from app.core import clock, settings
 from app.core.extensions import db
 from app.core.models import Ayar
 from app.core.text import parse_date
@@ -54,8 +52,8 @@ class KimlikIslemView(RecordView):
     default_view = "sayfa"
 
     def _render(self, errors=None, values=None, form=None, status=200):
-        return self.render_template("kimlik_islem.html", errors=errors or {}, values=values or {},
-                                    form=form, today=dt.date.today()), status
+        return self.render_template("trainees/kimlik_islem.html", errors=errors or {}, values=values or {},
+                                    form=form, today=clock.today()), status
 
     @expose("/")
     @has_access
@@ -68,7 +66,7 @@ class KimlikIslemView(RecordView):
         f = request.form
         try:
             n = identity_changes.change_tc(db.session, f.get("eski"), f.get("yeni"), f.get("sayi"),
-                                           parse_date(f.get("tarih")), dt.date.today())
+                                           parse_date(f.get("tarih")), clock.today())
         except Refused as exc:
             db.session.rollback()
             return self._render({exc.field or "eski": exc.message}, f.to_dict(), "degistir", 400)
@@ -87,7 +85,7 @@ class KimlikIslemView(RecordView):
                 raise Refused("Bu numarada kurs bulunamadı.", "kurs_no")
             identity_changes.add_hidden(db.session, kurs, f.get("tc_kimlik_no"), parse_date(f.get("dogum_tarihi")),
                                         f.get("ad"), f.get("soyad"), f.get("sayi"), parse_date(f.get("tarih")),
-                                        request.files.get("karar"), dt.date.today())
+                                        request.files.get("karar"), clock.today())
         except Refused as exc:
             db.session.rollback()
             return self._render({exc.field or "genel": exc.message}, f.to_dict(), "gizli", 400)

@@ -2,14 +2,12 @@
 "Listele" → "Fotoğraf Ekle Düzenle". Rules in ``app.photos``."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import flash, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
 
-from app.core import uploads
+from app.core import clock, uploads
 from app.core.extensions import db
 from app.core.identity import tc_error
 from app.core.text import fold
@@ -43,8 +41,8 @@ class KursiyerAramaView(RecordView):
                 error = "Kimlik Numarası veya en az iki harfle Adı Soyadı giriniz."
             if error is None:
                 rows = db.session.execute(query).scalars().all()
-        return self.render_template("kursiyer_arama.html", rows=rows, tc=tc, ad=ad, error=error,
-                                    today=dt.date.today(), needs_photo=photos.needs_photo,
+        return self.render_template("trainees/kursiyer_arama.html", rows=rows, tc=tc, ad=ad, error=error,
+                                    today=clock.today(), needs_photo=photos.needs_photo,
                                     searched="listele" in request.args and error is None)
 
     @expose("/foto/<int:pk>", methods=["GET", "POST"])
@@ -61,8 +59,8 @@ class KursiyerAramaView(RecordView):
             else:
                 flash("Fotoğraf kaydedildi.", "success")
                 return redirect(url_for("KursiyerAramaView.foto", pk=pk))
-        return self.render_template("kursiyer_foto.html", k=kursiyer, error=error,
-                                    required=photos.needs_photo(kursiyer.dogum_tarihi, dt.date.today())), status
+        return self.render_template("trainees/kursiyer_foto.html", k=kursiyer, error=error,
+                                    required=photos.needs_photo(kursiyer.dogum_tarihi, clock.today())), status
 
     @expose("/foto/<int:pk>/resim")
     @has_access

@@ -5,8 +5,6 @@ Thin: the rules are in ``app.enrollment`` and ``app.registry``.
 """
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.models.filters import BaseFilter
@@ -22,7 +20,7 @@ from wtforms.validators import Length, Regexp
 from wtforms.validators import Optional as Opt
 
 from app.absences.models import Devamsizlik
-from app.core import uploads
+from app.core import clock, uploads
 from app.core.extensions import db
 from app.core.tx import Refused
 from app.core.views import (
@@ -163,7 +161,7 @@ class KayitDurumView(CoursePageView):
             form.validate()
             try:
                 enrollment.set_status(db.session, kayit, form.durum.data, form.tarih.data, form.aciklama.data,
-                                      dt.date.today())
+                                      clock.today())
             except Refused as exc:
                 db.session.rollback()
                 kurs = load(pk)
@@ -176,10 +174,10 @@ class KayitDurumView(CoursePageView):
                 return redirect(url_for("KayitDurumView.sayfa", pk=kurs.id))
         rows = db.session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id).order_by(Kayit.id)).scalars().all()
         choices = [(k, v) for k, v in KAYIT_DURUMLARI if k in enrollment.status_choices(kurs)]
-        return self.render_template("kayit_durum.html", kurs=kurs, rows=rows, choices=choices,
+        return self.render_template("trainees/kayit_durum.html", kurs=kurs, rows=rows, choices=choices,
                                     labels=dict(KAYIT_DURUMLARI), errors=errors, edited=edited,
                                     can_write=self.appbuilder.sm.has_access("can_write", "Kursiyer"),
-                                    today=dt.date.today(), pre_approval=kurs.durum in enrollment.OPEN_STATES), status
+                                    today=clock.today(), pre_approval=kurs.durum in enrollment.OPEN_STATES), status
 
 
 def _inquiry_cell(kurs: Kurs) -> Markup:
@@ -234,7 +232,7 @@ class SorusturmaView(RecordView):
             form.validate()
             try:
                 enrollment.record_inquiry(db.session, kurs, form.sayi.data, form.tarih.data,
-                                          request.files.get("evrak"), g.user.id, dt.date.today())
+                                          request.files.get("evrak"), g.user.id, clock.today())
             except Refused as exc:
                 db.session.rollback()
                 kurs = load(pk)
@@ -243,7 +241,7 @@ class SorusturmaView(RecordView):
             else:
                 flash(enrollment.MSG_INQUIRY_SAVED, "success")
                 return redirect(url_for("KursSorusturmaView.list"))
-        return self.render_template("sorusturma.html", kurs=kurs, form=form,
+        return self.render_template("trainees/sorusturma.html", kurs=kurs, form=form,
                                     rows=kurs.sorusturmalar), status
 
 
@@ -285,7 +283,7 @@ class KursiyerEkleView(RecordView):
             try:
                 person = enrollment.find_person(db.session, form.tc_kimlik_no.data or "", form.dogum_tarihi.data)
                 if islem == "kaydet" and valid:
-                    enrollment.enroll(db.session, kurs.id, person, form.data, dt.date.today())
+                    enrollment.enroll(db.session, kurs.id, person, form.data, clock.today())
                     flash(f"{person.ad} {person.soyad} kursa eklendi.", "success")
                     return redirect(url_for("KursView.sayfa", pk=kurs.id) + "#kursiyerler")
             except Refused as exc:
@@ -300,7 +298,7 @@ class KursiyerEkleView(RecordView):
                 status = 400
             if not valid:
                 status = 400
-        return self.render_template("kursiyer_ekle.html", kurs=kurs, form=form, person=person,
+        return self.render_template("trainees/kursiyer_ekle.html", kurs=kurs, form=form, person=person,
                                     reason=reason, count=enrollment.active_count(db.session, kurs)), status
 
 
