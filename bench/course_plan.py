@@ -20,7 +20,7 @@ from sqlalchemy import insert, select
 
 from app.core.extensions import db
 from app.core.tree import Birim, Kurum
-from app.courses import workflow as courses
+from app.courses import planning
 from app.courses.models import ACILIS, ONAY_SURECINDE, DersPlani, Kurs
 from app.org.models import Egitici, KurumTuru, Modul, Program, Sinif
 
@@ -42,7 +42,7 @@ def apply_to_weeks_figure(app):
         db.session.commit()
         assert kurs.kurum_id == kurum_id
         t = time.perf_counter()
-        filled = courses.apply_to_weeks(db.session, kurs, start)
+        filled = planning.apply_to_weeks(db.session, kurs, start)
         ms = (time.perf_counter() - t) * 1000
         print(f"Ders Planını Haftalara Uygula, 1 yıllık kurs ({kurs.baslangic:%d.%m.%Y}–{kurs.bitis:%d.%m.%Y}): "
               f"{filled} gün, {ms:.1f} ms")

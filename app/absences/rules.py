@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from app.absences.models import Devamsizlik
 from app.core import audit, settings
 from app.core.tx import Refused
-from app.courses import workflow as courses
+from app.courses import planning
 from app.courses.models import AKTIF, Ders, Kurs
-from app.courses.workflow import touch
+from app.courses.planning import touch
 from app.trainees.models import KAYIT_AKTIF, Kayit
 
 
@@ -29,11 +29,11 @@ def limit_hours(session, kurs: Kurs) -> int:
 
 
 def lesson_days(kurs: Kurs, today: dt.date) -> list[dt.date]:
-    return sorted({l.tarih for l in courses.effective_lessons(kurs) if l.tarih <= today})
+    return sorted({l.tarih for l in planning.effective_lessons(kurs) if l.tarih <= today})
 
 
 def day_lessons(session, kurs: Kurs, day: dt.date) -> list[Ders]:
-    ids = [l.id for l in courses.effective_lessons(kurs) if l.tarih == day]
+    ids = [l.id for l in planning.effective_lessons(kurs) if l.tarih == day]
     if not ids:
         return []
     return session.execute(select(Ders).where(Ders.id.in_(ids)).order_by(Ders.baslangic)).scalars().all()
@@ -92,7 +92,7 @@ def save_day(session, kurs: Kurs, day: dt.date, grid: dict[tuple[int, int], str]
     total = sum(parsed.values())
     audit.record(session, "Devamsızlık girildi", kurs, sonraki={"tarih": day, "saat": total},
                  aciklama=f"{day:%d.%m.%Y}: {len({k for k, _ in parsed})} kursiyer, {total} ders saati")
-    courses.commit(session)
+    planning.commit(session)
     return total
 
 

@@ -1,5 +1,5 @@
 """Session hooks, in the order they must run at every flush:
-derived columns (institutions.derive) → scope check on writes (scope.check_writes)
+derived columns (app.core.derive) → scope check on writes (scope.check_writes)
 → audit capture after the flush (audit.capture).
 
 SQLite connections are put in WAL mode with a busy timeout: readers never block
@@ -11,12 +11,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from app.core import audit, scope
-from app.org import rules as institutions
+from app.core import audit, derive, scope
 
 
 def _before_flush(session, flush_context, instances):
-    institutions.derive(session)
+    derive.derive(session)
     scope.check_writes(session)
 
 

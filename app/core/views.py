@@ -40,10 +40,9 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import DateField
 from wtforms.widgets import html_params
 
-from app.core import scope
+from app.core import scope, validation
 from app.core.extensions import db
 from app.core.text import fold, parse_date
-from app.org import rules as institutions
 
 log = logging.getLogger(__name__)
 
@@ -269,7 +268,7 @@ class KursModelView(ModelView):
 
     # Forms: domain validation at the field, constraints as messages ----------
     def domain_errors(self, item) -> dict:
-        return institutions.validate(db.session, item)
+        return validation.validate(db.session, item)
 
     def _save(self, form, item, is_new: bool):
         """Populate, validate, store. Returns True, or False with errors on the form."""
@@ -482,7 +481,7 @@ class KursApi(ModelRestApi):
     max_page_size = 100
 
     def domain_errors(self, item) -> dict:
-        return institutions.validate(db.session, item)
+        return validation.validate(db.session, item)
 
     @staticmethod
     def _unknown_relations(item) -> dict:

@@ -113,6 +113,7 @@ class Kurs(Model):
     planlar = relationship("DersPlani", back_populates="kurs", order_by="DersPlani.sira",
                            cascade="all, delete-orphan")
     sorusturmalar = relationship("Sorusturma", viewonly=True, order_by="Sorusturma.id")
+    kayitlar = relationship("Kayit", viewonly=True, order_by="Kayit.id")
 
     __mapper_args__ = {"version_id_col": surum}
     __table_args__ = (

@@ -47,7 +47,7 @@ from app.core.tx import Refused, commit
 from app.core.views import TrDateField, tr_money
 from app.courses.lesson_plan import GUNLER
 from app.courses.models import ACILIS, GECERLI, PLANLANDI, TASLAK, DersPlani, Kurs
-from app.courses.workflow import institution_teachers
+from app.courses.planning import institution_teachers
 from app.org.models import BELGELI, BELGESIZ, IKISI, Egitici, Modul, Program, Sinif
 
 REQ = "Bu alan zorunludur."

@@ -5,7 +5,6 @@ All demo passwords are ``Demo.Kurs.2026``. Courses in every state come from
 """
 from __future__ import annotations
 
-
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 

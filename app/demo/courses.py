@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.core import audit, clock
 from app.core.tree import ILCE, KURUM, Kurum
+from app.courses import planning
 from app.courses import workflow as courses
 from app.courses.models import (
     ACILIS,
@@ -44,7 +45,7 @@ def _course(session, kod, program_kod, modul_sira, sinif, teacher, start, days, 
     modul = _get(session, Modul, program_id=program.id, sira=modul_sira)
     sinif = _get(session, Sinif, kurum_id=kurum.id, ad=sinif)
     egitici = _get(session, Egitici, kurum_id=kurum.id, ad=teacher)
-    off = courses.holidays(session, start, start + dt.timedelta(days=730))
+    off = planning.holidays(session, start, start + dt.timedelta(days=730))
     left, day, lessons = modul.sure_saat, start, []
     t = dt.datetime.strptime(start_time, "%H:%M").time()
     while left > 0:

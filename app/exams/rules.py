@@ -25,7 +25,7 @@ from app.core import audit, clock, settings
 from app.core.identity import is_foreigner
 from app.core.tx import Refused, commit, retry
 from app.courses.models import AKTIF, Kurs
-from app.courses.workflow import touch
+from app.courses.planning import touch
 from app.exams.models import GIRDI, GIRMEDI, KAYITLI, SinavDonemi, SinavKaydi
 from app.org.models import BELGELI
 from app.trainees.models import KAYIT_AKTIF, Kayit

@@ -1,1 +1,1 @@
-"""fees"""
+"""fees: payments, installments, reversals, refunds and receipts (SPEC §7)."""

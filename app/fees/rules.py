@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 from app.core import audit, clock
 from app.core.text import parse_date
 from app.core.tx import Refused, commit
-from app.courses import workflow as courses
+from app.courses import planning
 from app.courses.models import Kurs
 from app.fees.models import IADE, ODEME, TERS_KAYIT, Odeme, Taksit
 from app.trainees.models import KAYIT_AKTIF, Kayit
@@ -190,7 +190,7 @@ def set_installments(session, kayit: Kayit, rows: list[tuple[str, str]]) -> None
 
 def refund_amount(session, kayit: Kayit, leaving: dt.date) -> Decimal:
     """The fee's share of the lesson hours after ``leaving``, capped by what was paid."""
-    lessons = courses.effective_lessons(kayit.kurs)
+    lessons = planning.effective_lessons(kayit.kurs)
     total = sum(l.saat for l in lessons)
     if total == 0:
         return Decimal(0)

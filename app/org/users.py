@@ -13,10 +13,11 @@ from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from app.core import scope
+from app.core.derive import kurum_of_birim
 from app.core.identity import is_valid_tc
 from app.core.tree import KURUM, Kullanici
 from app.org.roles import ADMIN, grantable_roles
-from app.org.rules import exists_anywhere, kurum_of_birim
+from app.org.rules import exists_anywhere
 
 MSG_TAKEN = "Kullanıcı Adı Daha Önce Kullanılmıştır"
 

@@ -35,8 +35,9 @@ from app.core.identity import tc_error
 from app.core.tx import Refused, commit, retry
 from app.courses import workflow
 from app.courses.models import AKTIF, ONAY_SURECINDE, PLANLANDI, TAMAMLANDI, Kurs
-from app.courses.workflow import MSG_ACIKLAMA, MSG_CONCURRENT, touch
-from app.org.models import Modul
+from app.courses.planning import MSG_CONCURRENT, touch
+from app.courses.workflow import MSG_ACIKLAMA
+from app.org.models import BELGELI, Modul
 from app.trainees import registry
 from app.trainees.models import (
     KAYIT_AKTIF,
@@ -141,23 +142,19 @@ def completed_module(session, modul_id: int, tc: str) -> bool:
     """Has this person completed the module anywhere: an active enrollment in a
     Tamamlandı course of it with a certificate or a passed exam (belgesiz: every active
     trainee of a completed course), or an exempt enrollment?"""
-    from app.exams.models import Belge, SinavKaydi
-
     with scope.unscoped():
         rows = session.execute(
-            select(Kayit, Kurs.durum, Kurs.belge_durumu).join(Kurs, Kayit.kurs_id == Kurs.id)
+            select(Kayit).join(Kurs, Kayit.kurs_id == Kurs.id)
             .join(Kursiyer, Kayit.kursiyer_id == Kursiyer.id)
-            .where(Kursiyer.tc_kimlik_no == tc, Kurs.modul_id == modul_id, Kayit.durum == KAYIT_AKTIF)).all()
-        for kayit, durum, belge in rows:
+            .where(Kursiyer.tc_kimlik_no == tc, Kurs.modul_id == modul_id, Kayit.durum == KAYIT_AKTIF)).scalars()
+        for kayit in rows:
             if kayit.muaf:
                 return True
-            if durum != TAMAMLANDI:
+            if kayit.kurs.durum != TAMAMLANDI:
                 continue
-            if belge != "BELGELI":
+            if kayit.kurs.belge_durumu != BELGELI:
                 return True
-            if session.execute(select(Belge.id).where(Belge.kayit_id == kayit.id)).first() or \
-                    session.execute(select(SinavKaydi.id).where(SinavKaydi.kayit_id == kayit.id,
-                                                               SinavKaydi.gecti.is_(True))).first():
+            if kayit.belge is not None or any(s.gecti for s in kayit.sinavlar):
                 return True
     return False
 

@@ -101,6 +101,11 @@ class Kayit(Model):
     kurs = relationship("Kurs")
     kursiyer = relationship("Kursiyer", lazy="joined")
     gecmis = relationship("KayitGecmisi", order_by="KayitGecmisi.id", viewonly=True)
+    # what packages above keep of an enrollment (string names: no import upwards)
+    sinavlar = relationship("SinavKaydi", order_by="SinavKaydi.hak", viewonly=True)
+    belge = relationship("Belge", uselist=False, viewonly=True)
+    odemeler = relationship("Odeme", order_by="Odeme.id", viewonly=True)
+    taksitler = relationship("Taksit", order_by="Taksit.sira", viewonly=True)
 
     __table_args__ = (
         UniqueConstraint("kurs_id", "kursiyer_id", name="uq_kayit_kurs_kursiyer"),
