@@ -1,16 +1,15 @@
-"""What every screen and API of the application inherits.
+"""What every screen of the application inherits (the REST API's base is
+``app.core.api``, list search ``app.core.filters``).
 
-* Scope comes from ``app.scope`` (the ORM filter); these classes add what FAB
+* Scope comes from ``app.core.scope`` (the ORM filter); these classes add what FAB
   leaves open: actions and bulk actions answer 404 for an id that is not found
   (out of scope included), ``/download/`` is closed (files go through scoped views).
 * Forms: the domain's validation runs after WTForms' and its messages are shown at
   the field; a database constraint violation becomes a message too; the form is
   shown again with what the user typed. Nothing is stored half-way.
 * Permissions: each view/API declares ``class_permission_name`` (e.g. "Sinif"); its
-  methods map to ``can_read``, ``can_write`` and ``can_delete`` so that roles.py
-  declares access per resource, once, for screens and API alike.
-* Search: text filters fold Turkish case and accents ("şük" finds "Şükrü");
-  identity numbers are searched by exact match.
+  methods map to ``can_read``, ``can_write`` and ``can_delete`` so that
+  ``app.org.roles`` declares access per resource, once, for screens and API alike.
 * Dates are shown and typed as dd.mm.yyyy.
 """
 from __future__ import annotations
@@ -20,21 +19,9 @@ import logging
 
 from flask import abort, flash, request
 from flask_appbuilder import BaseView, ModelView
-from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.baseviews import expose
-from flask_appbuilder.models.filters import BaseFilter
-from flask_appbuilder.models.sqla.filters import (
-    FilterEqual,
-    FilterNotEqual,
-    SQLAFilterConverter,
-    get_field_setup_query,
-    set_value_to_type,
-)
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
-from flask_babel import lazy_gettext
 from markupsafe import Markup
-from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import DateField
@@ -42,11 +29,15 @@ from wtforms.widgets import html_params
 
 from app.core import scope, validation
 from app.core.extensions import db
-from app.core.text import fold, parse_date
+from app.core.text import parse_date
 
 log = logging.getLogger(__name__)
 
 READ, WRITE, DELETE = "read", "write", "delete"
+from app.core.filters import (
+    KursInterface,  # noqa: F401  (screens declare datamodel = KursInterface(...))
+)
+
 METHOD_PERMISSIONS = {
     "list": READ, "show": READ, "api_read": READ, "api_get": READ, "api": READ,
     "api_column_add": WRITE, "api_column_edit": WRITE, "api_readvalues": READ,
@@ -64,106 +55,6 @@ READ_WRITE = ["can_read", "can_write"]
 MSG_INTEGRITY = "Bu kayıt başka bir kayıtla çakışıyor (aynı değer zaten kayıtlı)."
 MSG_SAVED = "Kaydedildi."
 
-
-# --- search filters -----------------------------------------------------------
-class FilterFoldContains(BaseFilter):
-    name = lazy_gettext("İçerir")
-    arg_name = "tr_ct"
-
-    def apply(self, query, value):
-        if getattr(self.model, "arama", None) is not None and self.column_name in getattr(self.model, "__fold__", ()):
-            return query.filter(self.model.arama.like("%" + fold(value) + "%"))
-        query, field = get_field_setup_query(query, self.model, self.column_name)
-        return query.filter(field.ilike("%" + value + "%"))
-
-
-class FilterFoldStartsWith(BaseFilter):
-    name = lazy_gettext("İle başlar")
-    arg_name = "tr_sw"
-
-    def apply(self, query, value):
-        if getattr(self.model, "arama", None) is not None and self.column_name in getattr(self.model, "__fold__", ()):
-            folded = fold(value)
-            return query.filter(
-                self.model.arama.like(folded + "%") | self.model.arama.like("% " + folded + "%")
-            )
-        query, field = get_field_setup_query(query, self.model, self.column_name)
-        return query.filter(field.ilike(value + "%"))
-
-
-class FilterExact(BaseFilter):
-    name = lazy_gettext("Eşittir")
-    arg_name = "eq"
-
-    def apply(self, query, value):
-        query, field = get_field_setup_query(query, self.model, self.column_name)
-        value = set_value_to_type(self.datamodel, self.column_name, value)
-        return query.filter(field == value)
-
-
-class FilterUnitsInScope(BaseFilter):
-    """Units (Birim) the user may see: its own and those below it (scope.birim_clause)."""
-
-    name = arg_name = "kapsam"
-    only_active = False
-    only_kind = None
-
-    def apply(self, query, value):
-        model = self.model
-        if self.only_active:
-            query = query.filter(model.aktif.is_(True))
-        if self.only_kind:
-            query = query.filter(model.tur == self.only_kind)
-        sc = scope.current()
-        clause = sc.birim_clause() if sc is not None else None
-        return query if clause is None else query.filter(clause)
-
-
-class FilterActiveUnitsInScope(FilterUnitsInScope):
-    only_active = True
-
-
-class FilterIlceInScope(FilterActiveUnitsInScope):
-    """Districts a user may place an institution in."""
-
-    only_kind = "ILCE"
-
-
-class TurkishFilterConverter(SQLAFilterConverter):
-    conversion_table = (
-        ("is_tc", [FilterExact]),
-        ("is_text", [FilterFoldContains, FilterFoldStartsWith, FilterEqual, FilterNotEqual]),
-        ("is_string", [FilterFoldContains, FilterFoldStartsWith, FilterEqual, FilterNotEqual]),
-        ("is_time", [FilterEqual, FilterNotEqual]),
-    ) + tuple(
-        (name, filters) for name, filters in SQLAFilterConverter.conversion_table
-        if name not in ("is_text", "is_string")
-    )
-
-
-class KursInterface(SQLAInterface):
-    filter_converter_class = TurkishFilterConverter
-
-    def __init__(self, obj, session=None, eager=()):
-        super().__init__(obj, session)
-        self.eager = eager  # relationships loaded with the list (no query per row)
-
-    def apply_all(self, query, *args, **kwargs):
-        query = super().apply_all(query, *args, **kwargs)
-        if self.eager:
-            from sqlalchemy.orm import selectinload
-
-            query = query.options(*(selectinload(getattr(self.obj, name)) for name in self.eager))
-        return query
-
-    def is_time(self, col_name: str) -> bool:
-        from sqlalchemy import Time
-
-        column = self.list_columns.get(col_name)
-        return column is not None and isinstance(getattr(column, "type", None), Time)
-
-    def is_tc(self, col_name: str) -> bool:
-        return col_name in ("tc_kimlik_no", "username")
 
 
 # --- dates -------------------------------------------------------------------
@@ -444,15 +335,6 @@ class RecordView(BaseView):
     base_permissions = READ_WRITE
 
 
-def read_only_api(name, model, permission, columns, search):
-    """A REST resource that lists and shows rows only (changes go through the screens'
-    rules), with the scope and permissions of the screens."""
-    return type(f"{model.__name__}RestApi", (KursApi,), {
-        "resource_name": name, "datamodel": KursInterface(model), "class_permission_name": permission,
-        "base_permissions": READ_WRITE, "include_route_methods": {"get", "get_list", "info"},
-        "list_columns": columns, "show_columns": columns, "search_columns": search,
-    })
-
 
 def attach_errors(form, errors: dict) -> None:
     for name, message in errors.items():
@@ -470,105 +352,6 @@ def _flash_form_errors(form) -> None:
         flash(message, "danger")
     flash("Kayıt yapılmadı: işaretli alanları düzeltiniz.", "warning")
 
-
-# --- REST API ------------------------------------------------------------------
-class KursApi(ModelRestApi):
-    """Base of every REST resource: same permissions and rules as the screens."""
-
-    method_permission_name = METHOD_PERMISSIONS
-    allow_browser_login = True
-    page_size = 25
-    max_page_size = 100
-
-    def domain_errors(self, item) -> dict:
-        return validation.validate(db.session, item)
-
-    @staticmethod
-    def _unknown_relations(item) -> dict:
-        """marshmallow-sqlalchemy turns an id it cannot find (absent, or out of scope)
-        into a new empty object: such a reference is refused here, never inserted."""
-        from sqlalchemy import inspect as sa_inspect
-
-        errors = {}
-        for rel in sa_inspect(type(item)).relationships:
-            value = getattr(item, rel.key, None)
-            values = value if isinstance(value, (list, set, tuple)) else [value]
-            for related in values:
-                if related is not None and not sa_inspect(related).persistent:
-                    errors[rel.key] = "Seçilen kayıt bulunamadı."
-        return errors
-
-    def _store(self, item, is_new: bool):
-        session = db.session
-        with session.no_autoflush:
-            errors = self._unknown_relations(item) or self.domain_errors(item)
-        if errors:
-            session.rollback()
-            return self.response_422(message={k: [v] for k, v in errors.items()})
-        try:
-            if is_new:
-                session.add(item)
-            session.commit()
-        except IntegrityError:
-            session.rollback()
-            return self.response_422(message=MSG_INTEGRITY)
-        except scope.OutOfScope:
-            session.rollback()
-            return self.response_404()
-        return None
-
-    def post_headless(self):
-        if not request.is_json:
-            return self.response_400(message="İstek JSON olmalıdır.")
-        try:
-            item = self.add_model_schema.load(request.json)
-        except ValidationError as err:
-            return self.response_422(message=err.messages)
-        self.pre_add(item)
-        failed = self._store(item, True)
-        if failed is not None:
-            return failed
-        self.post_add(item)
-        return self.response(201, result=self.add_model_schema.dump(item, many=False),
-                             id=self.datamodel.get_pk_value(item))
-
-    def put_headless(self, pk):
-        item = self.datamodel.get(pk, self._base_filters)
-        if not request.is_json:
-            return self.response_400(message="İstek JSON olmalıdır.")
-        if not item:
-            return self.response_404()
-        try:
-            data = self._merge_update_item(item, request.json)
-            item = self.edit_model_schema.load(data, instance=item)
-        except ValidationError as err:
-            db.session.rollback()
-            return self.response_422(message=err.messages)
-        self.pre_update(item)
-        failed = self._store(item, False)
-        if failed is not None:
-            return failed
-        self.post_update(item)
-        return self.response(200, result=self.edit_model_schema.dump(item, many=False))
-
-    def delete_headless(self, pk):
-        item = self.datamodel.get(pk, self._base_filters)
-        if not item:
-            return self.response_404()
-        try:
-            self.pre_delete(item)
-            db.session.delete(item)
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
-            return self.response_422(message="Bu kayda bağlı başka kayıtlar olduğu için silinemez.")
-        except scope.OutOfScope:
-            db.session.rollback()
-            return self.response_404()
-        except ValueError as exc:
-            db.session.rollback()
-            return self.response_422(message=str(exc))
-        return self.response(200, message="OK")
 
 
 def kurum_default(item) -> None:

@@ -1,0 +1,133 @@
+"""Base of every REST resource: the same permissions, scope and validation as the
+screens (``app.core.views``); an unknown or out-of-scope related id is refused, never
+inserted as a new row."""
+from __future__ import annotations
+
+import logging
+
+from flask import request
+from flask_appbuilder.api import ModelRestApi
+from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
+
+from app.core import scope, validation
+from app.core.extensions import db
+
+log = logging.getLogger(__name__)
+
+READ, WRITE, DELETE = "read", "write", "delete"
+from app.core.filters import KursInterface
+from app.core.views import METHOD_PERMISSIONS, MSG_INTEGRITY, READ_WRITE
+
+
+# --- REST API ------------------------------------------------------------------
+class KursApi(ModelRestApi):
+    """Base of every REST resource: same permissions and rules as the screens."""
+
+    method_permission_name = METHOD_PERMISSIONS
+    allow_browser_login = True
+    page_size = 25
+    max_page_size = 100
+
+    def domain_errors(self, item) -> dict:
+        return validation.validate(db.session, item)
+
+    @staticmethod
+    def _unknown_relations(item) -> dict:
+        """marshmallow-sqlalchemy turns an id it cannot find (absent, or out of scope)
+        into a new empty object: such a reference is refused here, never inserted."""
+        from sqlalchemy import inspect as sa_inspect
+
+        errors = {}
+        for rel in sa_inspect(type(item)).relationships:
+            value = getattr(item, rel.key, None)
+            values = value if isinstance(value, (list, set, tuple)) else [value]
+            for related in values:
+                if related is not None and not sa_inspect(related).persistent:
+                    errors[rel.key] = "Seçilen kayıt bulunamadı."
+        return errors
+
+    def _store(self, item, is_new: bool):
+        session = db.session
+        with session.no_autoflush:
+            errors = self._unknown_relations(item) or self.domain_errors(item)
+        if errors:
+            session.rollback()
+            return self.response_422(message={k: [v] for k, v in errors.items()})
+        try:
+            if is_new:
+                session.add(item)
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            return self.response_422(message=MSG_INTEGRITY)
+        except scope.OutOfScope:
+            session.rollback()
+            return self.response_404()
+        return None
+
+    def post_headless(self):
+        if not request.is_json:
+            return self.response_400(message="İstek JSON olmalıdır.")
+        try:
+            item = self.add_model_schema.load(request.json)
+        except ValidationError as err:
+            return self.response_422(message=err.messages)
+        self.pre_add(item)
+        failed = self._store(item, True)
+        if failed is not None:
+            return failed
+        self.post_add(item)
+        return self.response(201, result=self.add_model_schema.dump(item, many=False),
+                             id=self.datamodel.get_pk_value(item))
+
+    def put_headless(self, pk):
+        item = self.datamodel.get(pk, self._base_filters)
+        if not request.is_json:
+            return self.response_400(message="İstek JSON olmalıdır.")
+        if not item:
+            return self.response_404()
+        try:
+            data = self._merge_update_item(item, request.json)
+            item = self.edit_model_schema.load(data, instance=item)
+        except ValidationError as err:
+            db.session.rollback()
+            return self.response_422(message=err.messages)
+        self.pre_update(item)
+        failed = self._store(item, False)
+        if failed is not None:
+            return failed
+        self.post_update(item)
+        return self.response(200, result=self.edit_model_schema.dump(item, many=False))
+
+    def delete_headless(self, pk):
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            return self.response_404()
+        try:
+            self.pre_delete(item)
+            db.session.delete(item)
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            return self.response_422(message="Bu kayda bağlı başka kayıtlar olduğu için silinemez.")
+        except scope.OutOfScope:
+            db.session.rollback()
+            return self.response_404()
+        except ValueError as exc:
+            db.session.rollback()
+            return self.response_422(message=str(exc))
+        return self.response(200, message="OK")
+
+
+
+
+def read_only_api(name, model, permission, columns, search):
+    """A REST resource that lists and shows rows only (changes go through the screens'
+    rules), with the scope and permissions of the screens."""
+    return type(f"{model.__name__}RestApi", (KursApi,), {
+        "resource_name": name, "datamodel": KursInterface(model), "class_permission_name": permission,
+        "base_permissions": READ_WRITE, "include_route_methods": {"get", "get_list", "info"},
+        "list_columns": columns, "show_columns": columns, "search_columns": search,
+    })
+

@@ -1,0 +1,125 @@
+"""List search: text filters fold Turkish case and accents ("şük" finds "Şükrü"),
+identity numbers are searched by exact match, and unit pickers offer only the units
+in the user's scope. ``KursInterface`` is FAB's SQLA interface with these filters and
+eager loading of the relationships a list shows."""
+from __future__ import annotations
+
+import logging
+
+from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.sqla.filters import (
+    FilterEqual,
+    FilterNotEqual,
+    SQLAFilterConverter,
+    get_field_setup_query,
+    set_value_to_type,
+)
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext
+
+from app.core import scope
+from app.core.text import fold
+
+log = logging.getLogger(__name__)
+
+READ, WRITE, DELETE = "read", "write", "delete"
+
+class FilterFoldContains(BaseFilter):
+    name = lazy_gettext("İçerir")
+    arg_name = "tr_ct"
+
+    def apply(self, query, value):
+        if getattr(self.model, "arama", None) is not None and self.column_name in getattr(self.model, "__fold__", ()):
+            return query.filter(self.model.arama.like("%" + fold(value) + "%"))
+        query, field = get_field_setup_query(query, self.model, self.column_name)
+        return query.filter(field.ilike("%" + value + "%"))
+
+
+class FilterFoldStartsWith(BaseFilter):
+    name = lazy_gettext("İle başlar")
+    arg_name = "tr_sw"
+
+    def apply(self, query, value):
+        if getattr(self.model, "arama", None) is not None and self.column_name in getattr(self.model, "__fold__", ()):
+            folded = fold(value)
+            return query.filter(
+                self.model.arama.like(folded + "%") | self.model.arama.like("% " + folded + "%")
+            )
+        query, field = get_field_setup_query(query, self.model, self.column_name)
+        return query.filter(field.ilike(value + "%"))
+
+
+class FilterExact(BaseFilter):
+    name = lazy_gettext("Eşittir")
+    arg_name = "eq"
+
+    def apply(self, query, value):
+        query, field = get_field_setup_query(query, self.model, self.column_name)
+        value = set_value_to_type(self.datamodel, self.column_name, value)
+        return query.filter(field == value)
+
+
+class FilterUnitsInScope(BaseFilter):
+    """Units (Birim) the user may see: its own and those below it (scope.birim_clause)."""
+
+    name = arg_name = "kapsam"
+    only_active = False
+    only_kind = None
+
+    def apply(self, query, value):
+        model = self.model
+        if self.only_active:
+            query = query.filter(model.aktif.is_(True))
+        if self.only_kind:
+            query = query.filter(model.tur == self.only_kind)
+        sc = scope.current()
+        clause = sc.birim_clause() if sc is not None else None
+        return query if clause is None else query.filter(clause)
+
+
+class FilterActiveUnitsInScope(FilterUnitsInScope):
+    only_active = True
+
+
+class FilterIlceInScope(FilterActiveUnitsInScope):
+    """Districts a user may place an institution in."""
+
+    only_kind = "ILCE"
+
+
+class TurkishFilterConverter(SQLAFilterConverter):
+    conversion_table = (
+        ("is_tc", [FilterExact]),
+        ("is_text", [FilterFoldContains, FilterFoldStartsWith, FilterEqual, FilterNotEqual]),
+        ("is_string", [FilterFoldContains, FilterFoldStartsWith, FilterEqual, FilterNotEqual]),
+        ("is_time", [FilterEqual, FilterNotEqual]),
+    ) + tuple(
+        (name, filters) for name, filters in SQLAFilterConverter.conversion_table
+        if name not in ("is_text", "is_string")
+    )
+
+
+class KursInterface(SQLAInterface):
+    filter_converter_class = TurkishFilterConverter
+
+    def __init__(self, obj, session=None, eager=()):
+        super().__init__(obj, session)
+        self.eager = eager  # relationships loaded with the list (no query per row)
+
+    def apply_all(self, query, *args, **kwargs):
+        query = super().apply_all(query, *args, **kwargs)
+        if self.eager:
+            from sqlalchemy.orm import selectinload
+
+            query = query.options(*(selectinload(getattr(self.obj, name)) for name in self.eager))
+        return query
+
+    def is_time(self, col_name: str) -> bool:
+        from sqlalchemy import Time
+
+        column = self.list_columns.get(col_name)
+        return column is not None and isinstance(getattr(column, "type", None), Time)
+
+    def is_tc(self, col_name: str) -> bool:
+        return col_name in ("tc_kimlik_no", "username")
+
