@@ -7,7 +7,7 @@ ORM), so a course of another institution answers 404 like one that does not exis
 """
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, request, url_for
+from flask import current_app, flash, g, get_template_attribute, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import has_access
@@ -78,17 +78,20 @@ def may_write() -> bool:
 
 
 # --- list formatters ------------------------------------------------------------------
+# The HTML of the cells is in templates/courses/cells.html (Jinja escapes every value);
+# the rules that decide which marks and links a cell shows are here.
+def _cell(name: str):
+    return get_template_attribute("courses/cells.html", name)
+
+
+def approval_marks(kurs: Kurs) -> list[tuple[str, bool]]:
+    """[(approver, approved?), ...] in the order of the approvers."""
+    return list(zip(courses.APPROVERS, kurs.onay_isaretleri))
+
+
 def marks_html(kurs: Kurs) -> Markup:
     """Hourglass (waiting) or green gear (approved), in the order of the approvers."""
-    parts = []
-    for who, done in zip(courses.APPROVERS, kurs.onay_isaretleri):
-        if done:
-            parts.append(f'<i class="fa fa-cog kurs-onay-ok" style="color:#2e7d32" title="{who}: onaylandı" '
-                         f'aria-label="{who}: onaylandı"></i>')
-        else:
-            parts.append(f'<i class="fa fa-hourglass-half kurs-onay-bekliyor" style="color:#b26a00" '
-                         f'title="{who}: bekliyor" aria-label="{who}: bekliyor"></i>')
-    return Markup('<span class="kurs-onay" style="white-space:nowrap">' + "&nbsp;".join(parts) + "</span>")
+    return _cell("onay_isaretleri")(approval_marks(kurs))
 
 
 def durum_html(value) -> str:
@@ -103,23 +106,19 @@ def belge_html(value) -> str:
     return BELGE_CHOICES.get(value, "") if value else ""
 
 
+def _actions(kurs: Kurs) -> dict:
+    """Which links the "İşlemler" cell shows to this user."""
+    taslak = kurs.durum == TASLAK
+    return {"kurs": kurs, "taslak": taslak, "devam": taslak and may_write(), "onayla": may_approve(kurs),
+            "sonlandir": may_write() and bool(courses.end_options(kurs))}
+
+
 def actions_html(kurs: Kurs) -> Markup:
-    links = [f'<a class="btn btn-xs btn-default" href="{url_for("KursView.sayfa", pk=kurs.id)}">Bilgiler</a>']
-    if kurs.durum == TASLAK:
-        if may_write():
-            links = [f'<a class="btn btn-xs btn-primary" href="{url_for("WizardView.adim", pk=kurs.id, adim=kurs.taslak_adim or "acma")}">Devam Et</a>']
-    else:
-        links.append(f'<a class="btn btn-xs btn-default" href="{url_for("DersPlaniView.plan", pk=kurs.id)}">D.Planı</a>')
-    if may_approve(kurs):
-        links.append(f'<a class="btn btn-xs btn-success kurs-onayla" href="{url_for("KursView.sayfa", pk=kurs.id)}#onay">Onayla</a>')
-    if may_write() and courses.end_options(kurs):
-        links.append(f'<a class="btn btn-xs btn-danger" title="İptal/Kapat" href="{url_for("KursView.sonlandir", pk=kurs.id)}">'
-                     '<i class="fa fa-trash"></i> İptal/Kapat</a>')
-    return Markup(" ".join(links))
+    return _cell("islemler")(**_actions(kurs))
 
 
 def marks_and_actions_html(kurs: Kurs) -> Markup:
-    return Markup(marks_html(kurs) + Markup(" &nbsp; ") + actions_html(kurs))
+    return _cell("isaretler_ve_islemler")(approval_marks(kurs), **_actions(kurs))
 
 
 class FilterDurum(BaseFilter):

@@ -5,7 +5,15 @@ Thin: the rules are in ``app.enrollment`` and ``app.registry``.
 """
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, request, url_for
+from flask import (
+    current_app,
+    flash,
+    g,
+    get_template_attribute,
+    redirect,
+    request,
+    url_for,
+)
 from flask_appbuilder import expose
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import has_access
@@ -65,12 +73,13 @@ class KursiyerForm(FlaskForm):
     ogrenim = SelectField("Öğrenim Durumu", choices=[(o, o or "Seçiniz") for o in OGRENIM], default="")
 
 
+def _cell(name: str):
+    """A macro of templates/trainees/cells.html (Jinja escapes every value)."""
+    return get_template_attribute("trainees/cells.html", name)
+
+
 def _ekle_link(kurs: Kurs) -> Markup:
-    return Markup(f'<a class="btn btn-xs btn-primary kursiyer-ekle" title="Kursiyer Ekleme" '
-                  f'href="{url_for("KursiyerEkleView.ekle", pk=kurs.id)}"><i class="fa fa-user-plus"></i> '
-                  f'Kursiyer Ekleme</a> '
-                  f'<a class="btn btn-xs btn-default kursiyer-onay" href="{url_for("KayitDurumView.sayfa", pk=kurs.id)}">'
-                  f'<i class="fa fa-check-circle"></i> Kursiyer Onay</a>')
+    return _cell("ekle")(kurs)
 
 
 def _islemler(kurs: Kurs) -> Markup:
@@ -88,20 +97,11 @@ def _islemler(kurs: Kurs) -> Markup:
     ]
     items = [(url_for(endpoint, pk=kurs.id), label) for applies, resource, perm, endpoint, label in candidates
              if applies and may(perm, resource)]
-    links = "".join(f'<li><a href="{href}">{label}</a></li>' for href, label in items)
-    done = kurs.durum == KURS_SONU_ONAYLANDI  # seed §8: the "Durum" gear, grey until Kurs Sonu Onayı
-    gear = (f'<i class="fa fa-cog fa-lg kurs-durum-{"yesil" if done else "gri"}" style="color:{"#2e7d32" if done else "#9e9e9e"}" '
-            f'title="{"Kurs sonu onaylandı" if done else "Kurs sonu onayı verilmedi"}"></i> ')
-    return Markup(gear + '<div class="btn-group"><button type="button" class="btn btn-xs btn-default dropdown-toggle" '
-                  'data-toggle="dropdown" aria-haspopup="true" aria-expanded="false">İşlemler '
-                  f'<span class="caret"></span></button><ul class="dropdown-menu dropdown-menu-right">{links}</ul></div>')
+    return _cell("islemler")(kurs.durum == KURS_SONU_ONAYLANDI, items)
 
 
 def _durum_red_in_approval(value) -> Markup:
-    text = durum_html(value)
-    if value in enrollment.OPEN_STATES:  # seed §7: courses in approval are shown red
-        return Markup(f'<span class="text-danger"><strong>{text}</strong></span>')
-    return Markup(text)
+    return _cell("durum")(durum_html(value), value in enrollment.OPEN_STATES)
 
 
 class FilterTakesTrainees(BaseFilter):
@@ -181,15 +181,9 @@ class KayitDurumView(CoursePageView):
 
 
 def _inquiry_cell(kurs: Kurs) -> Markup:
-    if kurs.sorusturmalar:
-        row = kurs.sorusturmalar[-1]
-        return Markup(f'<span class="text-success">{enrollment.MSG_INQUIRY_SAVED}</span> '
-                      f'<a href="{url_for("SorusturmaEvrakView.evrak", pk=row.id)}">Evrak</a> '
-                      f'<small>({row.sayi}, {row.tarih:%d.%m.%Y})</small>')
-    if current_app.appbuilder.sm.has_access("can_write", "Sorusturma"):
-        return Markup(f'<a class="btn btn-xs btn-primary sorusturma" '
-                      f'href="{url_for("SorusturmaView.kaydet", pk=kurs.id)}">Soruşturma</a>')
-    return Markup("")
+    inquiry = kurs.sorusturmalar[-1] if kurs.sorusturmalar else None
+    may_write = inquiry is None and current_app.appbuilder.sm.has_access("can_write", "Sorusturma")
+    return _cell("sorusturma")(kurs, inquiry, enrollment.MSG_INQUIRY_SAVED, may_write)
 
 
 class KursSorusturmaView(CourseListView):
