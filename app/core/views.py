@@ -17,15 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from flask import abort, flash, request
+from flask import abort, flash, get_template_attribute, request
 from flask_appbuilder import BaseView, ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import DateField
-from wtforms.widgets import html_params
+from wtforms.widgets.core import clean_key
 
 from app.core import scope, validation
 from app.core.extensions import db
@@ -65,13 +64,11 @@ class TrDateWidget:
         kwargs.setdefault("id", field.id)
         kwargs.setdefault("name", field.name)
         value = field._value() if field.raw_data is None else (field.raw_data[0] if field.raw_data else "")
-        return Markup(
-            '<div class="input-group date kurs-date">'
-            '<span class="input-group-addon"><i class="fa fa-calendar"></i></span>'
-            "<input %s /></div>"
-            % html_params(type="text", value=value, placeholder="gg.aa.yyyy",
-                          autocomplete="off", class_="form-control", **kwargs)
-        )
+        kwargs = dict(type="text", value=value, placeholder="gg.aa.yyyy", autocomplete="off",
+                      class_="form-control", **kwargs)
+        # the attributes as wtforms' html_params orders and names them; the macro escapes the values
+        attrs = [(clean_key(k), v) for k, v in sorted(kwargs.items())]
+        return get_template_attribute("core/widgets.html", "tarih")(attrs)
 
 
 class TrDateField(DateField):
