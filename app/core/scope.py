@@ -13,6 +13,12 @@ A model owned by a district instead (``__owner__ = "ilce_id"``, exam periods) is
 seen by that district, its province and its institutions, and written by the
 district (or its province) only.
 
+A model owned by a unit of the tree (``__owner__ = "birim_id"``, the audit log) is
+seen by that unit and the units above it: an institution sees its own rows, a
+district those of its institutions and its own, a province those of its districts
+and institutions, GM all (so a district's own actions, which concern no
+institution, are read by that district and its province, and by nobody else).
+
 FAB's list, show, edit, delete, bulk actions, master-detail, related dropdowns,
 the REST API and any later view all load rows through the ORM, so they inherit the
 filter without repeating it: a record out of scope is simply not found (404).
@@ -39,6 +45,8 @@ from app.core.tree import GM, IL, ILCE, KURUM, Birim, Kullanici, Kurum
 
 #: ``__owner__`` of rows that belong to a district (İlçe MEM), e.g. exam periods
 ILCE_OWNER = "ilce_id"
+#: ``__owner__`` of rows that belong to any unit of the tree, e.g. the audit log
+BIRIM_OWNER = "birim_id"
 
 
 class OutOfScope(Exception):
@@ -85,6 +93,8 @@ class Scope:
         col = getattr(model, owner)
         if owner == ILCE_OWNER:
             return self.ilce_clause(col)
+        if owner == BIRIM_OWNER:
+            return self.unit_clause(col)
         if self.tur == KURUM:
             return col == self.kurum_id
         if self.tur in (IL, ILCE):
@@ -100,6 +110,14 @@ class Scope:
             return col == self.birim_id
         if self.tur == IL:
             return col.in_(select(Birim.id).where(Birim.il_id == self.birim_id))
+        return false()
+
+    def unit_clause(self, col):
+        """WHERE clause on a unit column: rows of the user's own unit and the units below it."""
+        if self.tur == KURUM:
+            return col == self.birim_id
+        if self.tur in (IL, ILCE):
+            return col.in_(select(Birim.id).where(self.birim_clause()))
         return false()
 
     def birim_clause(self):
@@ -168,6 +186,9 @@ class Scope:
                 birim = session.get(Birim, obj.ilce_id) if obj.ilce_id else None
                 return birim is not None and birim.il_id == self.birim_id
             return False  # an institution never writes a district's rows
+        if owner == BIRIM_OWNER:
+            birim_id = getattr(obj, owner)
+            return birim_id is not None and self.allows_birim(session.get(Birim, birim_id))
         kurum_id = getattr(obj, owner)
         if kurum_id is None and owner.endswith("_id"):
             # before the flush only the relationship may be set (obj.kurum = ...)
