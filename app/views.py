@@ -6,8 +6,10 @@ Eğitici Bilgileri", "Genel Müdürlük → Kurs Programları / Modüller / Resm
 """
 from __future__ import annotations
 
-from flask import current_app
+from flask import abort, current_app
+from flask_appbuilder.baseviews import expose
 from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 
 from app.core import scope
@@ -249,20 +251,37 @@ class BirimView(KursModelView):
 
 
 class DenetimView(KursModelView):
+    """"Denetim Kayıtları": who (the person's name), when, what (in words), before/after.
+    Which rows a user reads is the scope mechanism's rule for the audit log (its own
+    unit's rows and those of the units below it)."""
+
     datamodel = KursInterface(DenetimKaydi)
     class_permission_name = "Denetim"
     route_base = "/denetim"
     list_title = _l("Denetim Kayıtları")
     show_title = _l("Denetim Kaydı")
-    label_columns = {"zaman": _l("Zaman"), "kullanici_adi": _l("Kullanıcı"), "nesne": _l("Kayıt Türü"),
-                     "nesne_id": _l("Kayıt No"), "islem": _l("İşlem"), "onceki": _l("Önceki"),
-                     "sonraki": _l("Sonraki"), "aciklama": _l("Açıklama"), "kurum_id": _l("Kurum No")}
-    list_columns = ["zaman", "kullanici_adi", "nesne", "nesne_id", "islem", "aciklama"]
-    show_columns = ["zaman", "kullanici_adi", "kurum_id", "nesne", "nesne_id", "islem", "onceki",
-                    "sonraki", "aciklama"]
+    show_template = "core/denetim_show.html"
+    label_columns = {"zaman": _l("Zaman"), "kisi": _l("Kişi"), "kullanici_adi": _l("Kullanıcı Adı"),
+                     "birim": _l("Birim"), "kayit": _l("Kayıt"), "nesne": _l("Kayıt Türü"),
+                     "nesne_id": _l("Kayıt No"), "islem": _l("İşlem"), "islem_metni": _l("İşlem"),
+                     "aciklama": _l("Açıklama")}
+    list_columns = ["zaman", "kisi", "birim", "kayit", "islem_metni", "aciklama"]
+    show_columns = ["zaman", "kisi", "kullanici_adi", "birim", "kayit", "islem_metni", "aciklama"]
     search_columns = ["kullanici_adi", "nesne", "nesne_id", "islem", "zaman"]
     base_order = ("zaman", "desc")
     base_permissions = ["can_read"]
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        """The row, and its before/after as a table of fields (not raw JSON)."""
+        item = self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
+        if item is None:
+            abort(404)
+        widgets = self._get_show_widget(pk, item)
+        self.update_redirect()
+        return self.render_template(self.show_template, pk=pk, title=self.show_title, widgets=widgets,
+                                    kayit=item, degisiklikler=item.degisiklikler())
 
 
 # --- REST API: /api/v1/<resource>/ --------------------------------------------------
