@@ -13,18 +13,17 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 
 from app.core import scope
+from app.core.api import KursApi
 from app.core.extensions import db
-from app.core.models import DenetimKaydi
-from app.core.tree import BIRIM_TURLERI, Birim, Kurum
-from app.core.views import (
+from app.core.filters import (
     FilterActiveUnitsInScope,
     FilterIlceInScope,
     FilterUnitsInScope,
-    KursApi,
     KursInterface,
-    KursModelView,
-    kurum_default,
 )
+from app.core.models import DenetimKaydi
+from app.core.tree import BIRIM_TURLERI, Birim, Kurum
+from app.core.views import KursModelView, kurum_default
 from app.org.models import (
     BELGE_POLITIKALARI,
     Egitici,

@@ -13,10 +13,11 @@ from flask_appbuilder.security.decorators import has_access
 
 from app.core import clock, scope
 from app.core.extensions import db
+from app.core.filters import KursInterface
 from app.core.text import parse_date, parse_time
 from app.core.tree import Kurum
-from app.core.views import KursInterface, RecordView
-from app.courses import lesson_plan, wizard
+from app.core.views import RecordView
+from app.courses import lesson_plan, planning, wizard
 from app.courses import workflow as courses
 from app.courses.models import TASLAK, Kurs
 from app.courses.views import DURUM, load, marks_html
@@ -144,10 +145,10 @@ class DersPlaniView(RecordView):
         if kurs.durum == TASLAK:
             return redirect(url_for("WizardView.adim", pk=kurs.id, adim=kurs.taslak_adim or "acma"))
         session = db.session
-        editable = courses.editable_plan(kurs)
-        shown = editable or courses.pending_plan(kurs) or courses.current_plan(kurs)
+        editable = planning.editable_plan(kurs)
+        shown = editable or planning.pending_plan(kurs) or planning.current_plan(kurs)
         by_day: dict = {}
-        for lesson in courses.effective_lessons(kurs):
+        for lesson in planning.effective_lessons(kurs):
             by_day.setdefault(lesson.tarih, []).append(lesson)
         months = lesson_plan.months_between(kurs.baslangic, kurs.bitis)
         if day is None:
@@ -164,12 +165,12 @@ class DersPlaniView(RecordView):
         if current not in months:  # a lesson outside the course dates (the plan shows it as a problem)
             current = months[0]
         idx = months.index(current)
-        clashes = courses.double_bookings(session, kurs)
+        clashes = planning.double_bookings(session, kurs)
         day_lessons = by_day.get(day, []) if day else []
         per_teacher: dict = {}
         for l in day_lessons:
             per_teacher[l.egitici_id] = per_teacher.get(l.egitici_id, 0) + l.saat
-        start = courses.day_start(kurs, day, day_lessons) if day else None
+        start = planning.day_start(kurs, day, day_lessons) if day else None
         if values:
             start = values.get("baslangic", start)
             per_teacher = {**per_teacher, **values.get("saat", {})}
@@ -177,13 +178,13 @@ class DersPlaniView(RecordView):
             "courses/ders_plani.html", kurs=kurs, durum=DURUM, grid=lesson_plan.month_grid(*current),
             current=current, prev=months[idx - 1] if idx > 0 else None,
             next=months[idx + 1] if idx + 1 < len(months) else None, by_day=by_day,
-            off=courses.holidays(session, kurs.baslangic, kurs.bitis), day=day, day_lessons=day_lessons,
+            off=planning.holidays(session, kurs.baslangic, kurs.bitis), day=day, day_lessons=day_lessons,
             per_teacher=per_teacher, start=start, teachers=shown.egiticiler if shown is not None else [],
-            all_teachers=courses.institution_teachers(session, kurs.kurum_id),
-            editable=editable is not None and self._may_write(), hours=courses.hours_summary(kurs),
+            all_teachers=planning.institution_teachers(session, kurs.kurum_id),
+            editable=editable is not None and self._may_write(), hours=planning.hours_summary(kurs),
             clashes=[message for _day, message in clashes], clash_days={d for d, _message in clashes},
-            errors=errors or {}, gunler=lesson_plan.GUNLER, pending=courses.pending_plan(kurs),
-            marks=marks_html(kurs), can_new_plan=self._may_write() and courses.plan_change_refusal(kurs) is None)
+            errors=errors or {}, gunler=lesson_plan.GUNLER, pending=planning.pending_plan(kurs),
+            marks=marks_html(kurs), can_new_plan=self._may_write() and planning.plan_change_refusal(kurs) is None)
         return html, status
 
     def _may_write(self):
@@ -201,7 +202,7 @@ class DersPlaniView(RecordView):
         day = parse_date(request.form.get("tarih"), also_iso=True)
         if day is None:
             return self._page(kurs, errors={"tarih": "Takvimden bir gün seçiniz."}, status=400)
-        plan = courses.editable_plan(kurs)
+        plan = planning.editable_plan(kurs)
         raw_start = request.form.get("baslangic", "")
         hours, typed, errors = {}, {}, {}
         for teacher in (plan.egiticiler if plan else []):
@@ -218,7 +219,7 @@ class DersPlaniView(RecordView):
         if errors:
             return self._page(kurs, day, errors, values, 400)
         try:
-            total = courses.save_day(db.session, kurs, day, start, hours)
+            total = planning.save_day(db.session, kurs, day, start, hours)
         except courses.Refused as exc:
             db.session.rollback()
             return self._page(load(pk), day, {exc.field or "genel": exc.message}, values, 400)
@@ -233,7 +234,7 @@ class DersPlaniView(RecordView):
         if day is None:
             return self._page(kurs, errors={"tarih": "Takvimden bir gün seçiniz."}, status=400)
         try:
-            filled = courses.apply_to_weeks(db.session, kurs, day)
+            filled = planning.apply_to_weeks(db.session, kurs, day)
         except courses.Refused as exc:
             db.session.rollback()
             return self._page(load(pk), day, {exc.field or "genel": exc.message}, status=400)
@@ -250,7 +251,7 @@ class DersPlaniView(RecordView):
         except ValueError:
             abort(400)
         try:
-            courses.set_teachers(db.session, kurs, ids)
+            planning.set_teachers(db.session, kurs, ids)
         except courses.Refused as exc:
             db.session.rollback()
             return self._page(load(pk), day, {"egitici": exc.message}, status=400)
@@ -272,14 +273,14 @@ class DersPlaniView(RecordView):
             if kesim is not None:
                 try:
                     if request.form.get("islem") == "kaydet":
-                        courses.start_plan_change(db.session, kurs, kesim, today())
+                        planning.start_plan_change(db.session, kurs, kesim, today())
                         flash("Yeni plan kaydedildi. Ders saatlerini girip onaya sununuz.", "success")
                         first = kesim + dt.timedelta(days=1)
                         return redirect(url_for("DersPlaniView.plan", pk=pk, gun=first.isoformat()))
-                    result = courses.remaining(kurs, kesim, today())
+                    result = planning.remaining(kurs, kesim, today())
                 except courses.Refused as exc:
                     db.session.rollback()
                     error = exc.message
-        return self.render_template("courses/yeni_plan.html", kurs=kurs, warning=courses.WARNING_NEW_PLAN,
-                                    ok_message=courses.MSG_REMAINING_OK, raw=raw, result=result,
+        return self.render_template("courses/yeni_plan.html", kurs=kurs, warning=planning.WARNING_NEW_PLAN,
+                                    ok_message=planning.MSG_REMAINING_OK, raw=raw, result=result,
                                     error=error, durum=DURUM), (400 if error else 200)

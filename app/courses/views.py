@@ -7,7 +7,15 @@ ORM), so a course of another institution answers 404 like one that does not exis
 """
 from __future__ import annotations
 
-from flask import current_app, flash, g, get_template_attribute, redirect, request, url_for
+from flask import (
+    current_app,
+    flash,
+    g,
+    get_template_attribute,
+    redirect,
+    request,
+    url_for,
+)
 from flask_appbuilder import expose
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import has_access
@@ -16,15 +24,11 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from app.core import scope
+from app.core.api import read_only_api
 from app.core.extensions import db
-from app.core.views import (
-    READ_WRITE,
-    KursInterface,
-    KursModelView,
-    RecordView,
-    get_or_404,
-    read_only_api,
-)
+from app.core.filters import KursInterface
+from app.core.views import READ_WRITE, KursModelView, RecordView, get_or_404
+from app.courses import planning
 from app.courses import workflow as courses
 from app.courses.models import (
     AKTIF,
@@ -212,11 +216,11 @@ class KursView(RecordView):
         found = courses.problems(db.session, kurs) if kurs.onay_talebi and kurs.durum != TASLAK else []
         return self.render_template(
             "courses/kurs_sayfa.html", kurs=kurs, durum=DURUM, talep=TALEP, belge=BELGE_CHOICES,
-            hours=courses.hours_summary(kurs), problems=found,
+            hours=planning.hours_summary(kurs), problems=found,
             marks=marks_html(kurs), approvers=courses.APPROVERS, can_approve=may_approve(kurs),
             can_return=may_return(kurs), end_options=courses.end_options(kurs) if may_write() else [],
-            can_new_plan=may_write() and courses.plan_change_refusal(kurs) is None,
-            plan=courses.current_plan(kurs), pending=courses.pending_plan(kurs),
+            can_new_plan=may_write() and planning.plan_change_refusal(kurs) is None,
+            plan=planning.current_plan(kurs), pending=planning.pending_plan(kurs),
             timeline=courses.timeline(db.session, kurs), step=courses.step_of(kurs),
             **self._trainees(kurs))
 

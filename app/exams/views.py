@@ -29,12 +29,14 @@ from sqlalchemy import select
 
 from app.core import clock, scope
 from app.core import pdf as documents
+from app.core.api import read_only_api
 from app.core.extensions import db
+from app.core.filters import KursInterface
 from app.core.identity import tc_error
 from app.core.text import parse_date, parse_time
 from app.core.tree import ILCE
 from app.core.tx import Refused
-from app.core.views import KursInterface, RecordView, get_or_404, read_only_api
+from app.core.views import RecordView, get_or_404
 from app.courses.models import KURS_SONU_ONAYLANDI, TAMAMLANDI, Kurs
 from app.courses.views import CoursePageView, load
 from app.exams import completion, entry_documents

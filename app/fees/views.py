@@ -10,10 +10,12 @@ from sqlalchemy import select
 
 from app.core import clock
 from app.core import pdf as documents
+from app.core.api import read_only_api
 from app.core.extensions import db
+from app.core.filters import KursInterface
 from app.core.text import parse_date
 from app.core.tx import Refused
-from app.core.views import KursInterface, RecordView, get_or_404, read_only_api
+from app.core.views import RecordView, get_or_404
 from app.courses.models import Kurs
 from app.courses.views import load
 from app.fees import rules as fees

@@ -22,8 +22,9 @@ from wtforms.validators import DataRequired
 
 from app.core import scope
 from app.core.extensions import db
+from app.core.filters import FilterActiveUnitsInScope, KursInterface
 from app.core.tree import Kullanici
-from app.core.views import FilterActiveUnitsInScope, KursInterface, KursModelView
+from app.core.views import KursModelView
 from app.org.roles import ADMIN, roles_within
 from app.org.users import validate_user
 

@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from app.core import clock, settings
 from app.core.extensions import db
+from app.core.filters import KursInterface
 from app.core.models import Ayar
 from app.core.text import parse_date
 from app.core.tx import Refused
-from app.core.views import READ_WRITE, KursInterface, KursModelView, RecordView
+from app.core.views import READ_WRITE, KursModelView, RecordView
 from app.courses.models import Kurs
 from app.trainees import identity_changes
 

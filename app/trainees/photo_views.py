@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from app.core import clock, uploads
 from app.core.extensions import db
+from app.core.filters import KursInterface
 from app.core.identity import tc_error
 from app.core.text import fold
-from app.core.views import KursInterface, RecordView, get_or_404
+from app.core.views import RecordView, get_or_404
 from app.trainees import photos
 from app.trainees.models import Kursiyer
 

@@ -29,16 +29,11 @@ from wtforms.validators import Optional as Opt
 
 from app.absences.models import Devamsizlik
 from app.core import clock, uploads
+from app.core.api import read_only_api
 from app.core.extensions import db
+from app.core.filters import KursInterface
 from app.core.tx import Refused
-from app.core.views import (
-    KursInterface,
-    RecordView,
-    TrDateField,
-    attach_errors,
-    get_or_404,
-    read_only_api,
-)
+from app.core.views import RecordView, TrDateField, attach_errors, get_or_404
 from app.courses.models import (
     AKTIF,
     KAPATMA_ONAYINDA,
