@@ -6,7 +6,9 @@ from flask import flash, redirect, request, url_for
 from sqlalchemy import select
 
 from app.absences import rules as absences
+from app.absences.models import Devamsizlik
 from app.core import clock
+from app.core.api import read_only_api
 from app.core.extensions import db
 from app.core.text import parse_date
 from app.core.tx import Refused
@@ -53,3 +55,9 @@ class DevamsizlikView(CoursePageView):
             current={**current, **typed}, totals=absences.totals(db.session, kurs),
             limit=absences.limit_hours(db.session, kurs), errors=errors, aktif=KAYIT_AKTIF,
             durum=dict(KAYIT_DURUMLARI), can_write=self.appbuilder.sm.has_access("can_write", "Kursiyer")), status
+
+
+APIS = [
+    read_only_api("devamsizlik", Devamsizlik, "Kursiyer", ["id", "kayit_id", "ders_id", "kurum_id", "saat"],
+                  ["kayit_id", "ders_id"]),
+]

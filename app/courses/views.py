@@ -21,7 +21,6 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import select
 
 from app.core import scope
 from app.core.api import read_only_api
@@ -43,7 +42,18 @@ from app.courses.models import (
     Kurs,
 )
 from app.courses.wizard import BELGE_CHOICES
-from app.trainees.models import KAYIT_DURUMLARI, Kayit
+
+#: Parts of the course page that packages above this one add: each takes the course
+#: and returns template variables (``app.trainees.views`` adds the course's trainees).
+PAGE_PARTS: list = []
+
+
+def page_parts(kurs) -> dict:
+    out = {"enrollments": None}
+    for part in PAGE_PARTS:
+        out.update(part(kurs))
+    return out
+
 
 DURUM = dict(KURS_DURUMLARI)
 TALEP = dict(ONAY_TALEPLERI)
@@ -222,17 +232,7 @@ class KursView(RecordView):
             can_new_plan=may_write() and planning.plan_change_refusal(kurs) is None,
             plan=planning.current_plan(kurs), pending=planning.pending_plan(kurs),
             timeline=courses.timeline(db.session, kurs), step=courses.step_of(kurs),
-            **self._trainees(kurs))
-
-    def _trainees(self, kurs):
-        sm = current_app.appbuilder.sm
-        if not sm.has_access("can_read", "Kursiyer"):
-            return {"enrollments": None}
-        from app.trainees.enrollment import accepts_additions
-
-        rows = db.session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id).order_by(Kayit.id)).scalars().all()
-        return {"enrollments": rows, "kayit_durum": dict(KAYIT_DURUMLARI),
-                "can_enroll": sm.has_access("can_write", "Kursiyer") and accepts_additions(kurs) is None}
+            **page_parts(kurs))
 
     def _act(self, pk, action):
         kurs = load(pk)

@@ -27,13 +27,13 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Length, Regexp
 from wtforms.validators import Optional as Opt
 
-from app.absences.models import Devamsizlik
 from app.core import clock, uploads
 from app.core.api import read_only_api
 from app.core.extensions import db
 from app.core.filters import KursInterface
 from app.core.tx import Refused
 from app.core.views import RecordView, TrDateField, attach_errors, get_or_404
+from app.courses import views as course_views
 from app.courses.models import (
     AKTIF,
     KAPATMA_ONAYINDA,
@@ -50,7 +50,13 @@ from app.courses.views import (
     load,
 )
 from app.trainees import enrollment
-from app.trainees.models import KAYIT_DURUMLARI, Kayit, Kursiyer, Sorusturma
+from app.trainees.models import (
+    KAYIT_DURUMLARI,
+    Kayit,
+    KayitDurumu,
+    Kursiyer,
+    Sorusturma,
+)
 
 OGRENIM = ["", "İlkokul", "Ortaokul", "Lise", "Ön Lisans", "Lisans", "Yüksek Lisans", "Doktora"]
 
@@ -298,6 +304,16 @@ APIS = [
                    "ogrenim"], ["kurum_id", "tc_kimlik_no", "ad", "soyad"]),
     read_only_api("kayit", Kayit, "Kursiyer", ["id", "kurs_id", "kursiyer_id", "kurum_id", "kayit_tarihi", "durum"],
                   ["kurs_id", "kursiyer_id", "durum"]),
-    read_only_api("devamsizlik", Devamsizlik, "Kursiyer", ["id", "kayit_id", "ders_id", "kurum_id", "saat"],
-                  ["kayit_id", "ders_id"]),
 ]
+
+
+def _course_page_trainees(kurs) -> dict:
+    """The course page's "Kursiyerler" part (``app.courses.views.PAGE_PARTS``)."""
+    sm = current_app.appbuilder.sm
+    if not sm.has_access("can_read", "Kursiyer"):
+        return {}
+    return {"enrollments": kurs.kayitlar, "kayit_durum": KayitDurumu.labels(),
+            "can_enroll": sm.has_access("can_write", "Kursiyer") and enrollment.accepts_additions(kurs) is None}
+
+
+course_views.PAGE_PARTS.append(_course_page_trainees)
