@@ -15,6 +15,7 @@ from typing import Iterable, Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.core import audit, clock, tx
 from app.core.tx import Refused
@@ -55,6 +56,7 @@ def commit(session: Session) -> None:
 def touch(kurs: Kurs) -> None:
     """Make the course row part of this change (its version is then checked)."""
     kurs.guncelleme = clock.local_now()
+    flag_modified(kurs, "guncelleme")  # an UPDATE and its version check even when the clock stands still
 
 
 # --- reading -----------------------------------------------------------------
