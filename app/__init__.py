@@ -14,7 +14,8 @@ MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
 def create_app(overrides: dict | None = None) -> Flask:
-    from app import models  # noqa: F401  every package's tables, before a mapper is configured
+    # every package's tables, before any mapper is configured
+    from app import models  # noqa: F401
 
     app = Flask(__name__)
     app.config.from_object("config.Config")
