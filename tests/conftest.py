@@ -3,6 +3,14 @@
 The database is SQLite in a temporary folder, or the PostgreSQL server named by
 TEST_DATABASE_URL (test.sh sets it when a server answers on loopback); each test
 session starts from an empty schema, migrated and seeded with the demo data.
+
+The clock (app.core.clock) stands still for the whole session, before anything
+reads it (the demo data is built around "today"): at KURS_SAAT when the
+environment names a moment (test.sh runs the date-sensitive tests on chosen
+days), else at an ordinary Wednesday morning. Tests read the day with
+``clock.today()``, never from the calendar; the live server of the browser tests
+runs in a thread of this process and the PDF workers inherit KURS_SAAT, so they
+agree.
 """
 from __future__ import annotations
 
@@ -15,11 +23,27 @@ import pytest
 
 os.environ.setdefault("KURS_DATA_DIR", tempfile.mkdtemp(prefix="kurs-test-"))
 
+DEFAULT_MOMENT = "2026-11-25T10:00"  # a Wednesday morning in Istanbul, no holiday near
+os.environ["KURS_SAAT"] = os.environ.get("KURS_SAAT") or DEFAULT_MOMENT  # worker processes too
+
 from app import create_app  # noqa: E402
+from app.core import clock  # noqa: E402
 from app.core.extensions import db  # noqa: E402
 
 PASSWORD = "Demo.Kurs.2026"
 CSRF_RE = re.compile(r'name="csrf[_-]token"[^>]*(?:value|content)="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+clock.set_now(os.environ["KURS_SAAT"])
+SESSION_NOW = clock.now()
+
+
+@pytest.fixture(autouse=True)
+def _session_clock():
+    """Every test starts at the session's moment, whatever an earlier test did to the clock."""
+    clock.set_now(SESSION_NOW)
+    yield
+    clock.set_now(SESSION_NOW)
 
 
 def database_url(tmp_dir: str) -> str:
@@ -86,6 +110,16 @@ def login(client, username: str, password: str = PASSWORD):
     assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
     assert "/login" not in resp.headers["Location"], f"login failed for {username}"
     return client
+
+
+def assert_forbidden(resp) -> str:
+    """The user was refused for lack of permission: the "Forbidden" page (403), neither the
+    form again nor a redirect that could hide a success. Returns the page's text; the
+    caller checks that nothing was stored."""
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 403, (resp.status_code, resp.headers.get("Location"), html[:300])
+    assert "Forbidden" in html and "csrf_token" not in html, html[:300]
+    return html
 
 
 def post_form(client, url: str, data: dict, form_url: str | None = None):

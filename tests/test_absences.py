@@ -7,20 +7,25 @@ from sqlalchemy import func, select
 
 from app.absences import rules as absences
 from app.absences.models import Devamsizlik
+from app.core import clock
 from app.core.extensions import db
 from app.core.tree import Kurum
 from app.courses import workflow as courses
 from app.courses.models import Kurs
 from app.trainees.models import Kayit
+from tests import factories
 from tests.conftest import csrf_token, login
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
-def _moda_active(app):
+def _moda_active(app, pk=None):
+    """Moda's demo A1 course (read only), or the course ``pk``: (id, past lessons,
+    future lessons, registration ids, the limit in hours)."""
     with app.app_context():
-        kurs = db.session.execute(select(Kurs).join(Kurum).where(Kurum.kurum_kodu == "100001", Kurs.durum == "AKTIF")
-                                  .order_by(Kurs.id)).scalars().first()
+        kurs = db.session.get(Kurs, pk) if pk else db.session.execute(
+            select(Kurs).join(Kurum).where(Kurum.kurum_kodu == "100001", Kurs.durum == "AKTIF")
+            .order_by(Kurs.id)).scalars().first()
         past = [l for l in courses.effective_lessons(kurs) if l.tarih <= TODAY]
         future = [l for l in courses.effective_lessons(kurs) if l.tarih > TODAY]
         kayitlar = [k.id for k in db.session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id)
@@ -35,7 +40,9 @@ def _count(app, pk):
 
 
 def test_roll_call_grid_rules_and_limit(app):
-    pk, past, future, kayitlar, limit = _moda_active(app)
+    # an A1 course of its own (Mon/Wed/Fri, 4 hours, started five weeks ago), three trainees
+    own, _ = factories.active_course(app, db, weeks_ago=5, days=(0, 2, 4), hours=4, trainees=(22, 3))
+    pk, past, future, kayitlar, limit = _moda_active(app, own)
     assert past and future and limit == 24  # 1/5 of 120 hours
     web = login(app.test_client(), "moda.personel")
     last = past[-1]
@@ -93,14 +100,21 @@ def test_gm_changes_the_absence_limit(app):
     gm = login(app.test_client(), "gm")
     with app.app_context():
         row = db.session.execute(select(Ayar).filter_by(anahtar="devamsizlik_orani")).scalar_one()
+        before = row.deger
     resp = gm.post(f"/ayar/edit/{row.id}", data={"deger": "1,5", "csrf_token": csrf_token(gm, "/")})
     assert "0 ile 1 arasında" in resp.get_data(as_text=True)
-    assert gm.post(f"/ayar/edit/{row.id}", data={"deger": "0,25", "csrf_token": csrf_token(gm, "/")}).status_code == 302
-    pk = _moda_active(app)[0]
     with app.app_context():
-        assert absences.limit_hours(db.session, db.session.get(Kurs, pk)) == 30
-        db.session.get(Ayar, row.id).deger = "0.2"
-        db.session.commit()
+        assert db.session.get(Ayar, row.id).deger == before
+    try:
+        assert gm.post(f"/ayar/edit/{row.id}", data={"deger": "0,25",
+                                                    "csrf_token": csrf_token(gm, "/")}).status_code == 302
+        pk = _moda_active(app)[0]
+        with app.app_context():
+            assert absences.limit_hours(db.session, db.session.get(Kurs, pk)) == 30
+    finally:  # the other tests count on the demo's 1/5
+        with app.app_context():
+            db.session.get(Ayar, row.id).deger = before
+            db.session.commit()
     assert login(app.test_client(), "moda.personel").get(f"/ayar/edit/{row.id}").status_code in (302, 403)
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from app.core import clock
+
 pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -127,7 +129,7 @@ def test_course_planned_filled_and_approved_by_three(app, live_server, browser):
 
     with app.app_context():
         ilker = db.session.query(Egitici).filter_by(ad="İlker").one().id
-    today = dt.date.today()
+    today = clock.today()
     start = today + dt.timedelta(days=7 + (5 - today.weekday()) % 7)  # a Saturday, 1–2 weeks ahead
     end = _saturdays_for(app, start, 20)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -252,7 +254,7 @@ def test_trainee_journey_inquiry_enrollment_photo_fees_absences(app, live_server
                                   .order_by(Kurs.id)).scalars().first()
         pk = kurs.id
         fee = kurs.ucret
-        last_day = max(l.tarih for l in courses.effective_lessons(kurs) if l.tarih <= dt.date.today())
+        last_day = max(l.tarih for l in courses.effective_lessons(kurs) if l.tarih <= clock.today())
     pdf = tmp_path / "inceleme.pdf"
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
@@ -273,7 +275,7 @@ def test_trainee_journey_inquiry_enrollment_photo_fees_absences(app, live_server
     with page.expect_navigation():
         page.click(f"a.sorusturma[href='/sorusturma/{pk}']")
     page.fill("#sayi", "E-34-2026-118")
-    page.fill("#tarih", dt.date.today().strftime("%d.%m.%Y"))
+    page.fill("#tarih", clock.today().strftime("%d.%m.%Y"))
     page.keyboard.press("Escape")
     page.set_input_files("#evrak", str(pdf))
     with page.expect_navigation():
@@ -329,9 +331,9 @@ def test_trainee_journey_inquiry_enrollment_photo_fees_absences(app, live_server
     with page.expect_navigation():
         page.click("#kursiyer-hesaplari a:has-text('Şükrü Işıklı')")
     half = f"{fee / 2:.2f}".replace(".", ",")
-    page.fill("#vade_1", dt.date.today().strftime("%d.%m.%Y"))
+    page.fill("#vade_1", clock.today().strftime("%d.%m.%Y"))
     page.fill("#taksit_tutar_1", half)
-    page.fill("#vade_2", (dt.date.today() + dt.timedelta(days=30)).strftime("%d.%m.%Y"))
+    page.fill("#vade_2", (clock.today() + dt.timedelta(days=30)).strftime("%d.%m.%Y"))
     page.fill("#taksit_tutar_2", half)
     with page.expect_navigation():
         page.click("#taksit-kaydet")
@@ -378,16 +380,16 @@ def test_exam_to_certificate_journey(app, live_server, browser, tmp_path):
     from app.core.tree import Birim
     from app.courses import workflow as courses
     from app.courses.models import Kurs
-    from app.demo.courses import _course
     from app.exams.models import SinavDonemi
     from app.trainees import enrollment, photos, registry
     from app.trainees.models import Kisi
+    from tests.factories import planned_course
 
-    today = dt.date.today()
+    today = clock.today()
     start = today - dt.timedelta(weeks=23)
     start += dt.timedelta(days=(2 - start.weekday()) % 7)  # Wednesdays
     with app.app_context():
-        kurs = _course(db.session, "100002", "BLG-ISL", 1, "Laboratuvar 1", "Gülşen", start, {2}, 8, "18:00")
+        kurs = planned_course(db.session, "100002", "BLG-ISL", 1, "Laboratuvar 1", "Gülşen", start, {2}, 8, "18:00")
         pk = kurs.id
         p = db.session.execute(select(Kisi).where(Kisi.gizli.is_(False)).order_by(Kisi.id)).scalars().all()[52]
         person = registry.Person(p.tc_kimlik_no, p.ad, p.soyad, p.dogum_tarihi)

@@ -12,21 +12,22 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
+from app.core import clock
 from app.core.extensions import db
 from app.core.models import DenetimKaydi
 from app.courses import workflow as courses
 from app.courses.models import IPTAL, ONAY_SURECINDE, PLANLANDI, Kurs
-from app.demo.courses import _course
 from tests.conftest import run_together
+from tests.factories import planned_course
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def _planned(app, weeks, time):
     start = TODAY + dt.timedelta(weeks=weeks)
     start += dt.timedelta(days=(6 - start.weekday()) % 7)
     with app.app_context():
-        return _course(db.session, "100002", "BLG-ISL", 1, "Laboratuvar 2", "Oğuz", start, {6}, 8, time).id
+        return planned_course(db.session, "100002", "BLG-ISL", 1, "Laboratuvar 2", "Oğuz", start, {6}, 8, time).id
 
 
 def _race(app, pk, *actions):

@@ -12,6 +12,7 @@ import re
 
 from sqlalchemy import func, select
 
+from app.core import clock
 from app.core.extensions import db
 from app.core.models import DenetimKaydi
 from app.core.tree import Kurum
@@ -29,11 +30,11 @@ from app.courses.models import (
     Ders,
     Kurs,
 )
-from app.demo.courses import _course
 from app.org.models import Egitici, Modul, Program, Sinif
 from tests.conftest import api_token, csrf_token, login
+from tests.factories import free_day, planned_course
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 CHOICE = "Geçerli bir seçenek değil"  # WTForms' Turkish message for a value not offered
 
 
@@ -178,7 +179,7 @@ def test_personnel_and_district_cannot_plan(app):
 
 def _planned(app, start, weekday_set, hours, time, sinif="Derslik 3", teacher="İlker", kod="100001"):
     with app.app_context():
-        kurs = _course(db.session, kod, "ING-DIL", 1, sinif, teacher, start, weekday_set, hours, time)
+        kurs = planned_course(db.session, kod, "ING-DIL", 1, sinif, teacher, start, weekday_set, hours, time)
         return kurs.id
 
 
@@ -191,9 +192,11 @@ def _state(app, pk):
 def test_lesson_plan_day_apply_to_weeks_and_bad_input(app):
     ids = _ids(app)
     web = login(app.test_client(), "12345678950")
-    start = _next(6, 60)  # a Sunday far ahead: no other test plans there
     with app.app_context():  # an empty plan: a course saved by the wizard, no lessons yet
-        kurs = _course(db.session, "100001", "ING-DIL", 1, "Derslik 3", "İlker", start, {6}, 6, "08:00")
+        # a Saturday far ahead that is no holiday (the other tests of this module plan
+        # Derslik 3 on Sundays; their courses may run 20-odd weeks past their first day)
+        start = free_day(db.session, _next(5, 60) - dt.timedelta(days=1), weekdays={5})
+        kurs = planned_course(db.session, "100001", "ING-DIL", 1, "Derslik 3", "İlker", start, {5}, 6, "08:00")
         pk = kurs.id
         for d in list(kurs.planlar[0].dersler):
             db.session.delete(d)
@@ -230,7 +233,7 @@ def test_lesson_plan_day_apply_to_weeks_and_bad_input(app):
     filled = expected_days - 1
     assert f"{filled} güne ders planlandı" in html
     assert len({l.tarih for l in lessons}) == expected_days
-    assert all(l.tarih.weekday() == 6 and l.tarih not in off for l in lessons)
+    assert all(l.tarih.weekday() == 5 and l.tarih not in off for l in lessons)
     assert f"{6 * expected_days} / 120 saat" in html
 
 
@@ -367,22 +370,37 @@ def test_plan_change_of_an_active_course(app):
     # the new plan may not use the old plan's end date
     resp = _post(director, f"{url}/gun", {"tarih": TODAY.isoformat(), "baslangic": "19:00", f"saat_{ids['ilker']}": "4"})
     assert "eski ders planına aittir" in resp.get_data(as_text=True)
-    # swap the teacher ("Eğiticiler → Seç") and fill the remaining hours from next Thursday
+    # swap the teacher ("Eğiticiler → Seç") and fill the remaining hours on Thursdays (the
+    # old plan's day is Wednesday), from the first Thursday after the cut that is no holiday
     assert _post(director, f"{url}/egiticiler", {"egitici": [str(ids["sukru"])]}).status_code == 302
-    thursday = _next(3, 0) if _next(3, 0) > TODAY else _next(3, 1)
-    _post(director, f"{url}/gun", {"tarih": thursday.isoformat(), "baslangic": "19:00", f"saat_{ids['sukru']}": "4"})
-    _post(director, f"{url}/haftalara", {"tarih": thursday.isoformat()})
     with app.app_context():
-        kurs = db.session.get(Kurs, pk)
-        new_plan = courses.pending_plan(kurs)
-        have = sum(d.saat for d in new_plan.dersler)
+        thursday = free_day(db.session, TODAY, weekdays={3})
+    assert _post(director, f"{url}/gun", {"tarih": thursday.isoformat(), "baslangic": "19:00",
+                                          f"saat_{ids['sukru']}": "4"}).status_code == 302
+    assert _post(director, f"{url}/haftalara", {"tarih": thursday.isoformat()}).status_code == 302
+    with app.app_context():
+        new_plan = courses.pending_plan(db.session.get(Kurs, pk))
+        days = sorted({d.tarih for d in new_plan.dersler})
         need = new_plan.kalan_saat
-    if have != need:  # trim or extend the last day so the plan is exact
-        with app.app_context():
-            kurs = db.session.get(Kurs, pk)
-            last = courses.pending_plan(kurs).dersler[-1]
-            last.saat += need - have
-            db.session.commit()
+        assert days[0] == thursday and all(d.weekday() == 3 for d in days)
+    # make the plan exact on the screen, whatever the holidays did to the number of
+    # Thursdays: 4 hours a day until the need is met (later days emptied), or up to 6
+    # on the last days when the Thursdays are too few (6 hours from 19:00 still fit the day)
+    hours, left = {}, need
+    for day in days:
+        hours[day] = min(4, left)
+        left -= hours[day]
+    for day in reversed(days):
+        extra = min(2, left)
+        hours[day] += extra
+        left -= extra
+    assert left == 0, (need, len(days))
+    for day, h in hours.items():
+        if h != 4:
+            assert _post(director, f"{url}/gun", {"tarih": day.isoformat(), "baslangic": "19:00",
+                                                  f"saat_{ids['sukru']}": str(h)}).status_code == 302, day
+    with app.app_context():
+        assert sum(d.saat for d in courses.pending_plan(db.session.get(Kurs, pk)).dersler) == need
     sube, mudur = login(app.test_client(), "kadikoy.sube"), login(app.test_client(), "kadikoy.mudur")
     for client in (director, sube, mudur):
         _post(client, f"/kurs/{pk}/onayla", {})

@@ -5,22 +5,30 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
+from app.core import clock
 from app.core.extensions import db
 from app.core.tx import Refused
 from app.courses.models import Kurs
-from app.demo.courses import _course
 from app.trainees import enrollment, registry
 from app.trainees.models import Kayit, Kisi, Kursiyer
-from tests.conftest import classroom_capacity, csrf_token, login, run_together
+from tests import factories
+from tests.conftest import (
+    assert_forbidden,
+    classroom_capacity,
+    csrf_token,
+    login,
+    run_together,
+)
+from tests.factories import planned_course
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def _planned(app, weeks, time, sinif="Laboratuvar 2", teacher="Oğuz", kod="100002", program="BLG-ISL"):
     start = TODAY + dt.timedelta(weeks=weeks)
     start += dt.timedelta(days=(5 - start.weekday()) % 7)  # Saturdays
     with app.app_context():
-        return _course(db.session, kod, program, 1, sinif, teacher, start, {5}, 8, time).id
+        return planned_course(db.session, kod, program, 1, sinif, teacher, start, {5}, 8, time).id
 
 
 def _enrolled(app, pk):
@@ -98,7 +106,7 @@ def test_full_classroom_refuses_and_level_rule(app):
     with app.app_context():
         start = TODAY + dt.timedelta(weeks=360)
         start += dt.timedelta(days=(6 - start.weekday()) % 7)
-        a2 = _course(db.session, "100001", "ING-DIL", 2, "Derslik 3", "İlker", start, {6}, 8, "08:00").id
+        a2 = planned_course(db.session, "100001", "ING-DIL", 2, "Derslik 3", "İlker", start, {6}, 8, "08:00").id
         person = registry.LocalRegistry().lookup(db.session, "45678912316", dt.date(1990, 2, 1))
         try:
             enrollment.enroll(db.session, a2, person, {}, TODAY)
@@ -126,15 +134,15 @@ def test_two_secretaries_and_the_last_seat(app):
 
 
 def test_active_course_refuses_additions_until_the_district_inquiry(app):
-    with app.app_context():
-        kurs = db.session.execute(select(Kurs).where(Kurs.durum == "AKTIF", ~Kurs.sorusturmalar.any())
-                                  .order_by(Kurs.id)).scalars().first()
-        pk = kurs.id
-        kod = kurs.kurum.kurum_kodu
-    director = {"100001": "12345678950", "200001": "34567891238"}[kod]
-    html = login(app.test_client(), director).get(f"/kursiyerekle/{pk}").get_data(as_text=True)
+    pk, kayitlar = factories.active_course(app, db, weeks_ago=2, days=(1,), trainees=(41, 1))
+    director = login(app.test_client(), "12345678950")
+    html = director.get(f"/kursiyerekle/{pk}").get_data(as_text=True)
     assert "Kurs İnceleme Soruşturma" in html
-    assert f'/kursiyerekle/{pk}"' not in login(app.test_client(), director).get("/kursbasvuru/list/").get_data(as_text=True)
+    assert f'/kursiyerekle/{pk}"' not in director.get("/kursbasvuru/list/").get_data(as_text=True)
+    resp = _post(director, f"/kursiyerekle/{pk}", {"tc_kimlik_no": "45678912316", "dogum_tarihi": "01.02.1990",
+                                                  "islem": "kaydet"})
+    assert "Kurs İnceleme Soruşturma" in resp.get_data(as_text=True)
+    assert _enrolled(app, pk) == len(kayitlar) == 1
 
 
 def test_csv_import_of_the_registry(app, tmp_path):
@@ -220,7 +228,10 @@ def test_inquiry_opens_an_active_course_for_trainees(app):
     assert (len(os.listdir(folder)) if os.path.isdir(folder) else 0) == files_before
     # the institution cannot record it, another district cannot see the course
     director = login(app.test_client(), "23456789138")
-    assert director.post(url, data={**good, "csrf_token": csrf_token(director, "/")}).status_code in (302, 403)
+    assert_forbidden(director.post(url, data={**good, "csrf_token": csrf_token(director, "/")}))
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(Sorusturma).where(Sorusturma.kurs_id == pk)).scalar() == 0
+    assert (len(os.listdir(folder)) if os.path.isdir(folder) else 0) == files_before
     other = login(app.test_client(), "uskudar.sube")
     assert other.get(url).status_code == 404
     # a real PDF whose name says otherwise is accepted
@@ -364,7 +375,11 @@ def test_gm_adds_a_hidden_identity_with_letter_and_court_decision(app):
     assert _enrolled(app, pk) == 0
     # an institution's director cannot reach the screen at all
     director = login(app.test_client(), "23456789138")
-    assert director.get("/kimlikislem/").status_code in (302, 403)
+    assert "Gizli Kimlik" not in assert_forbidden(director.get("/kimlikislem/"))
+    assert_forbidden(director.post("/kimlikislem/gizli", data={"kurs_no": pk, "tc_kimlik_no": "56789123416",
+                                                             "dogum_tarihi": "15.06.1985",
+                                                             "csrf_token": csrf_token(director, "/")}))
+    assert _enrolled(app, pk) == 0
     resp = post()
     assert resp.status_code == 302 and _enrolled(app, pk) == 1
     with app.app_context():
@@ -375,10 +390,10 @@ def test_gm_adds_a_hidden_identity_with_letter_and_court_decision(app):
 def test_gm_changes_a_trainee_identity_number_and_the_history_follows(app):
     from app.core.identity import make_tc
 
+    _pk, (kayit_id,) = factories.active_course(app, db, kod="200001", program="KPSS-HAZ", weeks_ago=1, days=(5,),
+                                               hours=8, trainees=(32, 1))  # Üsküdar's, of its own
     with app.app_context():
-        kayit = db.session.execute(select(Kayit).join(Kursiyer).where(Kursiyer.kurum.has(kurum_kodu="200001"))
-                                   .order_by(Kayit.id)).scalars().first()
-        old, kayit_id = kayit.kursiyer.tc_kimlik_no, kayit.id
+        old = db.session.get(Kayit, kayit_id).kursiyer.tc_kimlik_no
     new = make_tc("777777771")
     gm = login(app.test_client(), "gm")
     today = TODAY.strftime("%d.%m.%Y")
@@ -395,4 +410,10 @@ def test_gm_changes_a_trainee_identity_number_and_the_history_follows(app):
         kayit = db.session.get(Kayit, kayit_id)
         assert kayit.kursiyer.tc_kimlik_no == new  # the enrollment follows the new number
         assert db.session.execute(select(Kursiyer).where(Kursiyer.tc_kimlik_no == old)).first() is None
-    assert login(app.test_client(), "34567891238").get("/kimlikislem/").status_code in (302, 403)
+    director = login(app.test_client(), "34567891238")  # an institution may not change identity numbers
+    assert_forbidden(director.get("/kimlikislem/"))
+    assert_forbidden(director.post("/kimlikislem/degistir", data={"eski": new, "yeni": old, "sayi": "E-1",
+                                                                  "tarih": today,
+                                                                  "csrf_token": csrf_token(director, "/")}))
+    with app.app_context():
+        assert db.session.get(Kayit, kayit_id).kursiyer.tc_kimlik_no == new

@@ -9,16 +9,17 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from app.core import clock
 from app.core.extensions import db
-from app.core.tree import Kurum
 from app.core.tx import Refused
 from app.courses.models import Kurs
 from app.fees import rules as fees
 from app.fees.models import Odeme
 from app.trainees.models import Kayit
+from tests import factories
 from tests.conftest import csrf_token, login, run_together
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 @pytest.mark.parametrize("raw,message", [
@@ -37,12 +38,12 @@ def test_good_amounts():
     assert fees.parse_amount("750 TL") == Decimal("750.00")
 
 
-def _moda_active_kayit(app, index=0):
-    with app.app_context():
-        kurs = db.session.execute(select(Kurs).join(Kurum).where(Kurum.kurum_kodu == "100001", Kurs.durum == "AKTIF")
-                                  .order_by(Kurs.id)).scalars().first()
-        kayitlar = db.session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id).order_by(Kayit.id)).scalars().all()
-        return kurs.id, kayitlar[index].id
+def _moda_active_kayit(app, person):
+    """An active A1 course of Moda's of the test's own (4.500 TL, at most 3 installments,
+    started five weeks ago), with the registry's ``person``-th person enrolled: no other
+    test pays for, or counts the payments of, this registration."""
+    pk, (kid,) = factories.active_course(app, db, weeks_ago=5, days=(1, 3), hours=4, trainees=(person, 1))
+    return pk, kid
 
 
 def _odeme_count(app, kid):
@@ -51,7 +52,7 @@ def _odeme_count(app, kid):
 
 
 def test_payment_entry_receipt_reversal_and_bad_input(app):
-    pk, kid = _moda_active_kayit(app, 0)
+    pk, kid = _moda_active_kayit(app, 25)
     web = login(app.test_client(), "moda.personel")
     url = f"/ucret/{pk}"
 
@@ -104,7 +105,7 @@ def test_payment_entry_receipt_reversal_and_bad_input(app):
 
 
 def test_installments_balance_overdue_and_refund(app):
-    pk, kid = _moda_active_kayit(app, 1)
+    pk, kid = _moda_active_kayit(app, 26)
     web = login(app.test_client(), "12345678950")
     url = f"/ucret/{pk}"
     with app.app_context():
@@ -156,7 +157,7 @@ def test_installments_balance_overdue_and_refund(app):
 
 
 def test_two_payments_with_the_same_dekont_no_at_once(app):
-    pk, kid = _moda_active_kayit(app, 2)
+    pk, kid = _moda_active_kayit(app, 27)
 
     def prepare(session):
         kayit = session.get(Kayit, kid)

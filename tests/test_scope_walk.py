@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from app.core import clock
 from app.core.extensions import db
 from app.core.models import DenetimKaydi
 from app.core.tree import Birim, Kullanici, Kurum
@@ -96,21 +97,19 @@ def own(app, walkers):
 def _inquiry(kurum_id):
     """An inquiry row on a course of the institution that is not active (so that no
     other test's course opens for additions); its file does not matter (404 first)."""
-    import datetime as dt
 
     kurs = db.session.query(Kurs).filter(Kurs.kurum_id == kurum_id, Kurs.durum != "AKTIF",
                                          Kurs.durum != "TASLAK").first()
-    row = Sorusturma(kurs_id=kurs.id, kurum_id=kurum_id, sayi="T-1", tarih=dt.date.today(), evrak="yok.pdf")
+    row = Sorusturma(kurs_id=kurs.id, kurum_id=kurum_id, sayi="T-1", tarih=clock.today(), evrak="yok.pdf")
     db.session.add(row)
     db.session.commit()
     return row.id
 
 
 def _payment(kurum_id):
-    import datetime as dt
 
     kayit = db.session.query(Kayit).filter_by(kurum_id=kurum_id).first()
-    row = Odeme(kurum_id=kurum_id, kayit_id=kayit.id, aciklama="tarama", odeme_tarihi=dt.date.today(),
+    row = Odeme(kurum_id=kurum_id, kayit_id=kayit.id, aciklama="tarama", odeme_tarihi=clock.today(),
                 tutar=10, dekont_no=f"TARAMA-{kurum_id}")
     db.session.add(row)
     db.session.commit()
