@@ -19,6 +19,7 @@ from sqlalchemy import select
 from app.core import audit, clock
 from app.core.identity import make_tc
 from app.core.tree import Birim, Kurum
+from app.courses import planning
 from app.courses import workflow as courses
 from app.courses.models import ACILIS, AKTIF, GECERLI, PLANLANDI, Ders, DersPlani, Kurs
 from app.exams import rules as exams
@@ -46,7 +47,7 @@ def free_day(session, after: dt.date, weekdays: Optional[Iterable[int]] = None,
     when given, one of ``weekdays``: tests choose their lesson days with this, so a
     holiday or the day the session runs on never lands where a lesson is expected."""
     weekdays, avoid = (set(weekdays) if weekdays is not None else None), set(avoid)
-    off = courses.holidays(session, after, after + dt.timedelta(days=120))
+    off = planning.holidays(session, after, after + dt.timedelta(days=120))
     day = after + dt.timedelta(days=1)
     while day in off or day in avoid or (weekdays is not None and day.weekday() not in weekdays):
         day += dt.timedelta(days=1)
@@ -85,7 +86,7 @@ def planned_course(session, kod, program_kod, modul_sira, sinif, egitici, start,
     modul = _one(session, Modul, program_id=program.id, sira=modul_sira)
     sinif = classroom(session, kod) if sinif is None else _one(session, Sinif, kurum_id=kurum.id, ad=sinif)
     egitici = teacher(session, kod) if egitici is None else _one(session, Egitici, kurum_id=kurum.id, ad=egitici)
-    off = courses.holidays(session, start, start + dt.timedelta(days=3650))
+    off = planning.holidays(session, start, start + dt.timedelta(days=3650))
     left, day, lessons = modul.sure_saat, start, []
     t = dt.datetime.strptime(start_time, "%H:%M").time()
     while left > 0:

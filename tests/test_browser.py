@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.core import clock
+from app.courses import planning
 
 pytestmark = pytest.mark.browser
 
@@ -103,10 +104,9 @@ def _saturdays_for(app, first, count):
     import datetime as dt
 
     from app.core.extensions import db
-    from app.courses import workflow as courses
 
     with app.app_context():
-        off = courses.holidays(db.session, first, first + dt.timedelta(weeks=count + 20))
+        off = planning.holidays(db.session, first, first + dt.timedelta(weeks=count + 20))
     d, n = first, 0
     while True:
         if d not in off:
@@ -246,7 +246,6 @@ def test_trainee_journey_inquiry_enrollment_photo_fees_absences(app, live_server
 
     from app.core.extensions import db
     from app.core.tree import Kurum
-    from app.courses import workflow as courses
     from app.courses.models import Kurs
 
     with app.app_context():
@@ -254,7 +253,7 @@ def test_trainee_journey_inquiry_enrollment_photo_fees_absences(app, live_server
                                   .order_by(Kurs.id)).scalars().first()
         pk = kurs.id
         fee = kurs.ucret
-        last_day = max(l.tarih for l in courses.effective_lessons(kurs) if l.tarih <= clock.today())
+        last_day = max(l.tarih for l in planning.effective_lessons(kurs) if l.tarih <= clock.today())
     pdf = tmp_path / "inceleme.pdf"
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)

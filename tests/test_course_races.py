@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from app.core import clock
 from app.core.extensions import db
 from app.core.models import DenetimKaydi
+from app.courses import planning
 from app.courses import workflow as courses
 from app.courses.models import IPTAL, ONAY_SURECINDE, PLANLANDI, Kurs
 from tests.conftest import run_together
@@ -51,7 +52,7 @@ def test_two_approvers_pressing_onayla_at_once_approve_once(app):
     approve = lambda s, k: courses.approve(s, k, {0}, "KURUM")  # noqa: E731
     results = _race(app, pk, approve, approve)
     assert sorted(r[0] for r in results) == ["ok", "refused"], results
-    assert any(r == ("refused", courses.MSG_CONCURRENT) for r in results)
+    assert any(r == ("refused", planning.MSG_CONCURRENT) for r in results)
     with app.app_context():
         kurs = db.session.get(Kurs, pk)
         assert (kurs.durum, kurs.onay_sayisi) == (ONAY_SURECINDE, 1)

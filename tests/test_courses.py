@@ -16,6 +16,7 @@ from app.core import clock
 from app.core.extensions import db
 from app.core.models import DenetimKaydi
 from app.core.tree import Kurum
+from app.courses import planning
 from app.courses import workflow as courses
 from app.courses.models import (
     AKTIF,
@@ -226,8 +227,8 @@ def test_lesson_plan_day_apply_to_weeks_and_bad_input(app):
     html = web.get(resp.headers["Location"]).get_data(as_text=True)
     with app.app_context():
         kurs = db.session.get(Kurs, pk)
-        lessons = courses.effective_lessons(kurs)
-        off = courses.holidays(db.session, kurs.baslangic, kurs.bitis)
+        lessons = planning.effective_lessons(kurs)
+        off = planning.holidays(db.session, kurs.baslangic, kurs.bitis)
         expected_days = len([d for d in [start + dt.timedelta(weeks=i) for i in range(60)]
                              if d <= kurs.bitis and d not in off])
     filled = expected_days - 1
@@ -379,7 +380,7 @@ def test_plan_change_of_an_active_course(app):
                                           f"saat_{ids['sukru']}": "4"}).status_code == 302
     assert _post(director, f"{url}/haftalara", {"tarih": thursday.isoformat()}).status_code == 302
     with app.app_context():
-        new_plan = courses.pending_plan(db.session.get(Kurs, pk))
+        new_plan = planning.pending_plan(db.session.get(Kurs, pk))
         days = sorted({d.tarih for d in new_plan.dersler})
         need = new_plan.kalan_saat
         assert days[0] == thursday and all(d.weekday() == 3 for d in days)
@@ -400,7 +401,7 @@ def test_plan_change_of_an_active_course(app):
             assert _post(director, f"{url}/gun", {"tarih": day.isoformat(), "baslangic": "19:00",
                                                   f"saat_{ids['sukru']}": str(h)}).status_code == 302, day
     with app.app_context():
-        assert sum(d.saat for d in courses.pending_plan(db.session.get(Kurs, pk)).dersler) == need
+        assert sum(d.saat for d in planning.pending_plan(db.session.get(Kurs, pk)).dersler) == need
     sube, mudur = login(app.test_client(), "kadikoy.sube"), login(app.test_client(), "kadikoy.mudur")
     for client in (director, sube, mudur):
         _post(client, f"/kurs/{pk}/onayla", {})
@@ -410,7 +411,7 @@ def test_plan_change_of_an_active_course(app):
         assert [p.durum for p in kurs.planlar] == [ESKI, GECERLI]
         # the old version is kept whole, and its past lessons are untouched
         assert [(d.id, d.tarih, d.saat) for d in kurs.planlar[0].dersler] == old_lessons
-        assert courses.planned_hours(kurs) == 120
+        assert planning.planned_hours(kurs) == 120
         assert {e.id for e in kurs.planlar[1].egiticiler} == {ids["sukru"]}
         islemler = [r.islem for r in courses.timeline(db.session, kurs)]
     assert "Yeni plan başlatıldı" in islemler and "Eğiticiler değiştirildi" in islemler

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app.core import clock
 from app.core.extensions import db
 from app.core.tx import Refused
+from app.courses import planning
 from app.courses.models import Kurs
 from app.fees import rules as fees
 from app.fees.models import Odeme
@@ -138,9 +139,8 @@ def test_installments_balance_overdue_and_refund(app):
         assert [s for _t, s in acc["taksitler"]] == ["odendi", "gecikti", "bekliyor"]
         assert acc["kalan"] == fee - third
         # refund: the share of the hours after leaving, at most what was paid
-        from app.courses import workflow as courses
 
-        lessons = courses.effective_lessons(kayit.kurs)
+        lessons = planning.effective_lessons(kayit.kurs)
         total = sum(l.saat for l in lessons)
         leaving = TODAY - dt.timedelta(days=1)
         after = sum(l.saat for l in lessons if l.tarih > leaving)
