@@ -3,9 +3,14 @@
 #   1. .venv with the pinned packages;
 #   2. Debian's Chromium for the browser journeys and poppler's pdftoppm for PDF page images
 #      (installed when missing and we may);
-#   3. pytest on SQLite;
-#   4. pytest again on PostgreSQL when TEST_DATABASE_URL is set or a server answers
+#   3. pytest on SQLite (in random order: pytest-randomly prints the seed; rerun one
+#      order with -p randomly --randomly-seed=N);
+#   4. the date-sensitive tests on SQLite again with the clock (KURS_SAAT) on chosen days:
+#      a Wednesday, a Saturday, a leap day, New Year's Eve, a public holiday, and
+#      01:30 in Istanbul on a server in UTC (the UTC date is the day before);
+#   5. pytest again on PostgreSQL when TEST_DATABASE_URL is set or a server answers
 #      on 127.0.0.1:5432 (database kurs_test is created), browser journeys excepted.
+# Exits non-zero when any run fails.
 set -euo pipefail
 cd "$(dirname "$0")"
 if [ ! -x .venv/bin/python ]; then
@@ -29,6 +34,25 @@ export KURS_DATA_DIR="${KURS_DATA_DIR:-$(mktemp -d)}"
 status=0
 echo "== SQLite =="
 .venv/bin/python -m pytest "$@" || status=$?
+
+# The tests read "today" from app.core.clock, frozen per session (tests/conftest.py).
+DATE_TESTS=(tests/test_courses.py tests/test_lesson_plan.py tests/test_exams.py tests/test_absences.py
+            tests/test_enrollment.py tests/test_fees.py tests/test_course_races.py)
+# moment (Istanbul time) and the server's TZ
+DATE_MATRIX=("2026-11-25T10:00 Europe/Istanbul" "2026-11-28T10:00 Europe/Istanbul"
+             "2028-02-29T10:00 Europe/Istanbul" "2026-12-31T10:00 Europe/Istanbul"
+             "2027-04-23T10:00 Europe/Istanbul" "2026-11-26T01:30 UTC")
+for entry in "${DATE_MATRIX[@]}"; do
+  read -r moment zone <<<"$entry"
+  echo "== SQLite, KURS_SAAT=$moment TZ=$zone =="
+  rc=0
+  env -u TEST_DATABASE_URL KURS_SAAT="$moment" TZ="$zone" \
+    .venv/bin/python -m pytest -q -m "not browser" "${DATE_TESTS[@]}" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    echo "BAŞARISIZ: KURS_SAAT=$moment TZ=$zone (pytest çıkış kodu $rc)"
+    status=$rc
+  fi
+done
 
 PG_URL="${TEST_DATABASE_URL:-}"
 if [ -z "$PG_URL" ] && command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1 -p 5432; then

@@ -322,11 +322,13 @@ def test_trainee_apis_are_scoped(app):
     from app.fees.models import Odeme, Taksit
     from tests.conftest import api_token
 
-    with app.app_context():  # one row of each kind at Üsküdar and at Kadıköy Bilgisayar
-        rows = {}
-        for kod in ("200001", "100002"):
-            kayit = db.session.execute(select(Kayit).join(Kurs).where(Kurs.kurum.has(kurum_kodu=kod))
-                                       .order_by(Kayit.id)).scalars().first()
+    rows = {}
+    for kod, program, person in (("200001", "KPSS-HAZ", 33), ("100002", "BLG-ISL", 34)):
+        # one row of each kind on a course of the test's own at Üsküdar and at Kadıköy Bilgisayar
+        _pk, (kid,) = factories.active_course(app, db, kod=kod, program=program, weeks_ago=1, days=(5,), hours=8,
+                                              trainees=(person, 1))
+        with app.app_context():
+            kayit = db.session.get(Kayit, kid)
             ders = db.session.execute(select(Ders).where(Ders.kurs_id == kayit.kurs_id)).scalars().first()
             db.session.add_all([
                 Odeme(kurum_id=kayit.kurum_id, kayit_id=kayit.id, aciklama="API", odeme_tarihi=TODAY, tutar=1,
@@ -334,7 +336,7 @@ def test_trainee_apis_are_scoped(app):
                 Taksit(kurum_id=kayit.kurum_id, kayit_id=kayit.id, sira=9, vade=TODAY, tutar=1),
                 Devamsizlik(kurum_id=kayit.kurum_id, kayit_id=kayit.id, ders_id=ders.id, saat=1)])
             rows[kod] = (kayit.kurum_id, kayit.id)
-        db.session.commit()
+            db.session.commit()
     uskudar, other_kayit = rows["200001"][0], rows["100002"][1]
     api = app.test_client()
     headers = {"Authorization": f"Bearer {api_token(api, '34567891238')}"}  # Üsküdar's director

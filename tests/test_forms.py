@@ -122,16 +122,16 @@ def test_csrf_required_and_get_never_deletes(app, moda):
 
 
 def test_audit_log_records_who_and_what(app, moda):
-    _post(moda, "/sinif/add", {"ad": "Denetim Sınıfı", "egitim_turu": "X", "ders": "Y",
+    _post(moda, "/sinif/add", {"ad": "Kayıt İzi Sınıfı", "egitim_turu": "X", "ders": "Y",
                                "kapasite": "7", "aktif": "y"})
     from app.core.models import DenetimKaydi
 
     with app.app_context():
         row = db.session.query(DenetimKaydi).filter(DenetimKaydi.nesne == "sinif",
-                                                    DenetimKaydi.sonraki.like("%Denetim Sınıfı%")).one()
+                                                    DenetimKaydi.sonraki.like("%Kayıt İzi Sınıfı%")).one()
         assert row.kullanici_adi == "12345678950" and row.islem == "ekle"
         assert row.kurum_id == db.session.query(Kurum).filter_by(kurum_kodu="100001").one().id
-        sinif_id = db.session.query(Sinif).filter_by(ad="Denetim Sınıfı").one().id
+        sinif_id = db.session.query(Sinif).filter_by(ad="Kayıt İzi Sınıfı").one().id
     # the log lists this row by the person's name (every row of a frozen clock has the same
     # time, so look the row up instead of expecting it on the first page)
     page = moda.get(f"/denetim/list/?_flt_0_nesne_id={sinif_id}&_flt_0_nesne=sinif").get_data(as_text=True)
