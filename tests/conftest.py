@@ -14,6 +14,8 @@ agree.
 """
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import os
 import re
 import tempfile
@@ -38,12 +40,19 @@ clock.set_now(os.environ["KURS_SAAT"])
 SESSION_NOW = clock.now()
 
 
+_tests_run = itertools.count()
+
+
 @pytest.fixture(autouse=True)
 def _session_clock():
-    """Every test starts at the session's moment, whatever an earlier test did to the clock."""
-    clock.set_now(SESSION_NOW)
+    """The clock stands still during a test, at the session's moment plus one millisecond
+    per test run before (whatever an earlier test did to it): the day never changes,
+    and rows written by a later test are later (lists newest first, such as the audit
+    log, do not tie with everything the session wrote)."""
+    moment = SESSION_NOW + dt.timedelta(milliseconds=next(_tests_run))
+    clock.set_now(moment)
     yield
-    clock.set_now(SESSION_NOW)
+    clock.set_now(moment)
 
 
 def database_url(tmp_dir: str) -> str:
