@@ -55,7 +55,7 @@ def holidays_command(years):
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @with_appcontext
 def identity_import_command(path):
-    """Load people into the local identity registry from a CSV file (see app/registry.py)."""
+    """Load people into the local identity registry from a CSV file (see app/trainees/registry.py)."""
     from app.core.extensions import db
     from app.trainees.registry import import_csv
 

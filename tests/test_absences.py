@@ -10,7 +10,7 @@ from app.absences.models import Devamsizlik
 from app.core import clock
 from app.core.extensions import db
 from app.core.tree import Kurum
-from app.courses import workflow as courses
+from app.courses import planning
 from app.courses.models import Kurs
 from app.trainees.models import Kayit
 from tests import factories
@@ -26,8 +26,8 @@ def _moda_active(app, pk=None):
         kurs = db.session.get(Kurs, pk) if pk else db.session.execute(
             select(Kurs).join(Kurum).where(Kurum.kurum_kodu == "100001", Kurs.durum == "AKTIF")
             .order_by(Kurs.id)).scalars().first()
-        past = [l for l in courses.effective_lessons(kurs) if l.tarih <= TODAY]
-        future = [l for l in courses.effective_lessons(kurs) if l.tarih > TODAY]
+        past = [l for l in planning.effective_lessons(kurs) if l.tarih <= TODAY]
+        future = [l for l in planning.effective_lessons(kurs) if l.tarih > TODAY]
         kayitlar = [k.id for k in db.session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id)
                                                       .order_by(Kayit.id)).scalars()]
         return kurs.id, past, future, kayitlar, absences.limit_hours(db.session, kurs)

@@ -1,4 +1,4 @@
-"""The lesson-plan arithmetic (app.lesson_plan): plain functions, no database."""
+"""The lesson-plan arithmetic (app.courses.lesson_plan): plain functions, no database."""
 from __future__ import annotations
 
 import datetime as dt

@@ -91,7 +91,7 @@ def hostile(app):
             Sorusturma(kurs_id=kurs.id, kurum_id=moda.id, sayi=IMG, tarih=today, evrak="sorusturma/yok.pdf",
                        evrak_adi=SCRIPT),
             SinavKaydi(kurum_id=moda.id, kayit_id=kayit.id, donem_id=donem.id, hak=1, sira=1),
-            DenetimKaydi(zaman=clock.now(), kullanici_adi=IMG, kurum_id=moda.id, birim_id=moda.birim_id,
+            DenetimKaydi(zaman=clock.local_now(), kullanici_adi=IMG, kurum_id=moda.id, birim_id=moda.birim_id,
                          nesne="Kurs", nesne_id=kurs.id, islem="İade", aciklama=BOTH,
                          onceki=json.dumps({"yetkili": SCRIPT}), sonraki=json.dumps({"yetkili": IMG})),
         ]

@@ -4,7 +4,7 @@ derived columns (app.core.derive) → scope check on writes (scope.check_writes)
 
 SQLite connections are put in WAL mode with a busy timeout: readers never block
 the writer, and a second writer waits for the first instead of failing at once,
-then meets the course's version check (``app.courses``) like on PostgreSQL."""
+then meets the course's version check (``Kurs.surum``) like on PostgreSQL."""
 import sqlite3
 
 from sqlalchemy import event

@@ -74,7 +74,7 @@ class DenetimKaydi(Model):
 
 
 class Ayar(Model):
-    """A national setting kept by Genel Müdürlük (``app.settings`` has the defaults)."""
+    """A national setting kept by Genel Müdürlük (``app.core.settings`` has the defaults)."""
 
     __tablename__ = "ayar"
     id = Column(Integer, primary_key=True)

@@ -1,6 +1,6 @@
 """Lesson-plan arithmetic (SPEC §4): plain functions over dates and numbers.
 
-No database, no request: the course workflow (``app.courses``) loads rows, calls
+No database, no request: ``app.courses.planning`` loads rows, calls
 these, and stores the result. The unit tests in ``tests/test_lesson_plan.py``
 exercise them directly.
 

@@ -1,7 +1,7 @@
 """Planning screens: the "Yeni Kurs Planı" wizard (seed §1) and "D.Planı", the
 lesson-plan calendar with "Ders Planını Haftalara Uygula" and "Yeni Plan" (seed §4).
 
-Thin: they read forms and call ``app.wizard`` / ``app.courses``.
+Thin: they read forms and call ``app.courses.wizard``, ``planning`` and ``workflow``.
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Course screens (seed §1, §6, §9): "Kurs Planlama", "Kurs Onay İşlemleri",
 "Kurs İşlemleri", the course page ("Bilgiler → Kurs Bilgileri") with its approval,
-return, cancel/close forms and its history. Rules are in ``app.courses``.
+return, cancel/close forms and its history. Rules are in ``app.courses.workflow`` and ``planning``.
 
 Every route loads the course with ``load`` (``base_views.get_or_404``: the scoped
 ORM), so a course of another institution answers 404 like one that does not exist.

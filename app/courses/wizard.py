@@ -2,7 +2,7 @@
 
 ``STEPS`` is a list of ``Step``: a key, the seed's title, a form, when the step
 applies, where its choices come from and the server-side rule it checks. The view
-(``views_course.WizardView``) walks the list; adding, removing or renaming a step is
+(``app.courses.plan_views.WizardView``) walks the list; adding, removing or renaming a step is
 an edit of this list only.
 
 A wizard left half-way is a course in state Taslak: its answers so far are kept,

@@ -240,11 +240,3 @@ def timeline(session: Session, kurs: Kurs):
                                    DenetimKaydi.islem.notin_(("ekle", "guncelle", "sil")))
         .order_by(DenetimKaydi.zaman, DenetimKaydi.id)
     ).scalars().all()
-
-
-# TEMPORARY (removed once tests import app.courses.planning): names that moved to planning
-from app.courses.planning import (  # noqa: E402,F401
-    MSG_CONCURRENT, MSG_REMAINING_OK, WARNING_NEW_PLAN, apply_to_weeks, day_start, editable_plan, hours_summary,
-    institution_teachers, planned_hours, plan_change_refusal, remaining, save_day, set_teachers,
-    start_plan_change,
-)

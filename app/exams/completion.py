@@ -25,7 +25,7 @@ from app.core import audit, scope, settings
 from app.core.tx import Refused, commit
 from app.courses.models import AKTIF, KURS_SONU_ONAYLANDI, TAMAMLANDI, Kurs
 from app.exams import rules as exams
-from app.exams.models import Belge, SinavKaydi
+from app.exams.models import KAYITLI, Belge, SinavKaydi
 from app.org.models import BELGELI
 from app.trainees.models import KAYIT_AKTIF, Kayit, Kursiyer
 
@@ -117,7 +117,7 @@ def lookup(session, tc: str, birth: dt.date):
             return None
         ids = [t.id for t in trainees]
         rows = session.execute(select(SinavKaydi).join(Kayit, SinavKaydi.kayit_id == Kayit.id)
-                               .where(Kayit.kursiyer_id.in_(ids), SinavKaydi.durum != "KAYITLI")
+                               .where(Kayit.kursiyer_id.in_(ids), SinavKaydi.durum != KAYITLI)
                                .order_by(SinavKaydi.id)).scalars().all()
         certs = session.execute(select(Belge).join(Kayit, Belge.kayit_id == Kayit.id)
                                 .where(Kayit.kursiyer_id.in_(ids)).order_by(Belge.id)).scalars().all()

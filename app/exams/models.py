@@ -37,7 +37,7 @@ class SinavDonemi(Model):
     """An exam period a district opens (seed §13): date and time, center, hall, seats."""
 
     __tablename__ = "sinav_donemi"
-    __owner__ = "ilce_id"  # a district's rows (see app.scope)
+    __owner__ = "ilce_id"  # a district's rows (see app.core.scope)
     id = Column(Integer, primary_key=True)
     ilce_id = Column(Integer, ForeignKey("birim.id"), nullable=False, index=True)
     ad = Column(String(150), nullable=False)

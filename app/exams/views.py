@@ -7,8 +7,8 @@
 * "Sınav İşlemleri → Sınav Giriş Belgeleri" (entry documents, one or all as a job),
 * the public lookup ("/sorgu") and verification page ("/dogrula/<kod>"), no login.
 
-Rules in ``app.exams``, ``app.completion`` and ``app.entry_documents``; exam periods
-belong to a district and are scoped like everything else (``app.scope``).
+Rules in ``app.exams.rules``, ``app.exams.completion`` and ``app.exams.entry_documents``; exam periods
+belong to a district and are scoped like everything else (``app.core.scope``).
 """
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ that kind; a user administrator may grant only roles of the level of the unit th
 new user is placed in, which is never above its own) and its permissions per
 resource: R(ead), W(rite), D(elete), plus ``extra`` named permissions (the approval
 step a role holds: ``can_kurum_onayi`` / ``can_sube_onayi`` / ``can_mem_onayi`` on
-"KursOnay", see ``app.courses``). "Kurs" W means planning: the wizard, the lesson
+"KursOnay", see ``app.courses.workflow``). "Kurs" W means planning: the wizard, the lesson
 plan, plan changes, cancelling and closing. Menus follow: a role sees a menu item when it
 may read the resource behind it.
 

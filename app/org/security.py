@@ -3,7 +3,7 @@
 * Users are ``Kullanici`` (FAB's user placed in a unit of the tree).
 * Permission checks are answered from one set per user per request (one query
   for the user's roles' permissions), not one query per menu item or button.
-* The user screen is the scoped "Kullanıcı İşlemleri" (views_users.py), under
+* The user screen is the scoped "Kullanıcı İşlemleri" (app/org/user_views.py), under
   "Yönetici Modülü"; FAB's role and permission screens stay for the Admin.
 * Passwords: Turkish complexity message; login is rate limited (config.py).
 """

@@ -1,6 +1,6 @@
 """Genel Müdürlük's screens: "Ayarlar" (national settings) and "Kursiyer Kimlik
-İşlemleri" (TC number change, court-hidden identities). Rules in ``app.settings`` and
-``app.identity_changes``."""
+İşlemleri" (TC number change, court-hidden identities). Rules in ``app.core.settings`` and
+``app.trainees.identity_changes``."""
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
@@ -45,7 +45,7 @@ class AyarView(KursModelView):
 
 class KimlikIslemView(RecordView):
     """"Genel Müdürlük → Kursiyer Kimlik İşlemleri": TC number change (seed §16) and
-    adding a court-hidden identity (seed §2). Rules in ``app.identity_changes``."""
+    adding a court-hidden identity (seed §2). Rules in ``app.trainees.identity_changes``."""
 
     route_base = "/kimlikislem"
     class_permission_name = "KimlikIslem"

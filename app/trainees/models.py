@@ -38,7 +38,7 @@ KAYIT_DURUMLARI = KayitDurumu.choices()
 
 
 class Kisi(Model):
-    """The local identity registry (the default provider of ``app.registry``): people a
+    """The local identity registry (the default provider of ``app.trainees.registry``): people a
     district loaded from CSV. ``gizli``: identity hidden by court order."""
 
     __tablename__ = "kisi"
@@ -72,7 +72,7 @@ class Kursiyer(Model):
     gizli = Column(Boolean, nullable=False, default=False)
     gizlilik_yazi = Column(String(100))  # hidden identity: GM's official letter "Sayı, dd.mm.yyyy"
     gizlilik_karar = Column(String(200))  # hidden identity: the court decision (PDF, UPLOAD_FOLDER)
-    foto = Column(String(200))  # stored photo, relative to UPLOAD_FOLDER (app.photos)
+    foto = Column(String(200))  # stored photo, relative to UPLOAD_FOLDER (app.trainees.photos)
     foto_zaman = Column(DateTime)
     arama = Column(String(400), index=True)
 

@@ -1,5 +1,5 @@
 """Trainee search and photos (seed §3): "Kursiyer İşlemleri → Kursiyer Arama" →
-"Listele" → "Fotoğraf Ekle Düzenle". Rules in ``app.photos``."""
+"Listele" → "Fotoğraf Ekle Düzenle". Rules in ``app.trainees.photos``."""
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for

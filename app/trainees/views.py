@@ -1,7 +1,7 @@
 """Trainee screens (seed §2, §5, §7): "Kurs Kursiyer Başvurular", "Kursiyer Ekleme",
 "Kursiyer Onay" / "Kayıt İptal", "Kurs Kursiyer İşlemleri" and "Kurs İnceleme Soruşturma".
 
-Thin: the rules are in ``app.enrollment`` and ``app.registry``.
+Thin: the rules are in ``app.trainees.enrollment`` and ``app.trainees.registry``.
 """
 from __future__ import annotations
 
