@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 from typing import Iterable, Optional
 
 from sqlalchemy import select
 
-from app.core import audit, clock
+from app.core import clock
 from app.core.identity import make_tc
 from app.core.tree import Birim, Kurum
 from app.courses import planning
 from app.courses import workflow as courses
-from app.courses.models import ACILIS, AKTIF, GECERLI, PLANLANDI, Ders, DersPlani, Kurs
+from app.courses.models import AKTIF, Kurs
 from app.exams import rules as exams
 from app.exams.models import SinavDonemi, SinavKaydi
 from app.org.models import BELGELI, Egitici, Modul, Program, Sinif
@@ -86,31 +85,8 @@ def planned_course(session, kod, program_kod, modul_sira, sinif, egitici, start,
     modul = _one(session, Modul, program_id=program.id, sira=modul_sira)
     sinif = classroom(session, kod) if sinif is None else _one(session, Sinif, kurum_id=kurum.id, ad=sinif)
     egitici = teacher(session, kod) if egitici is None else _one(session, Egitici, kurum_id=kurum.id, ad=egitici)
-    off = planning.holidays(session, start, start + dt.timedelta(days=3650))
-    left, day, lessons = modul.sure_saat, start, []
-    t = dt.datetime.strptime(start_time, "%H:%M").time()
-    while left > 0:
-        if day.weekday() in days and day not in off:
-            n = min(hours, left)
-            lessons.append(Ders(kurum_id=kurum.id, tarih=day, baslangic=t, saat=n,
-                                egitici_id=egitici.id, sinif_id=sinif.id))
-            left -= n
-        day += dt.timedelta(days=1)
-    kurs = Kurs(kurum_id=kurum.id, durum=PLANLANDI, acma_bicimi="NORMAL", program_id=program.id,
-                modul_id=modul.id, baslangic=start, bitis=lessons[-1].tarih, yetkili=yetkili,
-                sinif_id=sinif.id, belge_durumu=belge, ucret=4500 if belge == BELGELI else 3000,
-                taksit_sayisi=3, haftalik_program=json.dumps({str(d): start_time for d in days}),
-                onay_talebi=ACILIS, onay_sayisi=0, planlama_tarihi=min(start, clock.today()))
-    plan = DersPlani(kurum_id=kurum.id, sira=1, durum=GECERLI, egiticiler=[egitici])
-    kurs.planlar.append(plan)
-    session.add(kurs)
-    session.flush()
-    for lesson in lessons:
-        lesson.kurs_id = kurs.id
-        plan.dersler.append(lesson)
-    audit.record(session, "Kurs planlandı", kurs, aciklama=f"{program.ad} {modul.ad} (test)")
-    session.commit()
-    return kurs
+    return planning.plan_filling_module(session, kurum.id, program, modul, sinif, egitici, start, days, hours,
+                                        start_time, belge, yetkili, "test")
 
 
 def approve_all(session, kurs: Kurs) -> Kurs:

@@ -22,6 +22,7 @@ from app.core.tx import Refused
 from app.courses import lesson_plan
 from app.courses.lesson_plan import Lesson
 from app.courses.models import (
+    ACILIS,
     AKTIF,
     ESKI,
     GECERLI,
@@ -34,7 +35,7 @@ from app.courses.models import (
     DersPlani,
     Kurs,
 )
-from app.org.models import Egitici, Tatil
+from app.org.models import BELGELI, Egitici, Tatil
 
 LIVE = (PLANLANDI, ONAY_SURECINDE, AKTIF, KAPATMA_ONAYINDA)
 
@@ -311,4 +312,36 @@ def start_plan_change(session: Session, kurs: Kurs, kesim: dt.date, today: dt.da
     commit(session)
     return plan
 
+
+# --- a ready-made plan (demo data, test factories) -----------------------------------------
+def plan_filling_module(session: Session, kurum_id: int, program, modul, sinif, egitici, start: dt.date,
+                        days, hours: int, start_time: str, belge: str, yetkili: str, note: str) -> Kurs:
+    """Save a planned course (Planlandı, awaiting its director) whose plan fills the module
+    exactly: ``hours`` a day on the weekdays ``days`` (Monday 0) from ``start``, skipping
+    holidays. The demo data and the test factories build their courses with it."""
+    off = holidays(session, start, start + dt.timedelta(days=3650))
+    left, day, lessons = modul.sure_saat, start, []
+    t = dt.datetime.strptime(start_time, "%H:%M").time()
+    while left > 0:
+        if day.weekday() in days and day not in off:
+            n = min(hours, left)
+            lessons.append(Ders(kurum_id=kurum_id, tarih=day, baslangic=t, saat=n,
+                                egitici_id=egitici.id, sinif_id=sinif.id))
+            left -= n
+        day += dt.timedelta(days=1)
+    kurs = Kurs(kurum_id=kurum_id, durum=PLANLANDI, acma_bicimi="NORMAL", program_id=program.id,
+                modul_id=modul.id, baslangic=start, bitis=lessons[-1].tarih, yetkili=yetkili,
+                sinif_id=sinif.id, belge_durumu=belge, ucret=4500 if belge == BELGELI else 3000,
+                taksit_sayisi=3, haftalik_program=json.dumps({str(d): start_time for d in days}),
+                onay_talebi=ACILIS, onay_sayisi=0, planlama_tarihi=min(start, clock.today()))
+    plan = DersPlani(kurum_id=kurum_id, sira=1, durum=GECERLI, egiticiler=[egitici])
+    kurs.planlar.append(plan)
+    session.add(kurs)
+    session.flush()
+    for lesson in lessons:
+        lesson.kurs_id = kurs.id
+        plan.dersler.append(lesson)
+    audit.record(session, "Kurs planlandı", kurs, aciklama=f"{program.ad} {modul.ad} ({note})")
+    commit(session)
+    return kurs
 
