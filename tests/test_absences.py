@@ -59,6 +59,7 @@ def test_roll_call_grid_rules_and_limit(app):
         (last.tarih, {(kayitlar[0], last.id): str(last.saat + 1)}, f"Bu derste {last.saat} ders saati var"),
         (last.tarih, {(kayitlar[0], last.id): "-1"}, "tam sayı"),
         (last.tarih, {(kayitlar[0], last.id): "1,5"}, "tam sayı"),
+        (last.tarih, {(kayitlar[0], last.id): "²"}, "tam sayı"),  # isdigit() says yes; int() would raise
         (future[0].tarih, {(kayitlar[0], future[0].id): "1"}, "İleri bir tarihe"),
         (next(last.tarih - dt.timedelta(days=i) for i in range(1, 8)
               if last.tarih - dt.timedelta(days=i) not in {l.tarih for l in past}),

@@ -350,7 +350,7 @@ def test_trainee_journey_inquiry_enrollment_photo_fees_absences(app, live_server
 
     # absences on the last lesson day
     page.goto(f"{live_server}/devamsizlik/{pk}?gun={last_day.isoformat()}")
-    box = page.locator("#yoklama tbody tr:has-text('45678912316') input[type=number]").first
+    box = page.locator("#yoklama tbody tr:has-text('45678912316') input[inputmode=numeric]").first
     box.fill("2")
     with page.expect_navigation():
         page.click("#yoklama-kaydet")

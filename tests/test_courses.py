@@ -206,8 +206,12 @@ def test_lesson_plan_day_apply_to_weeks_and_bad_input(app):
     url = f"/dplani/{pk}"
     html = web.get(f"{url}?gun={day}").get_data(as_text=True)
     assert "0 / 120 saat" in html and "Ders Planını Haftalara Uygula" in html
+    headings = [h.split(">")[-1] for h in html.split("</abbr></th>")[:7]]
+    assert headings == ["Pzt", "Sal", "Çar", "Per", "Cum", "Cmt", "Paz"], headings
     bad = {"-2": "0 veya daha büyük bir tam sayı", "1.5": "0 veya daha büyük bir tam sayı",
-           "abc": "0 veya daha büyük bir tam sayı", "11": "en fazla 10 ders saati"}
+           "abc": "0 veya daha büyük bir tam sayı", "11": "en fazla 10 ders saati",
+           "²": "0 veya daha büyük bir tam sayı", "٣": "0 veya daha büyük bir tam sayı",
+           "9" * 40: "0 veya daha büyük bir tam sayı"}
     for value, message in bad.items():
         resp = _post(web, f"{url}/gun", {"tarih": day, "baslangic": "08:00", f"saat_{ids['ilker']}": value})
         assert resp.status_code == 400 and message in resp.get_data(as_text=True), value

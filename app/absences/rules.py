@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from app.absences.models import Devamsizlik
 from app.core import audit, settings
+from app.core.text import parse_count
 from app.core.tx import Refused
 from app.courses import planning
 from app.courses.models import AKTIF, Ders, Kurs
@@ -66,15 +67,14 @@ def save_day(session, kurs: Kurs, day: dt.date, grid: dict[tuple[int, int], str]
     lessons = {d.id: d for d in day_lessons(session, kurs, day)}
     if not lessons:
         raise Refused("Bu gün kursun ders planında ders yok.", "tarih")
-    enrolled = {k.id: k for k in session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id)).scalars()}
+    enrolled = {k.id: k for k in kurs.kayitlar}
     parsed = {}
     for (kayit_id, ders_id), raw in grid.items():
-        raw = (raw or "").strip() or "0"
         if kayit_id not in enrolled or ders_id not in lessons:
             raise Refused("Bu kursa ait olmayan bir kursiyer veya ders gönderildi.", "genel")
-        if not raw.isdigit():
+        hours = parse_count(raw)
+        if hours is None:
             raise Refused("Devamsızlık saati 0 veya daha büyük bir tam sayı olmalıdır.", f"d_{kayit_id}_{ders_id}")
-        hours = int(raw)
         if hours > lessons[ders_id].saat:
             raise Refused(f"Bu derste {lessons[ders_id].saat} ders saati var; daha fazla devamsızlık girilemez.",
                           f"d_{kayit_id}_{ders_id}")

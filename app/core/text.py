@@ -54,3 +54,14 @@ def parse_time(raw) -> Optional[dt.time]:
         return dt.datetime.strptime((raw or "").strip(), "%H:%M").time()
     except ValueError:
         return None
+
+
+def parse_count(raw, blank: int = 0) -> Optional[int]:
+    """A whole number of hours typed by a person ("3", blank = ``blank``), or None.
+    Only ASCII digits count: "²" and "٣" pass ``str.isdigit()`` but are not numbers."""
+    raw = (raw or "").strip()
+    if not raw:
+        return blank
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 4:
+        return None
+    return int(raw)

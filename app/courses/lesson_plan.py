@@ -30,6 +30,8 @@ DERS_DK = 40
 TENEFFUS_DK = 10
 GUNLUK_AZAMI_SAAT = 10
 GUNLER = ["Pazartesi", "Salı", "Çarşamba", "Perşembe", "Cuma", "Cumartesi", "Pazar"]
+#: the calendar's column headings (the first three letters would make two "Paz" and two "Cum")
+GUNLER_KISA = ["Pzt", "Sal", "Çar", "Per", "Cum", "Cmt", "Paz"]
 
 
 @dataclass(frozen=True)

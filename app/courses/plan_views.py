@@ -14,7 +14,7 @@ from flask_appbuilder.security.decorators import has_access
 from app.core import clock, scope
 from app.core.extensions import db
 from app.core.filters import KursInterface
-from app.core.text import parse_date, parse_time
+from app.core.text import parse_count, parse_date, parse_time
 from app.core.tree import Kurum
 from app.core.views import RecordView
 from app.courses import lesson_plan, planning, wizard
@@ -183,7 +183,7 @@ class DersPlaniView(RecordView):
             all_teachers=planning.institution_teachers(session, kurs.kurum_id),
             editable=editable is not None and self._may_write(), hours=planning.hours_summary(kurs),
             clashes=[message for _day, message in clashes], clash_days={d for d, _message in clashes},
-            errors=errors or {}, gunler=lesson_plan.GUNLER, pending=planning.pending_plan(kurs),
+            errors=errors or {}, gunler=lesson_plan.GUNLER, gunler_kisa=lesson_plan.GUNLER_KISA, pending=planning.pending_plan(kurs),
             marks=marks_html(kurs), can_new_plan=self._may_write() and planning.plan_change_refusal(kurs) is None)
         return html, status
 
@@ -206,12 +206,13 @@ class DersPlaniView(RecordView):
         raw_start = request.form.get("baslangic", "")
         hours, typed, errors = {}, {}, {}
         for teacher in (plan.egiticiler if plan else []):
-            raw = request.form.get(f"saat_{teacher.id}", "").strip() or "0"
+            raw = request.form.get(f"saat_{teacher.id}", "")
             typed[teacher.id] = raw
-            if not raw.isdigit():
+            value = parse_count(raw)
+            if value is None:
                 errors[f"saat_{teacher.id}"] = "Ders saati 0 veya daha büyük bir tam sayı olmalıdır."
             else:
-                hours[teacher.id] = int(raw)
+                hours[teacher.id] = value
         start = parse_time(raw_start)
         if raw_start.strip() and start is None:
             errors["baslangic"] = "Saati SS:DD biçiminde giriniz (ör. 09:00)."
