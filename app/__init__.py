@@ -115,3 +115,6 @@ def _register_filters(app: Flask) -> None:
 
     app.jinja_env.filters["tarih"] = tr_date
     app.jinja_env.filters["para"] = tr_money
+    from app.core.money import format_number
+
+    app.jinja_env.filters["sayi"] = format_number  # 85 → "85,00" (exam scores)

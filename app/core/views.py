@@ -23,10 +23,11 @@ from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from wtforms import DateField
+from wtforms import DateField, Field
+from wtforms.widgets import TextInput
 from wtforms.widgets.core import clean_key
 
-from app.core import scope, validation
+from app.core import money, scope, validation
 from app.core.extensions import db
 from app.core.text import parse_date
 
@@ -86,6 +87,30 @@ class TrDateField(DateField):
                 raise ValueError("Tarihi gg.aa.yyyy biçiminde giriniz (ör. 23.11.2026).")
 
 
+class TrMoneyField(Field):
+    """An amount typed the Turkish way (``app.core.money.parse_money``): a text box with the
+    numeric keyboard, never the browser's number input (which reads "4500,50" as 450050
+    or refuses it, depending on the browser's language)."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, positive: bool = False, **kwargs):
+        render_kw = {"inputmode": "decimal", "placeholder": "4.500,00", "autocomplete": "off",
+                     **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+        self.positive = positive
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return money.format_number(self.data) if self.data is not None else ""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            self.data = money.parse_money(valuelist[0], positive=self.positive)
+
+
 def tr_date(value) -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%d.%m.%Y %H:%M")
@@ -96,11 +121,7 @@ def tr_date(value) -> str:
 
 def tr_money(value) -> str:
     """An amount in Turkish lira as a Turkish reader writes it: 4.500,50 TL."""
-    if value is None:
-        return ""
-    from babel.numbers import format_decimal
-
-    return format_decimal(value, format="#,##0.00", locale="tr_TR") + " TL"
+    return money.format_tl(value)
 
 
 def blank_if_none(value):
