@@ -22,13 +22,13 @@ from flask_appbuilder import BaseView, ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from wtforms import DateField
 from wtforms.widgets.core import clean_key
 
-from app.core import scope, validation
+from app.core import refs, scope, tx, validation
 from app.core.extensions import db
 from app.core.text import parse_date
+from app.core.tx import Refused
 
 log = logging.getLogger(__name__)
 
@@ -172,13 +172,10 @@ class KursModelView(ModelView):
         try:
             if is_new:
                 session.add(item)
-            session.commit()
-        except IntegrityError:
-            session.rollback()
-            log.info("constraint refused a %s", type(item).__name__)
-            form_errors = getattr(form, "_kurs_errors", [])
-            form_errors.append(MSG_INTEGRITY)
-            form._kurs_errors = form_errors
+            tx.commit(session)
+        except Refused as exc:  # a stale version, a lost race, a constraint: said in Turkish
+            log.info("commit refused a %s: %s", type(item).__name__, exc.message)
+            attach_errors(form, {exc.field or "": exc.message})
             return False
         except scope.OutOfScope:
             session.rollback()
@@ -231,12 +228,13 @@ class KursModelView(ModelView):
             abort(404)
         try:
             self.pre_delete(item)
+            refs.refuse_if_used(db.session, item)
             db.session.delete(item)
-            db.session.commit()
+            tx.commit(db.session, integrity=refs.MSG_IN_USE)
             flash(self.delete_row_message, "success")
-        except IntegrityError:
+        except Refused as exc:
             db.session.rollback()
-            flash("Bu kayda bağlı başka kayıtlar olduğu için silinemez; pasif yapınız.", "danger")
+            flash(exc.message, "danger")
         except scope.OutOfScope:
             db.session.rollback()
             abort(404)
