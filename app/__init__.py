@@ -18,6 +18,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app import models  # noqa: F401
 
     app = Flask(__name__)
+    from app.core.parse import BoundedInt
+
+    app.url_map.converters["int"] = BoundedInt  # ids beyond the database's range: 404
     app.config.from_object("config.Config")
     if overrides:
         app.config.update(overrides)

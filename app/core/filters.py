@@ -17,7 +17,7 @@ from flask_appbuilder.models.sqla.filters import (
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext
 
-from app.core import scope
+from app.core import parse, scope
 from app.core.text import fold
 
 log = logging.getLogger(__name__)
@@ -122,4 +122,25 @@ class KursInterface(SQLAInterface):
 
     def is_tc(self, col_name: str) -> bool:
         return col_name in ("tc_kimlik_no", "username")
+
+    # Ids and filter values through core.parse (no id beyond the column, no 500) ----
+    def get(self, id, filters=None, *args, **kwargs):
+        if not self.is_pk_composite():
+            id = parse.parse_id(id)
+            if id is None:
+                return None
+        return super().get(id, filters, *args, **kwargs)
+
+    def filter_value(self, column: str, value):
+        """A list filter's value as the column can compare it, or None (dropped)."""
+        if self.is_relation(column):
+            return value if parse.parse_id(value) is not None else None
+        if self.is_integer(column):
+            return value if parse.parse_int(value) is not None else None
+        if self.is_date(column) or self.is_datetime(column):
+            day = parse.parse_date(value, also_iso=True)
+            return day.isoformat() if day else None
+        if self.is_float(column) or self.is_numeric(column):
+            return value if parse.parse_decimal_filter(value) is not None else None
+        return value
 
