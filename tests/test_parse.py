@@ -144,3 +144,26 @@ def test_a_classroom_form_refuses_what_the_column_cannot_hold(app, as_user, fiel
     else:
         assert message in html
     assert _classrooms(app) == before
+
+
+# --- search is literal ------------------------------------------------------------
+@pytest.mark.parametrize("typed", ["%", "_", "%%", "\\"])
+def test_percent_and_underscore_in_a_list_search_match_themselves(as_user, typed):
+    """Moda's classrooms have no '%', '_' or '\\' in their names: searching for one finds nothing
+    (as a LIKE wildcard '%' found every row, '_' every name with a letter)."""
+    from urllib.parse import quote
+
+    client = as_user("12345678950")
+    everything = client.get("/sinif/list/").get_data(as_text=True)
+    assert "Derslik" in everything
+    for index in (0, 1):  # İçerir, İle başlar
+        html = client.get(f"/sinif/list/?_flt_{index}_ad={quote(typed)}").get_data(as_text=True)
+        assert "Derslik" not in html.split('id="filter_form"')[-1].split("</form>", 1)[-1], (typed, index)
+
+
+def test_percent_in_the_trainee_search_matches_itself(as_user):
+    client = as_user("12345678950")
+    html = client.get("/kursiyerarama/?ad=%25%25&listele=1").get_data(as_text=True)
+    assert "Kayıt bulunamadı" in html or "<tbody></tbody>" in html.replace("\n", "").replace(" ", "") \
+        or "Işıklı" not in html
+    assert "Işıklı" in client.get("/kursiyerarama/?ad=I%C5%9F%C4%B1kl%C4%B1&listele=1").get_data(as_text=True)

@@ -24,15 +24,21 @@ log = logging.getLogger(__name__)
 
 READ, WRITE, DELETE = "read", "write", "delete"
 
+def like_literal(text: str) -> str:
+    """``text`` for a LIKE pattern with ``escape="\\"``: ``%`` and ``_`` typed into a
+    search box match themselves, not any text / any character."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 class FilterFoldContains(BaseFilter):
     name = lazy_gettext("İçerir")
     arg_name = "tr_ct"
 
     def apply(self, query, value):
         if getattr(self.model, "arama", None) is not None and self.column_name in getattr(self.model, "__fold__", ()):
-            return query.filter(self.model.arama.like("%" + fold(value) + "%"))
+            return query.filter(self.model.arama.like("%" + like_literal(fold(value)) + "%", escape="\\"))
         query, field = get_field_setup_query(query, self.model, self.column_name)
-        return query.filter(field.ilike("%" + value + "%"))
+        return query.filter(field.ilike("%" + like_literal(value) + "%", escape="\\"))
 
 
 class FilterFoldStartsWith(BaseFilter):
@@ -41,12 +47,13 @@ class FilterFoldStartsWith(BaseFilter):
 
     def apply(self, query, value):
         if getattr(self.model, "arama", None) is not None and self.column_name in getattr(self.model, "__fold__", ()):
-            folded = fold(value)
+            folded = like_literal(fold(value))
             return query.filter(
-                self.model.arama.like(folded + "%") | self.model.arama.like("% " + folded + "%")
+                self.model.arama.like(folded + "%", escape="\\")
+                | self.model.arama.like("% " + folded + "%", escape="\\")
             )
         query, field = get_field_setup_query(query, self.model, self.column_name)
-        return query.filter(field.ilike(value + "%"))
+        return query.filter(field.ilike(like_literal(value) + "%", escape="\\"))
 
 
 class FilterExact(BaseFilter):
