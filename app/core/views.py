@@ -25,9 +25,9 @@ from sqlalchemy import select
 from wtforms import DateField
 from wtforms.widgets.core import clean_key
 
-from app.core import refs, scope, tx, validation
+from app.core import parse, refs, scope, tx, validation
 from app.core.extensions import db
-from app.core.text import parse_date
+from app.core.parse import parse_date
 from app.core.tx import Refused
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ class TrDateField(DateField):
         if valuelist and valuelist[0].strip():
             self.data = parse_date(valuelist[0])
             if self.data is None:
-                raise ValueError("Tarihi gg.aa.yyyy biçiminde giriniz (ör. 23.11.2026).")
+                raise ValueError(parse.MSG_DATE)
 
 
 def tr_date(value) -> str:
@@ -142,6 +142,35 @@ class KursModelView(ModelView):
         super().__init__(**kwargs)
         for form_class in (self.add_form, self.edit_form):
             _numbers_may_be_zero(form_class)
+            guard_form(form_class, self.datamodel)
+
+    # List parameters through core.parse, never FAB's own readers ---------------
+    def _list(self, **kwargs):
+        """FAB's list with its URL parameters checked (core.parse.list_args): an
+        unknown sort column, filter index or page size is ignored, never a 500."""
+        order_column, order_direction, page, page_size, filters = parse.list_args(
+            request.args, self.__class__.__name__, self.order_columns,
+            self._filters.get_search_filters(), self.page_size)
+        self._filters.clear_filters()
+        for column, index, values in filters:
+            if index >= len(self._filters._all_filters.get(column, ())):
+                continue
+            values = [v for v in (self.datamodel.filter_value(column, v) for v in values) if v is not None]
+            if values:
+                self._filters.add_filter_index(column, index, values)
+        widgets = self._get_list_widget(filters=self._filters, order_column=order_column,
+                                        order_direction=order_direction, page=page, page_size=page_size, **kwargs)
+        form = self.search_form.refresh()
+        self.update_redirect()
+        return self._get_search_widget(form=form, widgets=widgets)
+
+    def _show(self, pk):
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            abort(404)
+        widgets = self._get_show_widget(pk, item)
+        self.update_redirect()
+        return self._get_related_views_widgets(item, orders={}, pages={}, page_sizes={}, widgets=widgets)
 
     def hidden_fields(self) -> dict:
         """Form fields this user does not choose, with their value
@@ -308,12 +337,31 @@ def _numbers_may_be_zero(form_class) -> None:
             ]
 
 
+def guard_form(form_class, datamodel) -> None:
+    """Every field of a FAB form through core.parse's limits: text without control
+    characters (PostgreSQL refuses NUL), numbers in ASCII digits within their column's
+    range and finite. A message at the field, never a DataError."""
+    from wtforms import DecimalField, FloatField, IntegerField, StringField
+    from wtforms.fields.core import UnboundField
+
+    for name, unbound in list(vars(form_class).items()):
+        if not isinstance(unbound, UnboundField):
+            continue
+        column = datamodel.list_columns.get(name)
+        extra = None
+        if issubclass(unbound.field_class, (IntegerField, DecimalField, FloatField)):
+            extra = parse.NumberLimits.for_column(column)
+        elif issubclass(unbound.field_class, StringField):
+            extra = parse.TextLimits()
+        if extra is not None:
+            unbound.kwargs["validators"] = list(unbound.kwargs.get("validators") or []) + [extra]
+
+
 def get_or_404(model, pk, *criteria):
     """The row ``model`` with id ``pk`` (and ``criteria``) if the user's scope holds
     it, else 404: a record out of scope looks like one that does not exist."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
+    pk = parse.parse_id(pk)
+    if pk is None:
         abort(404)
     row = db.session.execute(select(model).where(model.id == pk, *criteria)).scalar_one_or_none()
     if row is None:
