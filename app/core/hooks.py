@@ -4,14 +4,15 @@ derived columns (app.core.derive) → scope check on writes (scope.check_writes)
 
 SQLite connections are put in WAL mode with a busy timeout: readers never block
 the writer, and a second writer waits for the first instead of failing at once,
-then meets the course's version check (``Kurs.surum``) like on PostgreSQL."""
+then meets the course's version check (``Kurs.surum``) like on PostgreSQL. They also
+get the Turkish collation (``app.core.collation``)."""
 import sqlite3
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from app.core import audit, derive, scope
+from app.core import audit, collation, derive, scope
 
 
 def _before_flush(session, flush_context, instances):
@@ -25,6 +26,7 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.close()
+        collation.register(dbapi_connection)  # ORDER BY ... COLLATE "tr-TR-x-icu"
 
 
 def install() -> None:
