@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Optional
 
 from flask import abort, flash, get_template_attribute, request
 from flask_appbuilder import BaseView, ModelView
@@ -25,7 +26,7 @@ from sqlalchemy import select
 from wtforms import DateField
 from wtforms.widgets.core import clean_key
 
-from app.core import parse, refs, scope, tx, validation
+from app.core import list_export, parse, refs, scope, tx, validation
 from app.core.extensions import db
 from app.core.parse import parse_date
 from app.core.tx import Refused
@@ -43,7 +44,7 @@ METHOD_PERMISSIONS = {
     "add": WRITE, "edit": WRITE, "delete": DELETE, "action": WRITE, "action_post": WRITE,
     "download": READ,
     "get": READ, "get_list": READ, "info": READ, "post": WRITE, "put": WRITE,
-    "related_objects": READ,
+    "related_objects": READ, "export": READ,
 }
 
 #: Every view and API on one resource must declare the same permissions: FAB's
@@ -124,8 +125,16 @@ class KursModelView(ModelView):
     delete_row_message = "Silindi."
     #: columns typed as dd.mm.yyyy in add/edit forms
     date_columns: tuple = ()
+    #: the .xlsx/.csv export of the list (``app.core.list_export``): its columns (default:
+    #: the list's), those left out (links), amounts of money besides ``Numeric`` columns
+    export_columns: Optional[list] = None
+    export_exclude: tuple = ()
+    money_columns: tuple = ()
 
     def __init__(self, **kwargs):
+        if self.include_route_methods is not None and "list" in self.include_route_methods:
+            self.include_route_methods = set(self.include_route_methods) | {"export"}
+        list_export.remember_labels(self.datamodel.obj, self.label_columns)
         extra = {c: TrDateField(self.label_columns.get(c, c)) for c in self.date_columns}
         if extra:
             self.add_form_extra_fields = {**extra, **(self.add_form_extra_fields or {})}
@@ -270,6 +279,17 @@ class KursModelView(ModelView):
         except ValueError as exc:  # a rule of the domain refused
             db.session.rollback()
             flash(str(exc), "danger")
+
+    def render_template(self, template, **kwargs):
+        if template == self.list_template:
+            kwargs.setdefault("export_links", list_export.screen_links(self))
+        return super().render_template(template, **kwargs)
+
+    @expose("/export/<fmt>")
+    @has_access
+    def export(self, fmt):
+        """The list as .xlsx or .csv: every row of the user's filter, in the list's order."""
+        return list_export.screen_export(self, fmt)
 
     # Holes FAB leaves open --------------------------------------------------
     @expose("/delete/<pk>", methods=["POST"])
