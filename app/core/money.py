@@ -10,6 +10,7 @@
   digits before the comma (the columns hold at most 99.999.999,99).
 * ``format_tl``: ``Decimal("4000")`` → ``"4.000,00 TL"``; ``format_number``: ``85`` →
   ``"85,00"`` (exam scores, "85,00 puan").
+* ``TrMoneyField``: the form field of every amount (a text box with the numeric keyboard).
 * ``in_words``: the amount on a receipt, ``"Yalnız dört bin beş yüz Türk lirası elli
   kuruş"``. Written here rather than taken from num2words: its Turkish writes the words
   joined ("dörtbinbeşyüz"), while a receipt reads them apart, and the kuruş part needs
@@ -19,6 +20,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+
+from wtforms import Field
+from wtforms.widgets import TextInput
 
 CENT = Decimal("0.01")
 MAX_DIGITS = 8
@@ -130,3 +134,27 @@ def in_words(value) -> str:
     if kurus:
         parts.append(f"{number_in_words(kurus)} kuruş")
     return "Yalnız " + " ".join(parts)
+
+
+class TrMoneyField(Field):
+    """An amount typed the Turkish way (``parse_money``): a text box with the
+    numeric keyboard, never the browser's number input (which reads "4500,50" as 450050
+    or refuses it, depending on the browser's language)."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, positive: bool = False, **kwargs):
+        render_kw = {"inputmode": "decimal", "placeholder": "4.500,00", "autocomplete": "off",
+                     **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+        self.positive = positive
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return format_number(self.data) if self.data is not None else ""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            self.data = parse_money(valuelist[0], positive=self.positive)

@@ -43,8 +43,8 @@ from app.core import audit
 from app.core.text import parse_date
 from app.core.tree import Kurum
 from app.core.tx import Refused, commit
-from app.core.money import format_number, format_tl
-from app.core.views import TrDateField, TrMoneyField
+from app.core.money import TrMoneyField, format_number, format_tl
+from app.core.views import TrDateField
 from app.courses.lesson_plan import GUNLER
 from app.courses.models import ACILIS, GECERLI, PLANLANDI, TASLAK, DersPlani, Kurs
 from app.courses.planning import institution_teachers
