@@ -215,3 +215,27 @@ def test_messages_print_money_the_turkish_way(app):
         with pytest.raises(Refused) as exc:
             fees.set_installments(db.session, kayit, [((TODAY + dt.timedelta(days=5)).strftime("%d.%m.%Y"), "4.000")])
         assert "(4.000,00 TL)" in exc.value.message and "(4.500,00 TL)" in exc.value.message
+
+
+def test_two_payments_at_once_never_pay_more_than_the_debt(app):
+    """Two secretaries enter 3.000 TL each for the same 4.500 TL debt at the same moment:
+    one is stored, the other is told what remains."""
+    from app.trainees.models import Kayit
+    from tests.conftest import run_together
+
+    pk, kid = _moda_course(app, 30)
+
+    def prepare(session):
+        kayit = session.get(Kayit, kid)
+        fees.account(session, kayit, TODAY)  # both see the whole debt
+        return kayit
+
+    def pay(dekont):
+        return lambda s, kayit: fees.add_payment(s, kayit, "Ödeme", TODAY, "3.000", dekont, TODAY)
+
+    results = run_together(app, prepare, pay(f"DK-{pk}-1"), pay(f"DK-{pk}-2"))
+    assert sorted(r[0] for r in results) == ["ok", "refused"], results
+    assert ("refused", "Ödeme kalan borçtan fazla olamaz: kalan 1.500,00 TL.") in results
+    with app.app_context():
+        total = db.session.execute(select(func.sum(Odeme.tutar)).where(Odeme.kayit_id == kid)).scalar()
+        assert Decimal(total) == Decimal("3000")

@@ -46,7 +46,7 @@ from sqlalchemy import func, select
 from app.core import audit, clock, money
 from app.core.money import format_tl
 from app.core.text import parse_date
-from app.core.tx import Refused, commit
+from app.core.tx import Refused, commit, retry
 from app.courses import planning
 from app.courses.models import Kurs
 from app.fees.models import IADE, ODEME, TERS_KAYIT, Odeme, Taksit
@@ -167,21 +167,28 @@ def add_payment(session, kayit: Kayit, aciklama: str, tarih: Optional[dt.date], 
     if tarih > today:
         raise Refused("Ödeme tarihi ileri bir gün olamaz.", "odeme_tarihi")
     amount = parse_amount(tutar_raw, "tutar")
-    remaining = account(session, kayit, today)["kalan"]
-    if amount > remaining:
-        raise Refused(f"Ödeme kalan borçtan fazla olamaz: kalan {format_tl(remaining)}." if remaining > 0
-                      else "Bu kursiyerin kalan borcu yok (kalan 0,00 TL).", "tutar")
     if not dekont_no:
         raise Refused("Dekont No zorunludur.", "dekont_no")
-    if _other_kurum_dekont(session, kayit.kurum_id, dekont_no):
-        raise Refused(MSG_DEKONT, "dekont_no")
-    row = Odeme(kurum_id=kayit.kurum_id, kayit_id=kayit.id, tur=ODEME, aciklama=aciklama[:300],
-                odeme_tarihi=tarih, tutar=amount, dekont_no=dekont_no, kullanici_adi=audit.actor()[1])
-    session.add(row)
-    audit.record(session, "Ödeme kaydedildi", kayit.kurs, sonraki={"tc": kayit.kursiyer.tc_kimlik_no,
-                 "tutar": amount, "dekont_no": dekont_no}, aciklama=f"{kayit.kursiyer}: {format_tl(amount)} ({aciklama})")
-    commit(session, unique={"dekont_no": (MSG_DEKONT, "dekont_no")})
-    return row
+
+    def attempt() -> Odeme:
+        remaining = account(session, kayit, today)["kalan"]
+        if amount > remaining:
+            raise Refused(f"Ödeme kalan borçtan fazla olamaz: kalan {format_tl(remaining)}." if remaining > 0
+                          else "Bu kursiyerin kalan borcu yok (kalan 0,00 TL).", "tutar")
+        if _other_kurum_dekont(session, kayit.kurum_id, dekont_no):
+            raise Refused(MSG_DEKONT, "dekont_no")
+        row = Odeme(kurum_id=kayit.kurum_id, kayit_id=kayit.id, tur=ODEME, aciklama=aciklama[:300],
+                    odeme_tarihi=tarih, tutar=amount, dekont_no=dekont_no, kullanici_adi=audit.actor()[1])
+        session.add(row)
+        # the course's version makes two payments at once conflict: the loser checks the
+        # debt (and the Dekont No) again, so together they never pay more than is owed
+        planning.touch(kayit.kurs)
+        audit.record(session, "Ödeme kaydedildi", kayit.kurs, sonraki={"tc": kayit.kursiyer.tc_kimlik_no,
+                     "tutar": amount, "dekont_no": dekont_no},
+                     aciklama=f"{kayit.kursiyer}: {format_tl(amount)} ({aciklama})")
+        return row
+
+    return retry(session, attempt, concurrent=planning.MSG_CONCURRENT)
 
 
 def reverse(session, odeme: Odeme, neden: str) -> Odeme:
