@@ -125,6 +125,14 @@ def test_cancelling_an_active_course_reaches_trainees_exams_and_fees(app):
     assert "İade önerisi: " + format_tl(refund) in page and "Dönemin açılamaması" in page
     assert '<option value="DONEM_ACILMADI" selected>' in page and "Durdu" not in page
     assert "Durdu" in staff.get(f"/ucret/{pk}?kayit={a}").get_data(as_text=True)
+    # the account statement prints the stopped installments and the leaving line
+    statement = staff.get(f"/ekstre/{a}")
+    assert statement.status_code == 200 and statement.mimetype == "application/pdf"
+    from pypdf import PdfReader
+    import io
+
+    text = " ".join(PdfReader(io.BytesIO(statement.data)).pages[0].extract_text().split())
+    assert "Durdu" in text and "Ayrılış" in text and format_tl(owed) in text
     assert _post(staff, f"/ucret/{pk}/iade", {"kayit_id": b, "neden": "DONEM_ACILMADI", "ayrilis": ""}).status_code == 302
     with app.app_context():
         row = db.session.execute(select(Odeme).where(Odeme.kayit_id == b, Odeme.tur == "IADE")).scalar_one()
