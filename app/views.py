@@ -188,3 +188,6 @@ def register(appbuilder) -> None:
     for api in (KurumApi, SinifApi, EgiticiApi, ProgramApi, ModulApi, TatilApi, KursRestApi, DersRestApi,
                 *views_trainee.APIS, *views_absence.APIS, *views_fees.APIS, *views_exam.APIS):
         appbuilder.add_api(api)
+    from app.esinav import views as views_esinav
+
+    views_esinav.register(appbuilder, _menu)

@@ -29,7 +29,8 @@ ROLES: dict[str, dict] = {
         "perms": {"Program": RWD, "Modul": RWD, "Tatil": RWD, "KurumTuru": RWD,
                   "Kurum": R, "Sinif": R, "Egitici": R, "Birim": R, "Denetim": R,
                   "Kurs": R, "KursOnay": R, "Kursiyer": R, "Sorusturma": R, "Ucret": R,
-                  "Ayar": RW, "KimlikIslem": RW, "SinavDonemi": R, "Sinav": R, "SinavSonuc": R, "KursSonu": R},
+                  "Ayar": RW, "KimlikIslem": RW, "SinavDonemi": R, "Sinav": R, "SinavSonuc": R, "KursSonu": R,
+                  "SoruBankasi": RW, "EsinavOturum": R},
     },
     "İl MEM Kullanıcı Yönetici": {
         "level": IL,
@@ -43,31 +44,32 @@ ROLES: dict[str, dict] = {
         "level": ILCE,
         "perms": {"Kurum": RW, "Sinif": R, "Egitici": R, "Denetim": R, "Kurs": R, "KursOnay": R,
                   "Kursiyer": R, "Sorusturma": RW, "Ucret": R,
-                  "SinavDonemi": RW, "Sinav": R, "SinavSonuc": RW, "KursSonu": R},
+                  "SinavDonemi": RW, "Sinav": R, "SinavSonuc": RW, "KursSonu": R,
+                  "SoruBankasi": RW, "EsinavMerkez": RW, "EsinavOturum": RW, "EsinavSalon": RW},
         "extra": [("can_sube_onayi", "KursOnay")],
     },
     "İlçe MEM Müdürü": {
         "level": ILCE,
         "perms": {"Kurum": R, "Sinif": R, "Egitici": R, "Denetim": R, "Kurs": R, "KursOnay": R,
                   "Kursiyer": R, "Sorusturma": R, "Ucret": R, "SinavDonemi": R, "Sinav": R, "SinavSonuc": R,
-                  "KursSonu": R},
+                  "KursSonu": R, "EsinavMerkez": R, "EsinavOturum": R},
         "extra": [("can_mem_onayi", "KursOnay")],
     },
     "Sınav Görevlisi": {
         "level": ILCE,
-        "perms": {},
+        "perms": {"EsinavSalon": RW},  # only the halls they are assigned to, on the day (app.esinav.access)
     },
     "Kurum Müdürü": {
         "level": KURUM,
         "perms": {"Kurum": R, "Sinif": RWD, "Egitici": RWD, "Denetim": R, "Kurs": RW, "KursOnay": R,
                   "Kursiyer": RW, "Sorusturma": R, "Ucret": RW,
-                  "SinavDonemi": R, "Sinav": RW, "SinavSonuc": R, "KursSonu": RW},
+                  "SinavDonemi": R, "Sinav": RW, "SinavSonuc": R, "KursSonu": RW, "EsinavOturum": R},
         "extra": [("can_kurum_onayi", "KursOnay")],
     },
     "Kurum Personeli": {
         "level": KURUM,
         "perms": {"Kurum": R, "Sinif": R, "Egitici": R, "Kurs": R, "Kursiyer": RW, "Ucret": RW,
-                  "SinavDonemi": R, "Sinav": RW, "SinavSonuc": R, "KursSonu": R},
+                  "SinavDonemi": R, "Sinav": RW, "SinavSonuc": R, "KursSonu": R, "EsinavOturum": R},
     },
     "Kurum Kullanıcı Yönetici": {
         "level": KURUM,
