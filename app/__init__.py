@@ -49,6 +49,9 @@ def create_app(overrides: dict | None = None) -> Flask:
                 csrf.exempt(bp)
         _close_downloads(app)
 
+    from app.org import sessions
+
+    sessions.install(app)
     _register_health(app)
     _register_errors(app)
     _register_filters(app)
