@@ -6,10 +6,11 @@ from __future__ import annotations
 import logging
 
 from flask import request
-from flask_appbuilder.api import ModelRestApi
+from flask_appbuilder.api import ModelRestApi, expose, permission_name, protect, rison, safe
+from flask_appbuilder.api.schemas import get_list_schema
 from marshmallow import ValidationError
 
-from app.core import refs, scope, tx, validation
+from app.core import list_export, refs, scope, tx, validation
 from app.core.tx import Refused
 from app.core.extensions import db
 
@@ -31,6 +32,16 @@ class KursApi(ModelRestApi):
 
     def domain_errors(self, item) -> dict:
         return validation.validate(db.session, item)
+
+    @expose("/export/<fmt>", methods=["GET"])
+    @protect()
+    @safe
+    @permission_name("get")
+    @rison(get_list_schema)
+    def export(self, fmt, **kwargs):
+        """The list (``q``: the same filters and order as ``GET /``) as .xlsx or .csv,
+        every page (``app.core.list_export``)."""
+        return list_export.api_export(self, fmt, kwargs.get("rison", {}))
 
     @staticmethod
     def _unknown_relations(item) -> dict:
@@ -127,7 +138,7 @@ def read_only_api(name, model, permission, columns, search):
     rules), with the scope and permissions of the screens."""
     return type(f"{model.__name__}RestApi", (KursApi,), {
         "resource_name": name, "datamodel": KursInterface(model), "class_permission_name": permission,
-        "base_permissions": READ_WRITE, "include_route_methods": {"get", "get_list", "info"},
+        "base_permissions": READ_WRITE, "include_route_methods": {"get", "get_list", "info", "export"},
         "list_columns": columns, "show_columns": columns, "search_columns": search,
     })
 

@@ -11,7 +11,9 @@ Every ORM statement run while serving a request passes through ``_filter_stateme
 
 A model owned by a district instead (``__owner__ = "ilce_id"``, exam periods) is
 seen by that district, its province and its institutions, and written by the
-district (or its province) only.
+district (or its province) only. ``__kurum_gizli__ = True`` hides such a model from
+institutions altogether (the e-Sınav question bank); ``__ulusal__ = True`` lets every
+district read its rows with ``ilce_id`` NULL (GM's national bank), written by GM only.
 
 A model owned by a unit of the tree (``__owner__ = "birim_id"``, the audit log) is
 seen by that unit and the units above it: an institution sees its own rows, a
@@ -92,7 +94,10 @@ class Scope:
             return self.kurum_clause()
         col = getattr(model, owner)
         if owner == ILCE_OWNER:
-            return self.ilce_clause(col)
+            if self.tur == KURUM and getattr(model, "__kurum_gizli__", False):
+                return false()  # e.g. the e-Sınav question bank: never shown to an institution
+            clause = self.ilce_clause(col)
+            return (clause | col.is_(None)) if getattr(model, "__ulusal__", False) else clause
         if owner == BIRIM_OWNER:
             return self.unit_clause(col)
         if self.tur == KURUM:

@@ -29,6 +29,7 @@ from sqlalchemy import select
 from app.core.text import fold
 from app.core.tree import Kullanici
 from app.org import sessions
+from app.org.auth_views import KursAuthDBView
 from app.org.passwords import ResetMyPasswordView
 from app.org.user_views import KullaniciView
 
@@ -53,6 +54,7 @@ class KursSecurityManager(SecurityManager):
     user_model = Kullanici
     userdbmodelview = KullaniciView
     resetmypasswordview = ResetMyPasswordView
+    authdbview = KursAuthDBView
 
     def __init__(self, appbuilder):
         from flask import current_app

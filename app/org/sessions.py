@@ -28,14 +28,27 @@ from flask_login import current_user, user_logged_in, user_logged_out
 from app.core import clock, throttle
 from app.core.text import fold
 
-LOGIN_ENDPOINTS = {"AuthDBView.login": "form", "SecurityApi.login": "api"}
 MSG_LOCKED = ("Bu hesap için çok fazla hatalı giriş denemesi yapıldı; bir süre sonra tekrar deneyiniz. "
               "Şifrenizi bilmiyorsanız kurumunuzun kullanıcı yöneticisine başvurunuz.")
 MSG_ADDRESS = "Bu adresten çok fazla hatalı giriş denemesi yapıldı; bir süre sonra tekrar deneyiniz."
 MSG_CHANGE = "Yöneticinin belirlediği şifreyi değiştirmeniz gerekiyor: yeni şifrenizi giriniz."
-#: pages a user who must change the password may still open
+#: pages a user who must change the password may still open (and the sign-in view's own)
 OPEN_WHILE_CHANGING = {"ResetMyPasswordView.this_form_get", "ResetMyPasswordView.this_form_post",
-                       "AuthDBView.logout", "static", "appbuilder.static", "LocaleView.index"}
+                       "static", "appbuilder.static", "LocaleView.index"}
+
+
+def _auth_endpoint(app) -> str:
+    """The sign-in view's endpoint (FAB's AuthDBView or its subclass)."""
+    return app.appbuilder.sm.auth_view.endpoint
+
+
+def _login_kind(app):
+    endpoint = request.endpoint or ""
+    if endpoint == "SecurityApi.login":
+        return "api"
+    if endpoint == f"{_auth_endpoint(app)}.login":
+        return "form"
+    return None
 
 
 # --- the session's epoch and idle time -----------------------------------------------
@@ -123,7 +136,7 @@ def _refuse(kind: str, message: str):
 
 
 def _throttle_login(app):
-    kind = LOGIN_ENDPOINTS.get(request.endpoint or "")
+    kind = _login_kind(app)
     if kind is None or request.method != "POST" or not app.config.get("AUTH_RATE_LIMITED"):
         return None
     if kind == "api":
@@ -140,10 +153,12 @@ def _throttle_login(app):
 
 
 # --- a password set by someone else ----------------------------------------------------
-def _must_change_password():
+def _must_change_password(app):
     if not (current_user and current_user.is_authenticated):
         return None
-    if not getattr(current_user, "sifre_degismeli", False) or request.endpoint in OPEN_WHILE_CHANGING:
+    endpoint = request.endpoint or ""
+    if not getattr(current_user, "sifre_degismeli", False) or endpoint in OPEN_WHILE_CHANGING \
+            or endpoint.startswith(_auth_endpoint(app) + "."):
         return None
     if request.path.startswith("/static/"):
         return None
@@ -159,4 +174,4 @@ def install(app) -> None:
 
     @app.before_request
     def _kurs_sessions():
-        return _throttle_login(app) or _must_change_password()
+        return _throttle_login(app) or _must_change_password(app)
