@@ -10,7 +10,7 @@ change when the application's code does); two existing names that fold alike sto
 upgrade with a message naming them.
 
 Revision ID: b7e41c0d9a12
-Revises: 885e5b788ccb
+Revises: becf7a2af682
 Create Date: 2026-11-25 23:20:00
 
 """
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 
 revision = 'b7e41c0d9a12'
-down_revision = '885e5b788ccb'
+down_revision = 'becf7a2af682'
 branch_labels = None
 depends_on = None
 
