@@ -49,7 +49,7 @@ from app.courses.views import (
     durum_html,
     load,
 )
-from app.trainees import enrollment
+from app.trainees import enrollment, lookups
 from app.trainees.models import (
     KAYIT_DURUMLARI,
     Kayit,
@@ -276,7 +276,8 @@ class KursiyerEkleView(RecordView):
             islem = request.form.get("islem", "sorgula")
             valid = form.validate()
             try:
-                person = enrollment.find_person(db.session, form.tc_kimlik_no.data or "", form.dogum_tarihi.data)
+                person = lookups.find_person(db.session, kurs.kurum_id, form.tc_kimlik_no.data or "",
+                                             form.dogum_tarihi.data, g.user.id)
                 if islem == "kaydet" and valid:
                     enrollment.enroll(db.session, kurs.id, person, form.data, clock.today())
                     flash(f"{person.ad} {person.soyad} kursa eklendi.", "success")
