@@ -174,6 +174,9 @@ def _register_filters(app: Flask) -> None:
 
     app.jinja_env.filters["tarih"] = tr_date
     app.jinja_env.filters["para"] = tr_money
+    from app.core.money import format_number
+
+    app.jinja_env.filters["sayi"] = format_number  # 85 → "85,00" (exam scores)
     from app.core.text import tr_upper
 
     app.jinja_env.filters["buyuk"] = tr_upper  # Turkish capitals: "Nisan" -> "NİSAN", not "NISAN"

@@ -120,6 +120,9 @@ def register(appbuilder) -> None:
     _submenu(appbuilder, KursPlanlamaView, "Kurs Planlama", "Kurum İşlemleri", *group, "fa-calendar-plus-o")
     _submenu(appbuilder, KursOnayView, "Kurs Onay İşlemleri", "Kurum İşlemleri", *group, "fa-check-square-o")
     _submenu(appbuilder, KursIslemleriView, "Kurs İşlemleri", "Kurum İşlemleri", *group, "fa-tasks")
+    from app.courses.views import KursArsivView
+
+    _submenu(appbuilder, KursArsivView, "Biten Kurslar", "Kurum İşlemleri", *group, "fa-archive")
     from app.trainees.views import (
         KayitDurumView,
         KursBasvuruView,

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from wtforms import DateField
 from wtforms.widgets.core import clean_key
 
-from app.core import list_export, parse, refs, scope, tx, validation
+from app.core import list_export, money, parse, refs, scope, tx, validation
 from app.core.forms import guard_form, numbers_may_be_zero
 from app.core.extensions import db
 from app.core.parse import parse_date
@@ -96,13 +96,7 @@ def tr_date(value) -> str:
     return "" if value is None else value
 
 
-def tr_money(value) -> str:
-    """An amount in Turkish lira as a Turkish reader writes it: 4.500,50 TL."""
-    if value is None:
-        return ""
-    from babel.numbers import format_decimal
-
-    return format_decimal(value, format="#,##0.00", locale="tr_TR") + " TL"
+tr_money = money.format_tl  # an amount as a Turkish reader writes it: 4.500,50 TL
 
 
 def blank_if_none(value):
