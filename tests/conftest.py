@@ -122,12 +122,12 @@ def login(client, username: str, password: str = PASSWORD):
 
 
 def assert_forbidden(resp) -> str:
-    """The user was refused for lack of permission: the "Forbidden" page (403), neither the
+    """The user was refused for lack of permission: the Turkish 403 page, neither the
     form again nor a redirect that could hide a success. Returns the page's text; the
     caller checks that nothing was stored."""
     html = resp.get_data(as_text=True)
     assert resp.status_code == 403, (resp.status_code, resp.headers.get("Location"), html[:300])
-    assert "Forbidden" in html and "csrf_token" not in html, html[:300]
+    assert "Bu işlem için yetkiniz yok" in html and 'name="csrf_token"' not in html, html[:300]
     return html
 
 

@@ -28,7 +28,7 @@ ROLES: dict[str, dict] = {
         "level": GM,
         "perms": {"Program": RWD, "Modul": RWD, "Tatil": RWD, "KurumTuru": RWD,
                   "Kurum": R, "Sinif": R, "Egitici": R, "Birim": R, "Denetim": R,
-                  "Kurs": R, "KursOnay": R, "Kursiyer": R, "Sorusturma": R, "Ucret": R,
+                  "Kurs": R, "KursOnay": R, "Kursiyer": R, "KayitDurum": R, "Sorusturma": R, "Ucret": R,
                   "Ayar": RW, "KimlikIslem": RW, "SinavDonemi": R, "Sinav": R, "SinavSonuc": R, "KursSonu": R},
     },
     "İl MEM Kullanıcı Yönetici": {
@@ -42,14 +42,14 @@ ROLES: dict[str, dict] = {
     "İlçe Şube Müdürü": {
         "level": ILCE,
         "perms": {"Kurum": RW, "Sinif": R, "Egitici": R, "Denetim": R, "Kurs": R, "KursOnay": R,
-                  "Kursiyer": R, "Sorusturma": RW, "Ucret": R,
+                  "Kursiyer": R, "KayitDurum": R, "Sorusturma": RW, "Ucret": R,
                   "SinavDonemi": RW, "Sinav": R, "SinavSonuc": RW, "KursSonu": R},
         "extra": [("can_sube_onayi", "KursOnay")],
     },
     "İlçe MEM Müdürü": {
         "level": ILCE,
         "perms": {"Kurum": R, "Sinif": R, "Egitici": R, "Denetim": R, "Kurs": R, "KursOnay": R,
-                  "Kursiyer": R, "Sorusturma": R, "Ucret": R, "SinavDonemi": R, "Sinav": R, "SinavSonuc": R,
+                  "Kursiyer": R, "KayitDurum": R, "Sorusturma": R, "Ucret": R, "SinavDonemi": R, "Sinav": R, "SinavSonuc": R,
                   "KursSonu": R},
         "extra": [("can_mem_onayi", "KursOnay")],
     },
@@ -60,13 +60,13 @@ ROLES: dict[str, dict] = {
     "Kurum Müdürü": {
         "level": KURUM,
         "perms": {"Kurum": R, "Sinif": RWD, "Egitici": RWD, "Denetim": R, "Kurs": RW, "KursOnay": R,
-                  "Kursiyer": RW, "Sorusturma": R, "Ucret": RW,
+                  "Kursiyer": RW, "KayitDurum": RW, "Sorusturma": R, "Ucret": RW,
                   "SinavDonemi": R, "Sinav": RW, "SinavSonuc": R, "KursSonu": RW},
         "extra": [("can_kurum_onayi", "KursOnay")],
     },
     "Kurum Personeli": {
         "level": KURUM,
-        "perms": {"Kurum": R, "Sinif": R, "Egitici": R, "Kurs": R, "Kursiyer": RW, "Ucret": RW,
+        "perms": {"Kurum": R, "Sinif": R, "Egitici": R, "Kurs": R, "Kursiyer": RW, "KayitDurum": R, "Ucret": RW,
                   "SinavDonemi": R, "Sinav": RW, "SinavSonuc": R, "KursSonu": R},
     },
     "Kurum Kullanıcı Yönetici": {
