@@ -129,3 +129,6 @@ def _register_filters(app: Flask) -> None:
 
     app.jinja_env.filters["tarih"] = tr_date
     app.jinja_env.filters["para"] = tr_money
+    from app.core.identity import id_label
+
+    app.jinja_env.filters["kimlik_etiketi"] = id_label
