@@ -16,19 +16,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Optional
 
 from flask import abort, flash, get_template_attribute, request
 from flask_appbuilder import BaseView, ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from wtforms import DateField
 from wtforms.widgets.core import clean_key
 
-from app.core import scope, validation
+from app.core import list_export, parse, refs, scope, tx, validation
 from app.core.extensions import db
-from app.core.text import parse_date
+from app.core.parse import parse_date
+from app.core.tx import Refused
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ METHOD_PERMISSIONS = {
     "add": WRITE, "edit": WRITE, "delete": DELETE, "action": WRITE, "action_post": WRITE,
     "download": READ,
     "get": READ, "get_list": READ, "info": READ, "post": WRITE, "put": WRITE,
-    "related_objects": READ,
+    "related_objects": READ, "export": READ,
 }
 
 #: Every view and API on one resource must declare the same permissions: FAB's
@@ -83,7 +84,7 @@ class TrDateField(DateField):
         if valuelist and valuelist[0].strip():
             self.data = parse_date(valuelist[0])
             if self.data is None:
-                raise ValueError("Tarihi gg.aa.yyyy biçiminde giriniz (ör. 23.11.2026).")
+                raise ValueError(parse.MSG_DATE)
 
 
 def tr_date(value) -> str:
@@ -124,8 +125,16 @@ class KursModelView(ModelView):
     delete_row_message = "Silindi."
     #: columns typed as dd.mm.yyyy in add/edit forms
     date_columns: tuple = ()
+    #: the .xlsx/.csv export of the list (``app.core.list_export``): its columns (default:
+    #: the list's), those left out (links), amounts of money besides ``Numeric`` columns
+    export_columns: Optional[list] = None
+    export_exclude: tuple = ()
+    money_columns: tuple = ()
 
     def __init__(self, **kwargs):
+        if self.include_route_methods is not None and "list" in self.include_route_methods:
+            self.include_route_methods = set(self.include_route_methods) | {"export"}
+        list_export.remember_labels(self.datamodel.obj, self.label_columns)
         extra = {c: TrDateField(self.label_columns.get(c, c)) for c in self.date_columns}
         if extra:
             self.add_form_extra_fields = {**extra, **(self.add_form_extra_fields or {})}
@@ -142,6 +151,35 @@ class KursModelView(ModelView):
         super().__init__(**kwargs)
         for form_class in (self.add_form, self.edit_form):
             _numbers_may_be_zero(form_class)
+            guard_form(form_class, self.datamodel)
+
+    # List parameters through core.parse, never FAB's own readers ---------------
+    def _list(self, **kwargs):
+        """FAB's list with its URL parameters checked (core.parse.list_args): an
+        unknown sort column, filter index or page size is ignored, never a 500."""
+        order_column, order_direction, page, page_size, filters = parse.list_args(
+            request.args, self.__class__.__name__, self.order_columns,
+            self._filters.get_search_filters(), self.page_size)
+        self._filters.clear_filters()
+        for column, index, values in filters:
+            if index >= len(self._filters._all_filters.get(column, ())):
+                continue
+            values = [v for v in (self.datamodel.filter_value(column, v) for v in values) if v is not None]
+            if values:
+                self._filters.add_filter_index(column, index, values)
+        widgets = self._get_list_widget(filters=self._filters, order_column=order_column,
+                                        order_direction=order_direction, page=page, page_size=page_size, **kwargs)
+        form = self.search_form.refresh()
+        self.update_redirect()
+        return self._get_search_widget(form=form, widgets=widgets)
+
+    def _show(self, pk):
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            abort(404)
+        widgets = self._get_show_widget(pk, item)
+        self.update_redirect()
+        return self._get_related_views_widgets(item, orders={}, pages={}, page_sizes={}, widgets=widgets)
 
     def hidden_fields(self) -> dict:
         """Form fields this user does not choose, with their value
@@ -172,13 +210,10 @@ class KursModelView(ModelView):
         try:
             if is_new:
                 session.add(item)
-            session.commit()
-        except IntegrityError:
-            session.rollback()
-            log.info("constraint refused a %s", type(item).__name__)
-            form_errors = getattr(form, "_kurs_errors", [])
-            form_errors.append(MSG_INTEGRITY)
-            form._kurs_errors = form_errors
+            tx.commit(session)
+        except Refused as exc:  # a stale version, a lost race, a constraint: said in Turkish
+            log.info("commit refused a %s: %s", type(item).__name__, exc.message)
+            attach_errors(form, {exc.field or "": exc.message})
             return False
         except scope.OutOfScope:
             session.rollback()
@@ -231,18 +266,30 @@ class KursModelView(ModelView):
             abort(404)
         try:
             self.pre_delete(item)
+            refs.refuse_if_used(db.session, item)
             db.session.delete(item)
-            db.session.commit()
+            tx.commit(db.session, integrity=refs.MSG_IN_USE)
             flash(self.delete_row_message, "success")
-        except IntegrityError:
+        except Refused as exc:
             db.session.rollback()
-            flash("Bu kayda bağlı başka kayıtlar olduğu için silinemez; pasif yapınız.", "danger")
+            flash(exc.message, "danger")
         except scope.OutOfScope:
             db.session.rollback()
             abort(404)
         except ValueError as exc:  # a rule of the domain refused
             db.session.rollback()
             flash(str(exc), "danger")
+
+    def render_template(self, template, **kwargs):
+        if template == self.list_template:
+            kwargs.setdefault("export_links", list_export.screen_links(self))
+        return super().render_template(template, **kwargs)
+
+    @expose("/export/<fmt>")
+    @has_access
+    def export(self, fmt):
+        """The list as .xlsx or .csv: every row of the user's filter, in the list's order."""
+        return list_export.screen_export(self, fmt)
 
     # Holes FAB leaves open --------------------------------------------------
     @expose("/delete/<pk>", methods=["POST"])
@@ -315,12 +362,31 @@ def _numbers_may_be_zero(form_class) -> None:
             ]
 
 
+def guard_form(form_class, datamodel) -> None:
+    """Every field of a FAB form through core.parse's limits: text without control
+    characters (PostgreSQL refuses NUL), numbers in ASCII digits within their column's
+    range and finite. A message at the field, never a DataError."""
+    from wtforms import DecimalField, FloatField, IntegerField, StringField
+    from wtforms.fields.core import UnboundField
+
+    for name, unbound in list(vars(form_class).items()):
+        if not isinstance(unbound, UnboundField):
+            continue
+        column = datamodel.list_columns.get(name)
+        extra = None
+        if issubclass(unbound.field_class, (IntegerField, DecimalField, FloatField)):
+            extra = parse.NumberLimits.for_column(column)
+        elif issubclass(unbound.field_class, StringField):
+            extra = parse.TextLimits()
+        if extra is not None:
+            unbound.kwargs["validators"] = list(unbound.kwargs.get("validators") or []) + [extra]
+
+
 def get_or_404(model, pk, *criteria):
     """The row ``model`` with id ``pk`` (and ``criteria``) if the user's scope holds
     it, else 404: a record out of scope looks like one that does not exist."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
+    pk = parse.parse_id(pk)
+    if pk is None:
         abort(404)
     row = db.session.execute(select(model).where(model.id == pk, *criteria)).scalar_one_or_none()
     if row is None:

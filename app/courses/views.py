@@ -168,6 +168,7 @@ class CourseListView(KursModelView):
     class_permission_name = "Kurs"
     base_permissions = READ_WRITE
     include_route_methods = {"list", "show"}  # courses change through the workflow only
+    export_exclude = ("kayit",)  # "İşlemler": links
     label_columns = LABELS
     list_columns = ["id", "kurum", "program", "modul", "baslangic", "bitis", "durum", "kayit"]
     search_columns = ["id", "baslangic", "bitis", "durum", "belge_durumu"]

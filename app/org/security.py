@@ -26,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.core.tree import Kullanici
+from app.org.auth_views import KursAuthDBView
 from app.org.user_views import KullaniciView
 
 
@@ -88,6 +89,7 @@ class KursSecurityManager(SecurityManager):
     userdbmodelview = KullaniciView
     rolemodelview = RoleModelView
     permissionviewmodelview = PermissionViewModelView
+    authdbview = KursAuthDBView
 
     def __init__(self, appbuilder):
         from flask import current_app
