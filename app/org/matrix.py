@@ -123,7 +123,8 @@ MATRIX: dict[str, frozenset] = {
     **{f"PermissionViewModelView.{m}": frozenset() for m in ("add", "edit", "delete", "action", "action_post")},
     "ResetPasswordView.this_form_post": frozenset(),
     # --- open to everyone: login, own profile and password, the public lookup --------
-    "AuthDBView.login": EVERYONE,
+    "KursAuthDBView.login": EVERYONE,
+    "KursAuthDBView.logout": EVERYONE,
     "SecurityApi.login": EVERYONE,
     "SecurityApi.refresh": EVERYONE,
     "ResetMyPasswordView.this_form_post": EVERYONE,
