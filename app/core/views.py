@@ -304,10 +304,13 @@ class KursModelView(ModelView):
 
     @expose("/action/<string:name>/<pk>", methods=["POST"])
     def action(self, name, pk):
-        """A single-record action: 404 unless the action exists, the record is in
-        scope and the user may write (no difference shown between the three)."""
+        """A single-record action: 403 unless the user may write (as every route
+        answers a role that may not use it), then 404 unless the action exists and
+        the record is in scope."""
+        if not self._may_act():
+            abort(403)
         action = self.actions.get(name)
-        if action is None or not self._may_act():
+        if action is None:
             abort(404)
         item = self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
         if item is None:
@@ -316,8 +319,10 @@ class KursModelView(ModelView):
 
     @expose("/action_post", methods=["POST"])
     def action_post(self):
+        if not self._may_act():
+            abort(403)
         action = self.actions.get(request.form.get("action", ""))
-        if action is None or not self._may_act():
+        if action is None:
             abort(404)
         items = []
         for pk in request.form.getlist("rowid"):

@@ -89,7 +89,7 @@ def _islemler(kurs: Kurs) -> Markup:
     active = kurs.durum == AKTIF
     candidates = [
         (True, "Kurs", "can_read", "KursView.sayfa", "Kurs Bilgileri"),
-        (bool(enrollment.status_choices(kurs)), "Kursiyer", "can_read", "KayitDurumView.sayfa", "Kayıt İptal"),
+        (bool(enrollment.status_choices(kurs)), "KayitDurum", "can_read", "KayitDurumView.sayfa", "Kayıt İptal"),
         (True, "Ucret", "can_read", "UcretView.sayfa", "Ücret/Dekont Girişi"),
         (active, "Kursiyer", "can_read", "DevamsizlikView.sayfa", "Devamsızlık"),
         (active, "Sinav", "can_read", "SinavIslemView.sayfa", "Sınav İşlemleri"),
@@ -150,7 +150,8 @@ class KayitDurumView(CoursePageView):
     (active course: Aktif Kursiyer, Devamsızlıktan Kaldı, Kayıt İptal, Vefat Etti)."""
 
     route_base = "/kayitdurum"
-    class_permission_name = "Kursiyer"
+    # its own resource: Kurum Personeli enters trainees ("Kursiyer") but cancels nothing (SPEC §1)
+    class_permission_name = "KayitDurum"
 
     def _page(self, pk):
         kurs = load(pk)
@@ -177,7 +178,7 @@ class KayitDurumView(CoursePageView):
         choices = [(k, v) for k, v in KAYIT_DURUMLARI if k in enrollment.status_choices(kurs)]
         return self.render_template("trainees/kayit_durum.html", kurs=kurs, rows=rows, choices=choices,
                                     labels=dict(KAYIT_DURUMLARI), errors=errors, edited=edited,
-                                    can_write=self.appbuilder.sm.has_access("can_write", "Kursiyer"),
+                                    can_write=self.appbuilder.sm.has_access("can_write", "KayitDurum"),
                                     today=clock.today(), pre_approval=kurs.durum in enrollment.OPEN_STATES), status
 
 
