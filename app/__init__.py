@@ -18,6 +18,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app import models  # noqa: F401
 
     app = Flask(__name__)
+    from app.core.parse import BoundedInt
+
+    app.url_map.converters["int"] = BoundedInt  # ids beyond the database's range: 404
     app.config.from_object("config.Config")
     if overrides:
         app.config.update(overrides)
@@ -47,6 +50,8 @@ def create_app(overrides: dict | None = None) -> Flask:
         for name, bp in app.blueprints.items():
             if name.endswith("Api") or name == "SecurityApi":
                 csrf.exempt(bp)
+                if name != "SecurityApi":
+                    app.before_request_funcs.setdefault(name, []).append(_api_writes_need_a_token)
         _close_downloads(app)
 
     _register_health(app)
@@ -56,6 +61,32 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app.cli.add_command(kurs_cli)
     return app
+
+
+def _api_writes_need_a_token():
+    """The REST API changes data only for a request that carries its JWT (or, from our
+    own pages, the session's CSRF token in X-CSRFToken): the browser's session cookie
+    alone, which another site can make the browser send, never writes."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    auth = request.headers.get("Authorization", "")
+    if auth.startswith("Bearer "):
+        from flask_jwt_extended import verify_jwt_in_request
+
+        try:
+            verify_jwt_in_request()
+        except Exception:  # expired, forged, malformed: the same answer
+            return jsonify(message="Geçersiz veya süresi dolmuş erişim anahtarı."), 401
+        return None
+    from flask_wtf.csrf import validate_csrf
+    from wtforms.validators import ValidationError
+
+    try:
+        validate_csrf(request.headers.get("X-CSRFToken") or request.headers.get("X-CSRF-Token"))
+    except ValidationError:
+        return jsonify(message="API'de değişiklik için erişim anahtarı (Authorization: Bearer) gerekir; "
+                               "oturum çerezi yetmez."), 401
+    return None
 
 
 def _close_downloads(app: Flask) -> None:
@@ -115,3 +146,6 @@ def _register_filters(app: Flask) -> None:
 
     app.jinja_env.filters["tarih"] = tr_date
     app.jinja_env.filters["para"] = tr_money
+    from app.core.text import tr_upper
+
+    app.jinja_env.filters["buyuk"] = tr_upper  # Turkish capitals: "Nisan" -> "NİSAN", not "NISAN"

@@ -179,6 +179,12 @@ def register(appbuilder) -> None:
     if current_app.config.get("RATELIMIT_ENABLED", True):
         appbuilder.sm.limiter.limit(current_app.config.get("SORGU_LIMIT", "20 per minute"),
                                     methods=["POST", "GET"])(sorgu.blueprint)
+    from app.reports import views as views_reports
+
+    for view in views_reports.VIEWS:
+        appbuilder.add_view_no_menu(view)
+    _menu(appbuilder, views_reports.TahsilatView, "Tahsilat Raporu", "Kurum İşlemleri", "fa-money")
+    _nest(appbuilder, "Tahsilat Raporu", "Kurum İşlemleri", "Kursiyer İşlemleri Grubu", _l("Kursiyer İşlemleri"))
     from app.absences import views as views_absence
     from app.exams import views as views_exam
     from app.fees import views as views_fees

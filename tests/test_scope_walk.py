@@ -196,7 +196,9 @@ def test_every_record_route_answers_404_out_of_scope(app, walkers, foreign, own,
                      "/ucret/<int:pk>/ters", "/makbuz/<int:pk>", "/devamsizlik/<int:pk>",
                      "/api/v1/kursiyer/<int:pk>", "/api/v1/odeme/<int:pk>", "/api/v1/kayit/<int:pk>",
                      "/sinavislem/<int:pk>", "/sinavislem/<int:pk>/not", "/kurssonu/<int:pk>/onay",
-                     "/kurssonu/<int:pk>/yazdir", "/sinavdonemi/<int:pk>/kapat"):
+                     "/kurssonu/<int:pk>/yazdir", "/sinavdonemi/<int:pk>/kapat",
+                     "/yazdir/<int:pk>/yoklama", "/yazdir/<int:pk>/kurs-dosyasi", "/yazdir/<int:pk>/kursiyer-listesi",
+                     "/ekstre/<int:pk>", "/puantaj/<int:pk>"):
         assert expected in rules, f"walk missed {expected}"
 
 

@@ -9,16 +9,16 @@ from flask import request
 from flask_appbuilder.api import ModelRestApi, expose, permission_name, protect, rison, safe
 from flask_appbuilder.api.schemas import get_list_schema
 from marshmallow import ValidationError
-from sqlalchemy.exc import IntegrityError
 
-from app.core import list_export, scope, validation
+from app.core import list_export, refs, scope, tx, validation
+from app.core.tx import Refused
 from app.core.extensions import db
 
 log = logging.getLogger(__name__)
 
 READ, WRITE, DELETE = "read", "write", "delete"
 from app.core.filters import KursInterface
-from app.core.views import METHOD_PERMISSIONS, MSG_INTEGRITY, READ_WRITE
+from app.core.views import METHOD_PERMISSIONS, READ_WRITE  # noqa: F401
 
 
 # --- REST API ------------------------------------------------------------------
@@ -68,10 +68,9 @@ class KursApi(ModelRestApi):
         try:
             if is_new:
                 session.add(item)
-            session.commit()
-        except IntegrityError:
-            session.rollback()
-            return self.response_422(message=MSG_INTEGRITY)
+            tx.commit(session)
+        except Refused as exc:  # a stale version, a lost race, a constraint: said in Turkish
+            return self.response_422(message={exc.field: [exc.message]} if exc.field else exc.message)
         except scope.OutOfScope:
             session.rollback()
             return self.response_404()
@@ -117,11 +116,12 @@ class KursApi(ModelRestApi):
             return self.response_404()
         try:
             self.pre_delete(item)
+            refs.refuse_if_used(db.session, item)
             db.session.delete(item)
-            db.session.commit()
-        except IntegrityError:
+            tx.commit(db.session, integrity=refs.MSG_IN_USE)
+        except Refused as exc:
             db.session.rollback()
-            return self.response_422(message="Bu kayda bağlı başka kayıtlar olduğu için silinemez.")
+            return self.response_422(message=exc.message)
         except scope.OutOfScope:
             db.session.rollback()
             return self.response_404()

@@ -28,7 +28,11 @@ def derive(session: Session) -> None:
     with scope.unscoped():
         for obj in list(session.new) + list(session.dirty):
             if isinstance(obj, Kurum):
-                ilce = obj.ilce or session.get(Birim, obj.ilce_id)
+                # the district as it will be stored (relationship or column, whichever was set)
+                ilce_id = scope.stored_value(obj, "ilce_id")
+                ilce = session.get(Birim, ilce_id) if ilce_id is not None else None
+                if ilce is None:
+                    continue  # the form's or the schema's "required" answers it
                 obj.ilce = ilce
                 obj.il_id = ilce.il_id
                 if obj.birim is None:

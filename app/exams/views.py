@@ -33,7 +33,7 @@ from app.core.api import read_only_api
 from app.core.extensions import db
 from app.core.filters import KursInterface
 from app.core.identity import tc_error
-from app.core.text import parse_date, parse_time
+from app.core.parse import parse_date, parse_id, parse_int, parse_time
 from app.core.tree import ILCE
 from app.core.tx import Refused
 from app.core.views import RecordView, get_or_404
@@ -179,8 +179,7 @@ class NotGirisiView(RecordView):
                                        SinavKaydi.kayit_id.in_(select(Kayit.id).where(Kayit.kurs_id == kurs.id)))
 
                     def number(key):
-                        raw = f.get(key, "").strip()
-                        return int(raw) if raw.lstrip("-").isdigit() else None
+                        return parse_int(f.get(key, ""), -9999, 9999)
                     exams.record_result(db.session, sinav, f.get("girmedi") == "1", number("dogru"), number("soru"))
             except Refused as exc:
                 db.session.rollback()
@@ -230,11 +229,11 @@ class KursSonuView(RecordView):
         raw = request.args.get("kurs_no", "").strip()
         kurs, error = None, None
         if raw:
-            if not raw.isdigit():
+            if parse_id(raw) is None:
                 error = "Kurs No bir sayıdır."
             else:
                 kurs = db.session.execute(select(Kurs).where(
-                    Kurs.id == int(raw), Kurs.durum.in_((KURS_SONU_ONAYLANDI, TAMAMLANDI)))).scalar_one_or_none()
+                    Kurs.id == parse_id(raw), Kurs.durum.in_((KURS_SONU_ONAYLANDI, TAMAMLANDI)))).scalar_one_or_none()
                 if kurs is None:
                     error = "Bu numarada kurs sonu onayı verilmiş bir kurs bulunamadı."
         listed = db.session.execute(select(Kurs).where(Kurs.durum == KURS_SONU_ONAYLANDI).order_by(Kurs.id)

@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.core.tree import Kullanici
+from app.org.auth_views import KursAuthDBView
 from app.org.user_views import KullaniciView
 
 
@@ -46,6 +47,7 @@ def password_complexity(password: str) -> None:
 class KursSecurityManager(SecurityManager):
     user_model = Kullanici
     userdbmodelview = KullaniciView
+    authdbview = KursAuthDBView
 
     def __init__(self, appbuilder):
         from flask import current_app
