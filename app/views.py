@@ -163,6 +163,11 @@ def register(appbuilder) -> None:
                  KayitDurumView, KursiyerAramaView, UcretView, MakbuzView, DevamsizlikView, SinavIslemView,
                  NotGirisiView):
         appbuilder.add_view_no_menu(view)
+    from app.org.views import EgiticiAktarView, SinifAktarView, TatilAktarView
+    from app.trainees.views import KimlikAktarView, KursiyerAktarView
+
+    for view in (KursiyerAktarView, KimlikAktarView, SinifAktarView, EgiticiAktarView, TatilAktarView):
+        appbuilder.add_view_no_menu(view)  # Excel imports: linked from their lists and pages
     _menu(appbuilder, ProgramView, "Kurs Programları", "Genel Müdürlük", "fa-book", "fa-landmark")
     _menu(appbuilder, ModulView, "Modüller / Seviyeler", "Genel Müdürlük", "fa-layer-group")
     _menu(appbuilder, TatilView, "Resmî Tatiller", "Genel Müdürlük", "fa-calendar")

@@ -275,9 +275,21 @@ class KursModelView(ModelView):
             db.session.rollback()
             flash(str(exc), "danger")
 
+    #: the Excel import screen of this list's records (``app.core.import_views``), if any
+    import_endpoint: Optional[str] = None
+
+    def import_target(self):
+        """The id the import page takes (an institution), 0 for national tables, None: no link."""
+        return 0
+
     def render_template(self, template, **kwargs):
         if template == self.list_template:
             kwargs.setdefault("export_links", list_export.screen_links(self))
+            target = self.import_target() if self.import_endpoint and self._may_act() else None
+            if target is not None:
+                from flask import url_for
+
+                kwargs.setdefault("import_url", url_for(self.import_endpoint, pk=target))
         return super().render_template(template, **kwargs)
 
     @expose("/export/<fmt>")
