@@ -186,6 +186,12 @@ def register(appbuilder) -> None:
 
     for view in views_reports.VIEWS:
         appbuilder.add_view_no_menu(view)
+    from app.reports import calendar_views
+
+    for view in calendar_views.VIEWS:
+        appbuilder.add_view_no_menu(view)
+    _submenu(appbuilder, calendar_views.HaftalikProgramView, "Haftalık Ders Programı", "Kurum İşlemleri", *group,
+             "fa-calendar")
     _menu(appbuilder, views_reports.TahsilatView, "Tahsilat Raporu", "Kurum İşlemleri", "fa-money")
     _nest(appbuilder, "Tahsilat Raporu", "Kurum İşlemleri", "Kursiyer İşlemleri Grubu", _l("Kursiyer İşlemleri"))
     from app.absences import views as views_absence
