@@ -191,17 +191,17 @@ def confirm_identity(session, oturum, koltuk, token: str) -> None:
     """"Bilgiler bana aittir": stamped with the seat it was pressed on (seed g)."""
     aday = _mine(session, oturum, koltuk, token)
     if aday.kimlik_onay is None:
-        session.info["denetim_kapali"] = True  # in the attempt's summary row, not a row of its own
-        aday.kimlik_onay, aday.kimlik_onay_koltuk_id = clock.local_now(), koltuk.id
-        session.commit()
+        with terminal_close.quiet(session):  # in the attempt's summary row, not a row of its own
+            aday.kimlik_onay, aday.kimlik_onay_koltuk_id = clock.local_now(), koltuk.id
+            session.commit()
 
 
 def call_staff(session, oturum, koltuk, token: str) -> None:
     """"Salon başkanını çağır": lights up on the hall screen until staff answer it."""
     aday = _mine(session, oturum, koltuk, token)
-    session.info["denetim_kapali"] = True
-    aday.cagri = clock.local_now()
-    session.commit()
+    with terminal_close.quiet(session):
+        aday.cagri = clock.local_now()
+        session.commit()
 
 
 def accept_rules(session, oturum, koltuk, token: str) -> None:
@@ -209,9 +209,9 @@ def accept_rules(session, oturum, koltuk, token: str) -> None:
     if aday.kimlik_onay is None:
         raise Refused("Önce ekrandaki bilgilerin size ait olduğunu onaylayınız.")
     if aday.kurallar_onay is None:
-        session.info["denetim_kapali"] = True
-        aday.kurallar_onay = clock.local_now()
-        session.commit()
+        with terminal_close.quiet(session):
+            aday.kurallar_onay = clock.local_now()
+            session.commit()
 
 
 def start(session, oturum, koltuk, token: str) -> None:
@@ -231,9 +231,9 @@ def start(session, oturum, koltuk, token: str) -> None:
     deadline = oturum.bitis + dt.timedelta(minutes=attempt.ek_dakika)
     if now >= deadline:
         raise Refused("Sınav süresi bitti.")
-    session.info["denetim_kapali"] = True
-    attempt.durum, attempt.baslama, attempt.son_an, attempt.son_temas = SINAVDA, now, deadline, now
-    session.commit()
+    with terminal_close.quiet(session):
+        attempt.durum, attempt.baslama, attempt.son_an, attempt.son_temas = SINAVDA, now, deadline, now
+        session.commit()
 
 
 # --- the exam ---------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ of the session, minutes granted after a technical fault, results, the attempt's 
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from typing import Optional
 
 from sqlalchemy import func, select
@@ -44,6 +45,21 @@ from app.esinav.models import (
     TutanakTuru,
 )
 from app.esinav.scoring import pass_mark, write_result
+
+
+@contextmanager
+def quiet(session):
+    """No automatic audit rows inside (the terminal's steps are summed up in one row per
+    attempt when it closes; the steps themselves are stored on the candidate and attempt)."""
+    before = session.info.get("denetim_kapali")
+    session.info["denetim_kapali"] = True
+    try:
+        yield
+    finally:
+        if before is None:
+            session.info.pop("denetim_kapali", None)
+        else:
+            session.info["denetim_kapali"] = before
 
 
 def _summary(session, attempt: AdaySinavi) -> str:
@@ -76,12 +92,11 @@ def close(session, attempt: AdaySinavi, now: dt.datetime, finished: bool = False
         finished = False  # the time was over before the candidate pressed: a time-out
     attempt.durum = BITTI if finished else SURE_BITTI
     attempt.bitis = now if finished else min(now, attempt.son_an or now)
-    session.info["denetim_kapali"] = True  # the summary below is the attempt's one row
-    write_result(session, attempt.aday)
-    audit.record(session, "e-Sınav tamamlandı" if finished else "e-Sınav süresi doldu", attempt.aday,
-                 aciklama=_summary(session, attempt))
-    commit(session)
-    session.info.pop("denetim_kapali", None)
+    with quiet(session):  # the summary below is the attempt's one row
+        write_result(session, attempt.aday)
+        audit.record(session, "e-Sınav tamamlandı" if finished else "e-Sınav süresi doldu", attempt.aday,
+                     aciklama=_summary(session, attempt))
+        commit(session)
 
 
 def close_if_expired(session, attempt: AdaySinavi, now: dt.datetime) -> bool:
@@ -103,7 +118,32 @@ def close_expired(session, now: Optional[dt.datetime] = None) -> int:
     for oturum in session.execute(select(Oturum).where(Oturum.durum == HAZIRLANDI)).scalars().all():
         if session_over(session, oturum, now):
             close_session(session, oturum, now)
+    session.commit()
     return len(ids)
+
+
+def start_sweeper(app, every: float) -> None:
+    """A daemon thread of this server process that runs ``close_expired`` every ``every``
+    seconds, so a dead terminal's attempt ends on time even when nobody looks."""
+    import logging
+    import threading
+    import time
+
+    from app.core.extensions import db
+
+    def run():
+        while True:
+            time.sleep(every)
+            with app.app_context():
+                try:
+                    close_expired(db.session)
+                except Exception:  # a database restart: try again at the next turn
+                    logging.getLogger(__name__).exception("e-Sınav süre süpürgesi")
+                    db.session.rollback()
+                finally:
+                    db.session.remove()
+
+    threading.Thread(target=run, name="esinav-supurge", daemon=True).start()
 
 
 def session_over(session, oturum: Oturum, now: dt.datetime) -> bool:
@@ -113,7 +153,9 @@ def session_over(session, oturum: Oturum, now: dt.datetime) -> bool:
 
 def close_session(session, oturum: Oturum, now: dt.datetime) -> None:
     """The session's time is over: every open attempt ends, whoever never started is Girmedi."""
+    oturum = session.get(Oturum, oturum.id, with_for_update=True, populate_existing=True)  # one closer at a time
     if oturum.durum != HAZIRLANDI:
+        session.rollback()
         return
     for aday in list(oturum.adaylar):
         attempt = aday.sinav

@@ -198,4 +198,18 @@ def register(appbuilder) -> None:
         elif app.config.get("RATELIMIT_ENABLED", True):
             appbuilder.sm.limiter.limit(app.config.get("ESINAV_SONUC_LIMIT", "60 per minute"),
                                         methods=["POST"])(registered.blueprint)
-    app.before_request_funcs.setdefault("SorguView", []).append(_close_expired_first)
+    for name in ("SorguView", "SalonEkraniView"):
+        app.before_request_funcs.setdefault(name, []).append(_close_expired_first)
+    every = float(app.config.get("ESINAV_SUPURGE_SN", 0) or 0)
+    if every > 0 and not app.config.get("TESTING"):
+        started = []
+
+        def _sweeper_once():  # in the serving process (after gunicorn's fork), once
+            if not started:
+                started.append(True)
+                terminal_close.start_sweeper(app._get_current_object(), every)
+
+        app.before_request_funcs.setdefault(None, []).append(_sweeper_once)
+    from app.esinav import terminal_staff
+
+    terminal_staff.register(appbuilder)
