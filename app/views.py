@@ -205,3 +205,6 @@ def register(appbuilder) -> None:
     from app.esinav import views as views_esinav
 
     views_esinav.register(appbuilder, _menu)
+    from app.esinav import terminal_views  # the candidate terminal and the result computer (issue 11)
+
+    terminal_views.register(appbuilder)
