@@ -4,7 +4,7 @@ A teacher's lessons are an iCalendar feed at a secret address (phone calendars
 cannot log in); this table keeps each teacher's token (issue 14).
 
 Revision ID: c4e1a7d9b2f0
-Revises: 885e5b788ccb
+Revises: c4e1a7d2b9f0
 Create Date: 2026-11-25 23:30:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4e1a7d9b2f0'
-down_revision = '885e5b788ccb'
+down_revision = 'c4e1a7d2b9f0'
 branch_labels = None
 depends_on = None
 
