@@ -8,6 +8,7 @@ ORM), so a course of another institution answers 404 like one that does not exis
 from __future__ import annotations
 
 from flask import (
+    abort,
     current_app,
     flash,
     g,
@@ -328,12 +329,16 @@ class KursView(RecordView):
     @has_access
     def onayla(self, pk):
         steps, unit = approval_steps()
+        if not steps:  # not an approver at all (SPEC §1): refused like any route of another role
+            abort(403)
         return self._act(pk, lambda k: courses.approve(db.session, k, steps, unit))
 
     @expose("/<int:pk>/iade", methods=["POST"])
     @has_access
     def iade(self, pk):
         steps, unit = approval_steps()
+        if not steps:
+            abort(403)
         return self._act(pk, lambda k: courses.return_course(
             db.session, k, steps, unit, request.form.get("aciklama", "")))
 

@@ -35,6 +35,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    widgets,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Regexp
 from wtforms.validators import Optional as Opt
@@ -101,7 +102,10 @@ HaftalikForm = type("HaftalikForm", (StepForm,), {f"gun_{i}": _day_field(i) for 
 
 
 class EgiticiForm(StepForm):
-    egitici_ids = SelectMultipleField("Eğitici(ler)", coerce=int, validators=[InputRequired("En az bir eğitici seçiniz.")])
+    # check boxes, one per teacher: a multi-select needed Ctrl+click with no hint
+    egitici_ids = SelectMultipleField("Eğitici(ler)", coerce=int, validators=[InputRequired("En az bir eğitici seçiniz.")],
+                                      widget=widgets.ListWidget(prefix_label=False),
+                                      option_widget=widgets.CheckboxInput())
 
 
 class OzetForm(StepForm):

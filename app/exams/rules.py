@@ -97,7 +97,7 @@ def close_period(session, period: SinavDonemi) -> None:
 
 
 OUTCOME_LABELS = {"muaf": "Muaf", "gecti": "Geçti", "bekliyor": "Sonuç bekleniyor", "kaldi": "Haklar bitti",
-                  "hak_var": "Hakkı var", "yok": "Sınava girmedi"}
+                  "hak_var": "Hakkı var", "yok": "Sınav kaydı yok"}  # "yok": not sat yet, not a no-show
 #: outcomes of a trainee who may be registered for (another) exam
 MAY_REGISTER = ("yok", "hak_var")
 
@@ -149,6 +149,8 @@ def register(session, kayit: Kayit, donem_id, tercuman: bool, confirmed: bool, t
         raise Refused("Kursiyerin sonucu girilmemiş bir sınav kaydı var.")
     if len(rows) >= MAX_RIGHTS:
         raise Refused("Dört sınav hakkı kullanılmış; beşinci sınava kayıt yapılamaz.")
+    if kurs.bitis is not None and period.tarih <= kurs.bitis:  # exams come after the training (seed §8)
+        raise Refused(f"Sınav tarihi kursun bitiş tarihinden ({kurs.bitis:%d.%m.%Y}) sonra olmalıdır.", "donem")
     if period.tarih > last_exam_day(kurs):
         raise Refused(f"Sınavlar kurs bitiminden itibaren en geç 12 ay içinde yapılmalıdır "
                       f"(son gün {last_exam_day(kurs):%d.%m.%Y}).", "donem")
@@ -249,3 +251,26 @@ def record_grade(session, kayit: Kayit, raw: str) -> SinavKaydi:
                  aciklama=f"{kayit.kursiyer}: {format_number(grade)}")
     commit(session)
     return row
+
+
+def withdraw(session, sinav: SinavKaydi, today: dt.date) -> None:
+    """"Geri Al": a registration not yet sat is withdrawn while its period is open for
+    registrations (until the district closes it, at the latest on the exam day); it uses
+    no right. Changing the date or the interpreter is withdrawing and choosing again."""
+    period = sinav.donem
+    if sinav.durum != KAYITLI:
+        raise Refused("Sonucu girilmiş bir sınav kaydı geri alınamaz.")
+    if period is None or not period.acik or period.tarih < today:
+        raise Refused("Sınav dönemi kayda kapandı; kayıt artık değiştirilemez.")
+    kayit = sinav.kayit
+    audit.record(session, "Sınav kaydı geri alındı", kayit.kurs,
+                 onceki={"tc": kayit.kursiyer.tc_kimlik_no, "hak": sinav.hak, "donem": period.id,
+                         "tercuman": bool(sinav.tercuman)},
+                 aciklama=f"{kayit.kursiyer}: {sinav.hak}. hak, {period}")
+    session.delete(sinav)
+    touch(kayit.kurs)
+    commit(session)
+
+
+def may_withdraw(sinav: SinavKaydi, today: dt.date) -> bool:
+    return sinav.durum == KAYITLI and sinav.donem is not None and sinav.donem.acik and sinav.donem.tarih >= today

@@ -190,37 +190,43 @@ def enroll(session, kurs_id: int, person: registry.Person, contact: dict, today:
     """Add the person to the course. ``contact``: telefon, adres, ogrenim. ``hidden``:
     for a court-hidden identity added by GM (``identity_changes.add_hidden``), the
     letter reference and the stored court decision."""
-    def attempt() -> Kayit:
-        kurs = session.execute(select(Kurs).where(Kurs.id == kurs_id)).scalar_one()
-        _check(session, kurs, person.tc_kimlik_no)
-        trainee = session.execute(select(Kursiyer).where(
-            Kursiyer.kurum_id == kurs.kurum_id, Kursiyer.tc_kimlik_no == person.tc_kimlik_no)).scalar_one_or_none()
-        if trainee is None:
-            trainee = Kursiyer(kurum_id=kurs.kurum_id, tc_kimlik_no=person.tc_kimlik_no)
-            session.add(trainee)
-        trainee.ad, trainee.soyad = person.ad, person.soyad
-        trainee.dogum_tarihi, trainee.uyruk = person.dogum_tarihi, person.uyruk
-        for key in ("telefon", "adres", "ogrenim"):
-            if contact.get(key):
-                setattr(trainee, key, contact[key].strip())
-        if hidden:
-            trainee.gizli = True
-            trainee.gizlilik_yazi, trainee.gizlilik_karar = hidden["gizlilik_yazi"], hidden["gizlilik_karar"]
-        kayit = Kayit(kurs_id=kurs.id, kursiyer=trainee, kurum_id=kurs.kurum_id, kayit_tarihi=today,
-                      durum=KAYIT_AKTIF,
-                      # seed §8: already completed this module: exempt (a star; no exam, no grade)
-                      muaf=completed_module(session, kurs.modul_id, person.tc_kimlik_no))
-        session.add(kayit)
-        session.add(KayitGecmisi(kayit=kayit, kurum_id=kurs.kurum_id, durum=KAYIT_AKTIF, tarih=today,
-                                 aciklama="Kayıt", kullanici_adi=audit.actor()[1]))
-        touch(kurs)
-        audit.record(session, "Kursiyer eklendi", kurs, sonraki={"tc": person.tc_kimlik_no},
-                     aciklama=f"{person.ad} {person.soyad}" + (
-                         f" (gizli kimlik, resmî yazı {hidden['gizlilik_yazi']})" if hidden else ""))
-        return kayit
-
     # the loser of a race for the last seat runs its checks again and is told the class is full
-    return retry(session, attempt, concurrent=MSG_CONCURRENT)
+    return retry(session, lambda: stage_enrollment(session, kurs_id, person, contact, today, hidden),
+                 concurrent=MSG_CONCURRENT)
+
+
+def stage_enrollment(session, kurs_id: int, person: registry.Person, contact: dict, today: dt.date,
+                     hidden: Optional[dict] = None) -> Kayit:
+    """``enroll`` without the commit: every check first (``Refused`` before anything is
+    written), then the rows. An Excel import of a class (``app.trainees.imports``) runs it
+    for each row in one transaction; later rows see the earlier ones (capacity, twice)."""
+    kurs = session.execute(select(Kurs).where(Kurs.id == kurs_id)).scalar_one()
+    _check(session, kurs, person.tc_kimlik_no)
+    trainee = session.execute(select(Kursiyer).where(
+        Kursiyer.kurum_id == kurs.kurum_id, Kursiyer.tc_kimlik_no == person.tc_kimlik_no)).scalar_one_or_none()
+    if trainee is None:
+        trainee = Kursiyer(kurum_id=kurs.kurum_id, tc_kimlik_no=person.tc_kimlik_no)
+        session.add(trainee)
+    trainee.ad, trainee.soyad = person.ad, person.soyad
+    trainee.dogum_tarihi, trainee.uyruk = person.dogum_tarihi, person.uyruk
+    for key in ("telefon", "adres", "ogrenim"):
+        if contact.get(key):
+            setattr(trainee, key, contact[key].strip())
+    if hidden:
+        trainee.gizli = True
+        trainee.gizlilik_yazi, trainee.gizlilik_karar = hidden["gizlilik_yazi"], hidden["gizlilik_karar"]
+    kayit = Kayit(kurs_id=kurs.id, kursiyer=trainee, kurum_id=kurs.kurum_id, kayit_tarihi=today,
+                  durum=KAYIT_AKTIF,
+                  # seed §8: already completed this module: exempt (a star; no exam, no grade)
+                  muaf=completed_module(session, kurs.modul_id, person.tc_kimlik_no))
+    session.add(kayit)
+    session.add(KayitGecmisi(kayit=kayit, kurum_id=kurs.kurum_id, durum=KAYIT_AKTIF, tarih=today,
+                             aciklama="Kayıt", kullanici_adi=audit.actor()[1]))
+    touch(kurs)
+    audit.record(session, "Kursiyer eklendi", kurs, sonraki={"tc": person.tc_kimlik_no},
+                 aciklama=f"{person.ad} {person.soyad}" + (
+                     f" (gizli kimlik, resmî yazı {hidden['gizlilik_yazi']})" if hidden else ""))
+    return kayit
 
 
 # --- registration state (seed §5, §7) ---------------------------------------------------

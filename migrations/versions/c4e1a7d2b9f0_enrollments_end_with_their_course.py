@@ -5,7 +5,7 @@ why: "Kurs İptal" (KIPTAL) and "Kurs Kapandı" (KKAPANDI). The check constraint
 ``kayit.durum`` lists the two new states (batch mode: SQLite rebuilds the table).
 
 Revision ID: c4e1a7d2b9f0
-Revises: becf7a2af682
+Revises: b7e41c0d9a12
 Create Date: 2026-11-25 23:30:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c4e1a7d2b9f0'
-down_revision = 'becf7a2af682'
+down_revision = 'b7e41c0d9a12'
 branch_labels = None
 depends_on = None
 
