@@ -104,3 +104,25 @@ def test_sigkill_mid_exam_loses_no_acknowledged_answer_and_terminals_resume(app,
         for t in terminals:
             t.close()
         server.stop()
+
+
+def test_the_same_tap_sent_twice_at_once_is_stored_once(app):
+    from app.core import clock
+    from app.esinav import terminal
+    from tests.conftest import run_together
+
+    exam = build_exam(app, db, n=1, questions=3)
+    clock.set_now(exam["baslama"] + dt.timedelta(minutes=1))
+    with app.app_context():
+        attempt = db.session.get(AdaySinavi, exam["sinavlar"][0])
+        attempt.durum, attempt.baslama, attempt.son_an = "SINAVDA", clock.local_now(), exam["bitis"]
+        db.session.commit()
+
+    def tap(session, _prepared):
+        return terminal.answer(session, exam["oturum"], exam["seats"][0], exam["tokens"][0], 2, "C", 77, "10.0.0.9")
+
+    results = run_together(app, lambda s: None, tap, tap, tap)
+    assert [r[0] for r in results] == ["ok"] * 3 and {r[1]["secim"] for r in results} == {"C"}
+    with app.app_context():
+        rows = db.session.execute(select(CevapOlayi).where(CevapOlayi.sinav_id == exam["sinavlar"][0])).scalars().all()
+        assert len(rows) == 1 and rows[0].sira == 77 and rows[0].ip == "10.0.0.9"
