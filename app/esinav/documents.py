@@ -16,8 +16,10 @@ from app.core import pdf as core_pdf
 from app.core.tx import Refused
 from app.esinav import sessions
 from app.esinav.attempt_models import KAPALI
-from app.esinav.hall import seat_state, SEAT_STATES
 from app.esinav.models import Aday, OturumSalon, Tutanak
+
+
+MARKS = {"GIRMEDI": "GİRMEDİ", "ALINMADI": "SINAVA ALINMADI", "GECERSIZ": "GEÇERSİZ"}
 
 
 def _photo(aday: Aday):
@@ -28,8 +30,7 @@ def _photo(aday: Aday):
 
 def roll_list(used: OturumSalon) -> bytes:
     rows = sorted((a for a in used.oturum.adaylar if a.oturum_salon_id == used.id), key=lambda a: a.koltuk.no)
-    items = [{"aday": a, "foto": _photo(a), "isaret": SEAT_STATES[seat_state(a)]
-              if a.durum.value in ("GIRMEDI", "ALINMADI", "GECERSIZ") else ""} for a in rows]
+    items = [{"aday": a, "foto": _photo(a), "isaret": MARKS.get(a.durum.value, "")} for a in rows]
     roots = {os.path.dirname(i["foto"]) for i in items if i["foto"]}
     return core_pdf.render_pdf("esinav/pdf_yoklama.html", extra_roots=tuple(roots), salon=used, oturum=used.oturum,
                                satirlar=items, basim=clock.local_now())

@@ -389,6 +389,7 @@ class KoltukDegisikligi(Model):
     zaman = Column(DateTime, nullable=False, default=_now)
     kullanici_id = Column(Integer, ForeignKey("ab_user.id"))
 
+    aday = relationship("Aday")
     eski = relationship("Koltuk", foreign_keys=[eski_koltuk_id])
     yeni = relationship("Koltuk", foreign_keys=[yeni_koltuk_id])
 
