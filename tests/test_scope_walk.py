@@ -207,7 +207,8 @@ def test_every_record_route_answers_404_out_of_scope(app, walkers, foreign, own,
                      "/sinavislem/<int:pk>", "/sinavislem/<int:pk>/not", "/kurssonu/<int:pk>/onay",
                      "/kurssonu/<int:pk>/yazdir", "/sinavdonemi/<int:pk>/kapat",
                      "/yazdir/<int:pk>/yoklama", "/yazdir/<int:pk>/kurs-dosyasi", "/yazdir/<int:pk>/kursiyer-listesi",
-                     "/ekstre/<int:pk>", "/puantaj/<int:pk>"):
+                     "/ekstre/<int:pk>", "/puantaj/<int:pk>", "/haftalikprogram/<int:pk>",
+                     "/egiticitakvim/<int:pk>", "/egiticitakvim/<int:pk>/yenile"):
         assert expected in rules, f"walk missed {expected}"
 
 

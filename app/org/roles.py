@@ -28,7 +28,7 @@ ROLES: dict[str, dict] = {
         "level": GM,
         "perms": {"Program": RWD, "Modul": RWD, "Tatil": RWD, "KurumTuru": RWD,
                   "Kurum": R, "Sinif": R, "Egitici": R, "Birim": R, "Denetim": R,
-                  "Kurs": R, "KursOnay": R, "Kursiyer": R, "Sorusturma": R, "Ucret": R,
+                  "Kurs": R, "KursOnay": R, "Kursiyer": R, "KayitDurum": R, "Sorusturma": R, "Ucret": R,
                   "Ayar": RW, "KimlikIslem": RW, "SinavDonemi": R, "Sinav": R, "SinavSonuc": R, "KursSonu": R,
                   "SoruBankasi": RW, "EsinavOturum": R},
     },
@@ -43,7 +43,7 @@ ROLES: dict[str, dict] = {
     "İlçe Şube Müdürü": {
         "level": ILCE,
         "perms": {"Kurum": RW, "Sinif": R, "Egitici": R, "Denetim": R, "Kurs": R, "KursOnay": R,
-                  "Kursiyer": R, "Sorusturma": RW, "Ucret": R,
+                  "Kursiyer": R, "KayitDurum": R, "Sorusturma": RW, "Ucret": R,
                   "SinavDonemi": RW, "Sinav": R, "SinavSonuc": RW, "KursSonu": R,
                   "SoruBankasi": RW, "EsinavMerkez": RW, "EsinavOturum": RW, "EsinavSalon": RW},
         "extra": [("can_sube_onayi", "KursOnay")],
@@ -51,8 +51,9 @@ ROLES: dict[str, dict] = {
     "İlçe MEM Müdürü": {
         "level": ILCE,
         "perms": {"Kurum": R, "Sinif": R, "Egitici": R, "Denetim": R, "Kurs": R, "KursOnay": R,
-                  "Kursiyer": R, "Sorusturma": R, "Ucret": R, "SinavDonemi": R, "Sinav": R, "SinavSonuc": R,
-                  "KursSonu": R, "EsinavMerkez": R, "EsinavOturum": R},
+                  "Kursiyer": R, "KayitDurum": R, "Sorusturma": R, "Ucret": R, "SinavDonemi": R, "Sinav": R, "SinavSonuc": R,
+                  "KursSonu": R,
+                  "EsinavMerkez": R, "EsinavOturum": R},
         "extra": [("can_mem_onayi", "KursOnay")],
     },
     "Sınav Görevlisi": {
@@ -62,14 +63,16 @@ ROLES: dict[str, dict] = {
     "Kurum Müdürü": {
         "level": KURUM,
         "perms": {"Kurum": R, "Sinif": RWD, "Egitici": RWD, "Denetim": R, "Kurs": RW, "KursOnay": R,
-                  "Kursiyer": RW, "Sorusturma": R, "Ucret": RW,
-                  "SinavDonemi": R, "Sinav": RW, "SinavSonuc": R, "KursSonu": RW, "EsinavOturum": R},
+                  "Kursiyer": RW, "KayitDurum": RW, "Sorusturma": R, "Ucret": RW,
+                  "SinavDonemi": R, "Sinav": RW, "SinavSonuc": R, "KursSonu": RW,
+                  "EsinavOturum": R},
         "extra": [("can_kurum_onayi", "KursOnay")],
     },
     "Kurum Personeli": {
         "level": KURUM,
-        "perms": {"Kurum": R, "Sinif": R, "Egitici": R, "Kurs": R, "Kursiyer": RW, "Ucret": RW,
-                  "SinavDonemi": R, "Sinav": RW, "SinavSonuc": R, "KursSonu": R, "EsinavOturum": R},
+        "perms": {"Kurum": R, "Sinif": R, "Egitici": R, "Kurs": R, "Kursiyer": RW, "KayitDurum": R, "Ucret": RW,
+                  "SinavDonemi": R, "Sinav": RW, "SinavSonuc": R, "KursSonu": R,
+                  "EsinavOturum": R},
     },
     "Kurum Kullanıcı Yönetici": {
         "level": KURUM,
