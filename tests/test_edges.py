@@ -302,3 +302,34 @@ def test_adding_a_trainee_active_in_the_same_module_elsewhere_warns_before_savin
         "tc_kimlik_no": make_tc("777000123"), "dogum_tarihi": "04.03.1991", "islem": "sorgula",
         "csrf_token": csrf_token(web, "/")}).get_data(as_text=True)
     assert "Yeni Kişi" in html and 'id="baska-kurs"' not in html
+
+
+# --- Sınıf Bilgileri: the classrooms together within the licence (seed §10) --------------------
+def test_classrooms_together_may_not_exceed_the_licence(app):
+    from sqlalchemy import func, select
+
+    from app.core.tree import Kurum
+    from app.org import rules
+    from app.org.models import Sinif
+    from tests.conftest import csrf_token
+
+    with app.app_context():
+        moda = db.session.execute(select(Kurum).filter_by(kurum_kodu="100001")).scalar_one()
+        used = rules.active_capacity(db.session, moda.id)
+        before = db.session.execute(select(func.count()).select_from(Sinif)).scalar()
+    assert used >= 48  # Derslik 1, 2, 3: 20 + 16 + 12
+    web = login(app.test_client(), "12345678950")
+    resp = web.post("/sinif/add", data={"ad": "Konferans Salonu", "egitim_turu": "Yabancı Dil", "ders": "İngilizce",
+                                        "kapasite": "80", "aktif": "y", "csrf_token": csrf_token(web, "/sinif/add")})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert "toplam kapasitesi ruhsattaki 120 kişiyi aşamaz" in html and f"diğer sınıflar {used} kişilik" in html
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(Sinif)).scalar() == before
+        # nor may the licence shrink below the classrooms' seats
+        moda = db.session.execute(select(Kurum).filter_by(kurum_kodu="100001")).scalar_one()
+        with db.session.no_autoflush:
+            moda.ruhsat_kapasitesi = 40
+            errors = rules.validate_kurum(db.session, moda)
+        db.session.rollback()
+    assert "toplam" in errors["ruhsat_kapasitesi"]
