@@ -83,6 +83,7 @@ def make_app(db_url, **extra):
         "TESTING": True,
         "AUTH_RATE_LIMITED": False,
         "RATELIMIT_ENABLED": False,
+        "THROTTLE_ENABLED": False,  # the identity lookup's limits (tests of the limits turn it on)
         "SECRET_KEY": "test-secret-key-of-at-least-32-bytes!",
         "LOG_LEVEL": "ERROR",
     }

@@ -124,11 +124,13 @@ def test_wizard_walks_eight_steps_checks_each_and_keeps_what_was_typed(app):
     assert _field_error(resp.get_data(as_text=True), "gg.aa.yyyy")
     assert "baslangic" not in _draft(app, pk)[1]
     assert _post(web, f"/kursplani/{pk}/bilgi", good).status_code == 302
-    # 5. Ücret Bilgileri: negative, three decimals
+    # 5. Ücret Bilgileri: negative, three decimals, the English way (app.core.money)
     resp = _post(web, f"/kursplani/{pk}/ucret", {"ucret": "-5", "taksit_sayisi": "3", "git": "ileri"})
-    assert _field_error(resp.get_data(as_text=True), "Ücret 0 veya daha büyük olmalıdır.")
-    resp = _post(web, f"/kursplani/{pk}/ucret", {"ucret": "10.555", "taksit_sayisi": "3", "git": "ileri"})
+    assert _field_error(resp.get_data(as_text=True), "Tutar eksi olamaz.")
+    resp = _post(web, f"/kursplani/{pk}/ucret", {"ucret": "10,555", "taksit_sayisi": "3", "git": "ileri"})
     assert _field_error(resp.get_data(as_text=True), "kuruş")
+    resp = _post(web, f"/kursplani/{pk}/ucret", {"ucret": "4,500.50", "taksit_sayisi": "3", "git": "ileri"})
+    assert _field_error(resp.get_data(as_text=True), "1.250,50 biçiminde")
     resp = _post(web, f"/kursplani/{pk}/ucret", {"ucret": "4.500,505", "taksit_sayisi": "3", "git": "ileri"})
     assert _field_error(resp.get_data(as_text=True), "kuruş")
     assert _post(web, f"/kursplani/{pk}/ucret", {"ucret": "4.500,50", "taksit_sayisi": "3", "git": "ileri"}).status_code == 302

@@ -49,7 +49,9 @@ from app.courses.views import (
     durum_html,
     load,
 )
-from app.trainees import enrollment
+from app.core.import_views import import_view
+from app.trainees import enrollment, lookups
+from app.trainees.imports import KimlikImport, KursiyerImport
 from app.trainees.models import (
     KAYIT_DURUMLARI,
     Kayit,
@@ -277,7 +279,8 @@ class KursiyerEkleView(RecordView):
             islem = request.form.get("islem", "sorgula")
             valid = form.validate()
             try:
-                person = enrollment.find_person(db.session, form.tc_kimlik_no.data or "", form.dogum_tarihi.data)
+                person = lookups.find_person(db.session, kurs.kurum_id, form.tc_kimlik_no.data or "",
+                                             form.dogum_tarihi.data, g.user.id)
                 elsewhere = enrollment.active_elsewhere(db.session, kurs, person.tc_kimlik_no)
                 if islem == "kaydet" and valid:
                     enrollment.enroll(db.session, kurs.id, person, form.data, clock.today())
@@ -300,6 +303,17 @@ class KursiyerEkleView(RecordView):
                                     reason=reason, count=enrollment.active_count(db.session, kurs)), status
 
 
+# --- Excel imports (``app.trainees.imports``; the screen is ``app.core.import_views``) -------
+def _back_to_course(kurs):
+    return "Kurs Bilgileri", url_for("KursView.sayfa", pk=kurs.id) + "#kursiyerler"
+
+
+KursiyerAktarView = import_view(KursiyerImport(), "KursiyerAktarView", "/kursiyeraktar", "Kursiyer",
+                                back=_back_to_course)
+KimlikAktarView = import_view(KimlikImport(), "KimlikAktarView", "/kimlikaktar", "KimlikIslem",
+                              back=lambda _: ("Kursiyer Kimlik İşlemleri", url_for("KimlikIslemView.sayfa")))
+
+
 # --- REST API (read-only; changes go through the screens' rules) ----------------------------
 APIS = [
     read_only_api("kursiyer", Kursiyer, "Kursiyer",
@@ -315,8 +329,9 @@ def _course_page_trainees(kurs) -> dict:
     sm = current_app.appbuilder.sm
     if not sm.has_access("can_read", "Kursiyer"):
         return {}
-    return {"enrollments": kurs.kayitlar, "kayit_durum": KayitDurumu.labels(),
-            "can_enroll": sm.has_access("can_write", "Kursiyer") and enrollment.accepts_additions(kurs) is None}
+    can_enroll = sm.has_access("can_write", "Kursiyer") and enrollment.accepts_additions(kurs) is None
+    return {"enrollments": kurs.kayitlar, "kayit_durum": KayitDurumu.labels(), "can_enroll": can_enroll,
+            "import_url": url_for("KursiyerAktarView.sayfa", pk=kurs.id) if can_enroll else None}
 
 
 course_views.PAGE_PARTS.append(_course_page_trainees)
