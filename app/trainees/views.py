@@ -314,6 +314,7 @@ def _course_page_trainees(kurs) -> dict:
     if not sm.has_access("can_read", "Kursiyer"):
         return {}
     return {"enrollments": kurs.kayitlar, "kayit_durum": KayitDurumu.labels(),
+            "can_read_karar": sm.has_access("can_read", "KimlikIslem"),
             "can_enroll": sm.has_access("can_write", "Kursiyer") and enrollment.accepts_additions(kurs) is None}
 
 
