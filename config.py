@@ -89,3 +89,6 @@ class Config:
     IMG_UPLOAD_FOLDER = str(DATA_DIR / "uploads")
     FAB_API_MAX_PAGE_SIZE = 100
     PAGE_SIZE = 25
+    # e-Sınav: seconds between two sweeps that close attempts whose time is over (0: off;
+    # `flask kurs esinav-kapat` from cron does the same)
+    ESINAV_SUPURGE_SN = int(os.environ.get("ESINAV_SUPURGE_SN", "20"))

@@ -161,12 +161,26 @@ def _register_errors(app: Flask) -> None:
         db.session.rollback()
         return not_found(_e)
 
+    @app.errorhandler(403)
+    def forbidden(_e):
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(message="Bu işlem için yetkiniz yok."), 403
+        return render_template("core/403.html", appbuilder=app.appbuilder,
+                               base_template=app.appbuilder.base_template), 403
+
     @app.errorhandler(500)
     def server_error(_e):
         db.session.rollback()
         if _wants_json():
             return jsonify(message="Beklenmeyen hata; işlem kaydedilmedi."), 500
-        return render_template("core/500.html"), 500
+        try:  # the menu and a way back; a page that cannot even draw the menu stays plain
+            return render_template("core/500.html", appbuilder=app.appbuilder,
+                                   base_template=app.appbuilder.base_template), 500
+        except Exception:  # noqa: BLE001 - the error page must not fail in turn
+            logging.getLogger(__name__).exception("error page without the menu")
+            db.session.rollback()
+            return render_template("core/500_plain.html"), 500
 
 
 def _register_filters(app: Flask) -> None:
@@ -174,6 +188,12 @@ def _register_filters(app: Flask) -> None:
 
     app.jinja_env.filters["tarih"] = tr_date
     app.jinja_env.filters["para"] = tr_money
+    from app.core.money import format_number
+
+    app.jinja_env.filters["sayi"] = format_number  # 85 → "85,00" (exam scores)
+    from app.core.identity import id_label
+
+    app.jinja_env.filters["kimlik_etiketi"] = id_label
     from app.core.text import tr_upper
 
     app.jinja_env.filters["buyuk"] = tr_upper  # Turkish capitals: "Nisan" -> "NİSAN", not "NISAN"

@@ -65,6 +65,9 @@ def rows_of_every_model(app):
                        evrak="sorusturma/yok.pdf"),
         ])
         db.session.commit()
+        from tests.esinav_factory import log_rows
+
+        log_rows(db.session)  # e-Sınav's log tables
 
 
 @pytest.mark.usefixtures("rows_of_every_model")

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 
-from flask import g, has_request_context
+from flask import abort, g, has_request_context, request
+from flask_appbuilder.baseviews import expose
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.security import views as fab_views
 from flask_appbuilder.security.sqla.models import (
     Permission,
     PermissionView,
@@ -50,10 +52,50 @@ def password_complexity(password: str) -> None:
         raise PasswordComplexityValidationError("Şifre " + ", ".join(problems) + " içermelidir.")
 
 
+class _StrictActions:
+    """FAB's own action routes answer an unknown action with a 500 and a refused one
+    with a redirect: here, as on every other screen, 404 and 403."""
+
+    def _action_or_abort(self, name):
+        act = self.actions.get(name)
+        if act is None:
+            abort(404)
+        if not self.appbuilder.sm.has_access(self.get_action_permission_name(name), self.class_permission_name):
+            abort(403)
+        return act
+
+    @expose("/action/<string:name>/<pk>", methods=["POST"])
+    def action(self, name, pk):
+        act = self._action_or_abort(name)
+        item = self.datamodel.get(self._deserialize_pk_if_composite(pk))
+        if item is None:
+            abort(404)
+        return act.func(item)
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self):
+        act = self._action_or_abort(request.form.get("action", ""))
+        items = [self.datamodel.get(self._deserialize_pk_if_composite(pk)) for pk in request.form.getlist("rowid")]
+        if any(item is None for item in items):
+            abort(404)
+        return act.func(items)
+
+
+# same class names as FAB's: the blueprints, endpoints and permissions keep their names
+class RoleModelView(_StrictActions, fab_views.RoleModelView):
+    pass
+
+
+class PermissionViewModelView(_StrictActions, fab_views.PermissionViewModelView):
+    pass
+
+
 class KursSecurityManager(SecurityManager):
     user_model = Kullanici
     userdbmodelview = KullaniciView
     resetmypasswordview = ResetMyPasswordView
+    rolemodelview = RoleModelView
+    permissionviewmodelview = PermissionViewModelView
     authdbview = KursAuthDBView
 
     def __init__(self, appbuilder):
