@@ -46,6 +46,7 @@ from app.core.tree import Kurum
 from app.core.tx import Refused, commit
 from app.core.money import TrMoneyField, format_number, format_tl
 from app.core.views import TrDateField
+from app.courses import lesson_plan
 from app.courses.lesson_plan import GUNLER
 from app.courses.models import ACILIS, GECERLI, PLANLANDI, TASLAK, DersPlani, Kurs
 from app.courses.planning import institution_teachers
@@ -155,6 +156,11 @@ def _bilgi_rule(session, kurum, data, today):
         errors["baslangic"] = "Başlama tarihi bugünden önce olamaz."
     if start and end and end < start:
         errors["bitis"] = "Bitiş tarihi başlama tarihinden önce olamaz."
+    modul = session.get(Modul, data["modul_id"]) if data.get("modul_id") else None
+    latest = lesson_plan.latest_end(start, modul.sure_saat) if start and modul is not None else None
+    if end and latest and end > latest:
+        errors["bitis"] = (f"Bu modül {modul.sure_saat} ders saatidir; kurs en geç {latest:%d.%m.%Y} tarihinde "
+                           "bitmelidir (haftada en az bir ders saati).")
     return errors
 
 
