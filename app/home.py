@@ -34,7 +34,16 @@ class HomeView(IndexView):
         roles = [r.name for r in user.roles]
         return self.render_template(self.index_template, appbuilder=self.appbuilder,
                                     user=user, roles=roles, counts=counts, scope=sc,
-                                    awaiting=self._awaiting(sc), absent=self._absent(sc), **self._deadlines(sc))
+                                    awaiting=self._awaiting(sc), absent=self._absent(sc), grafikler=self._charts(sc),
+                                    **self._deadlines(sc))
+
+    def _charts(self, sc):
+        """The level's figures as charts with their tables (``app.reports.dashboard``)."""
+        from app.reports import dashboard
+
+        if sc is None or sc.is_none or not self.appbuilder.sm.has_access("can_read", "Kurs"):
+            return []
+        return [c.as_dict() for c in dashboard.charts(db.session, sc.tur, clock.today())]
 
     def _deadlines(self, sc):
         """Courses to complete (1 year belgeli / 1 month belgesiz after their end) and

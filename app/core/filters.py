@@ -1,7 +1,7 @@
 """List search: text filters fold Turkish case and accents ("şük" finds "Şükrü"),
 identity numbers are searched by exact match, and unit pickers offer only the units
 in the user's scope. ``KursInterface`` is FAB's SQLA interface with these filters and
-eager loading of the relationships a list shows."""
+eager loading of the relationships a list shows, and Turkish alphabetical order."""
 from __future__ import annotations
 
 import logging
@@ -17,7 +17,7 @@ from flask_appbuilder.models.sqla.filters import (
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext
 
-from app.core import parse, scope
+from app.core import collation, parse, scope
 from app.core.text import fold
 
 log = logging.getLogger(__name__)
@@ -120,6 +120,21 @@ class KursInterface(SQLAInterface):
 
             query = query.options(*(selectinload(getattr(self.obj, name)) for name in self.eager))
         return query
+
+    def apply_order_by(self, query, order_column, order_direction, aliases_mapping=None,
+                       bypass_many_to_many=False, add_pk=False):
+        """Text columns in Turkish alphabetical order (``app.core.collation``), in the
+        database: lists, REST lists and exports all come through here."""
+        column = getattr(self.obj, order_column, None) if order_column and "." not in order_column else None
+        if column is None or not collation.is_text(column):
+            return super().apply_order_by(query, order_column, order_direction, aliases_mapping,
+                                          bypass_many_to_many, add_pk)
+        from sqlalchemy import asc, desc
+
+        direction = asc if order_direction == "asc" else desc
+        pk = self.get_pk()
+        return query.order_by(direction(collation.ordered(column)),
+                              *([direction(pk)] if add_pk and pk is not None else []))
 
     def is_time(self, col_name: str) -> bool:
         from sqlalchemy import Time

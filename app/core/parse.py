@@ -9,7 +9,7 @@ Every screen and API goes through it:
   parsed by ``parse_id`` in ``core.filters.KursInterface.get``;
 * FAB's list parameters (``_oc_``, ``_od_``, ``_flt_``, ``page_``, ``psize_``) are read
   by ``list_args`` here, never by FAB's own readers (``core.views.KursModelView``);
-* form fields: ``core.views.guard_form`` adds ``TextLimits`` (no NUL or other control
+* form fields: ``core.forms.guard_form`` adds ``TextLimits`` (no NUL or other control
   character, not longer than the column) and ``NumberLimits`` (ASCII digits, within
   the column's range, finite) to every field of every FAB form;
 * hand-written forms call ``parse_id``/``parse_count``/``parse_date``/``clean_text``.
@@ -181,7 +181,7 @@ def list_args(args, view_name: str, order_columns, search_filters: dict, page_si
     return order_column, order_direction, page, size, filters
 
 
-# --- WTForms validators (added to every FAB form by core.views.guard_form) ------
+# --- WTForms validators (added to every FAB form by core.forms.guard_form) ------
 class TextLimits:
     """No control character (NUL included) in a text field."""
 

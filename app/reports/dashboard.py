@@ -1,0 +1,204 @@
+"""The home page's figures (issue 14 "Dashboards"): each a chart and the table of
+the same numbers beside it, for the level of the signed-in user.
+
+* Institution: this month's lesson hours per course (given so far / planned),
+  collections against installments due for the last six months, hours missed per
+  active course.
+* District and province: courses by state, approvals waiting per step, overdue
+  completions and exam pass rates per institution (a province: per district).
+* Genel Müdürlük: the same across provinces.
+
+Every figure is one SQL statement with GROUP BY (the scope mechanism adds the
+user's institutions to it); Python only shapes the few grouped rows into
+``Chart`` records. The browser draws them with the bundled Chart.js
+(``static/vendor/chartjs``) from a JSON block read by ``static/js/grafikler.js``:
+no inline script.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import and_, case, extract, func, or_, select
+from sqlalchemy.orm import aliased
+
+from app.absences.models import Devamsizlik
+from app.core.tree import GM, IL, ILCE, KURUM, Birim, Kurum
+from app.courses.models import (
+    AKTIF,
+    ESKI,
+    GECERLI,
+    KAPATILDI,
+    KAPATMA_ONAYINDA,
+    KURS_DURUMLARI,
+    KURS_SONU_ONAYLANDI,
+    TAMAMLANDI,
+    Ders,
+    DersPlani,
+    Kurs,
+)
+from app.courses.workflow import APPROVERS
+from app.exams.models import GIRDI, SinavKaydi
+from app.fees.models import Odeme, Taksit
+from app.org.models import BELGELI, BELGESIZ, Modul
+from app.reports.papers import AYLAR
+from app.trainees.models import Kayit
+
+#: states in which a course's lessons have been given
+TAUGHT = (AKTIF, KAPATMA_ONAYINDA, KURS_SONU_ONAYLANDI, TAMAMLANDI, KAPATILDI)
+
+
+@dataclass
+class Chart:
+    id: str
+    baslik: str
+    tur: str  # "bar" | "doughnut"
+    etiketler: list
+    seriler: list = field(default_factory=list)  # [{"ad": ..., "veri": [...]}]
+    birim: str = ""
+    bos: str = "Kayıt yok."
+    cizilen: int = 0  # how many of the series the chart draws (0: all); the table shows every one
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _num(value) -> float | int:
+    if isinstance(value, Decimal):
+        return float(value)
+    return value or 0
+
+
+def _series(name, values) -> dict:
+    return {"ad": name, "veri": [_num(v) for v in values]}
+
+
+# --- an institution ------------------------------------------------------------
+def lesson_hours_this_month(session, today: dt.date) -> Chart:
+    """Hours per course in this month: given (up to today) and planned, from the
+    effective lessons: a replaced plan version counts up to the next one's cut date."""
+    first = today.replace(day=1)
+    last = first + relativedelta(months=1, days=-1)
+    nxt = aliased(DersPlani)
+    given = func.sum(case((Ders.tarih <= today, Ders.saat), else_=0))
+    rows = session.execute(
+        select(Kurs.id, Modul.ad, given, func.sum(Ders.saat))
+        .select_from(Ders).join(DersPlani, Ders.plan_id == DersPlani.id)
+        .join(Kurs, Ders.kurs_id == Kurs.id).join(Modul, Kurs.modul_id == Modul.id)
+        .outerjoin(nxt, and_(nxt.kurs_id == DersPlani.kurs_id, nxt.sira == DersPlani.sira + 1))
+        .where(Ders.tarih >= first, Ders.tarih <= last, DersPlani.durum.in_((GECERLI, ESKI)),
+               Kurs.durum.in_(TAUGHT),
+               or_(nxt.id.is_(None), nxt.kesim_tarihi.is_(None), Ders.tarih <= nxt.kesim_tarihi))
+        .group_by(Kurs.id, Modul.ad).order_by(Kurs.id)).all()
+    return Chart("ders-saatleri", f"{AYLAR[today.month - 1]} {today.year}: verilen ders saatleri", "bar",
+                 [f"{kid} {ad}" for kid, ad, _, _ in rows],
+                 [_series("Verilen", [r[2] for r in rows]), _series("Planlanan", [r[3] for r in rows])], "saat",
+                 "Bu ay dersi olan kurs yok.")
+
+
+def _last_months(today: dt.date, n: int = 6) -> list[tuple[int, int]]:
+    first = today.replace(day=1)
+    return [((first - relativedelta(months=i)).year, (first - relativedelta(months=i)).month)
+            for i in range(n - 1, -1, -1)]
+
+
+def collections_vs_due(session, today: dt.date) -> Chart:
+    months = _last_months(today)
+    start = dt.date(*months[0], 1)
+    end = today.replace(day=1) + relativedelta(months=1, days=-1)
+    got = {(int(y), int(m)): v for y, m, v in session.execute(
+        select(extract("year", Odeme.odeme_tarihi), extract("month", Odeme.odeme_tarihi), func.sum(Odeme.tutar))
+        .where(Odeme.odeme_tarihi >= start, Odeme.odeme_tarihi <= end)
+        .group_by(extract("year", Odeme.odeme_tarihi), extract("month", Odeme.odeme_tarihi))).all()}
+    due = {(int(y), int(m)): v for y, m, v in session.execute(
+        select(extract("year", Taksit.vade), extract("month", Taksit.vade), func.sum(Taksit.tutar))
+        .where(Taksit.vade >= start, Taksit.vade <= end)
+        .group_by(extract("year", Taksit.vade), extract("month", Taksit.vade))).all()}
+    return Chart("tahsilat", "Tahsilat ve vadesi gelen taksitler (son 6 ay)", "bar",
+                 [f"{AYLAR[m - 1]} {y}" for y, m in months],
+                 [_series("Tahsilat (net)", [got.get(k, 0) for k in months]),
+                  _series("Vadesi gelen taksit", [due.get(k, 0) for k in months])], "TL")
+
+
+def absences_per_course(session) -> Chart:
+    rows = session.execute(
+        select(Kurs.id, Modul.ad, func.coalesce(func.sum(Devamsizlik.saat), 0), func.count(func.distinct(Kayit.id)))
+        .select_from(Devamsizlik).join(Kayit, Devamsizlik.kayit_id == Kayit.id)
+        .join(Kurs, Kayit.kurs_id == Kurs.id).join(Modul, Kurs.modul_id == Modul.id)
+        .where(Kurs.durum == AKTIF).group_by(Kurs.id, Modul.ad).order_by(Kurs.id)).all()
+    return Chart("devamsizlik", "Aktif kurslarda devamsızlık", "bar", [f"{kid} {ad}" for kid, ad, _, _ in rows],
+                 [_series("Devamsızlık (ders saati)", [r[2] for r in rows]),
+                  _series("Devamsızlığı olan kursiyer", [r[3] for r in rows])], "",
+                 "Aktif kurslarda devamsızlık kaydı yok.")
+
+
+# --- a district, a province, GM ------------------------------------------------------
+def courses_by_state(session) -> Chart:
+    counts = dict(session.execute(select(Kurs.durum, func.count()).group_by(Kurs.durum)).all())
+    labels = [(value, label) for value, label in KURS_DURUMLARI if counts.get(value)]
+    return Chart("durumlar", "Durumlarına göre kurslar", "doughnut", [label for _, label in labels],
+                 [_series("Kurs", [counts[v] for v, _ in labels])], "kurs")
+
+
+def approvals_waiting(session) -> Chart:
+    counts = dict(session.execute(select(Kurs.onay_sayisi, func.count()).where(Kurs.onay_talebi.isnot(None))
+                                  .group_by(Kurs.onay_sayisi)).all())
+    return Chart("onaylar", "Onay bekleyen kurslar (sıradaki onaycı)", "bar", list(APPROVERS),
+                 [_series("Kurs", [counts.get(i, 0) for i in range(len(APPROVERS))])], "kurs")
+
+
+def _group_column(level: str):
+    """What a supervisor's figures are grouped by: GM per province, a province per
+    district, a district per institution. (label column, join target)"""
+    if level == GM:
+        return Birim.ad, Kurum.il_id
+    if level == IL:
+        return Birim.ad, Kurum.ilce_id
+    return Kurum.ad, None
+
+
+def _grouped(select_cols, level: str, model, *where):
+    """SELECT label, *select_cols FROM model (an institution's rows) per unit below ``level``."""
+    label, via = _group_column(level)
+    stmt = select(label, *select_cols).select_from(model).join(Kurum, model.kurum_id == Kurum.id)
+    if via is not None:
+        stmt = stmt.join(Birim, Birim.id == via)
+    return stmt.where(*where).group_by(label).order_by(label)
+
+
+def overdue_completions(session, level: str, today: dt.date) -> Chart:
+    """Courses whose completion deadline (1 year belgeli, 1 month belgesiz after the end)
+    has passed, per unit below."""
+    late = or_(and_(Kurs.belge_durumu == BELGELI, Kurs.bitis < today - relativedelta(years=1)),
+               and_(Kurs.belge_durumu == BELGESIZ, Kurs.bitis < today - relativedelta(months=1)))
+    soon = Kurs.bitis <= today
+    rows = session.execute(_grouped(
+        [func.sum(case((late, 1), else_=0)), func.count()], level, Kurs,
+        Kurs.durum.in_((AKTIF, KURS_SONU_ONAYLANDI)), soon)).all()
+    return Chart("gecikenler", "Tamamlanması gereken kurslar", "bar", [r[0] for r in rows],
+                 [_series("Süresi geçen", [r[1] for r in rows]),
+                  _series("Bitmiş, tamamlanmamış", [r[2] for r in rows])], "kurs",
+                 "Bitmiş ama tamamlanmamış kurs yok.")
+
+
+def pass_rates(session, level: str) -> Chart:
+    rows = session.execute(_grouped(
+        [func.count(), func.sum(case((SinavKaydi.gecti.is_(True), 1), else_=0))], level, SinavKaydi,
+        SinavKaydi.durum == GIRDI)).all()
+    return Chart("basari", "Sınav başarı oranı (sınava girenler)", "bar", [r[0] for r in rows],
+                 [_series("Başarı (%)", [round(100 * (r[2] or 0) / r[1], 1) if r[1] else 0 for r in rows]),
+                  _series("Sınava giren", [r[1] for r in rows])], "%", "Sonuçlanmış sınav yok.", cizilen=1)
+
+
+def charts(session, level: str, today: dt.date) -> list[Chart]:
+    """The figures of the home page for a user whose unit is of ``level``."""
+    if level == KURUM:
+        return [lesson_hours_this_month(session, today), collections_vs_due(session, today),
+                absences_per_course(session)]
+    if level in (ILCE, IL, GM):
+        return [courses_by_state(session), approvals_waiting(session), overdue_completions(session, level, today),
+                pass_rates(session, level)]
+    return []
+
