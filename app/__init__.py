@@ -53,6 +53,12 @@ def create_app(overrides: dict | None = None) -> Flask:
                 if name != "SecurityApi":
                     app.before_request_funcs.setdefault(name, []).append(_api_writes_need_a_token)
         _close_downloads(app)
+        from app.core import openapi
+
+        openapi.install(app)
+        from app.core.views import guard_fab_actions
+
+        guard_fab_actions(app)
 
     from app.org import sessions
 
