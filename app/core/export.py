@@ -233,8 +233,10 @@ def kind_of(datamodel, name: str, money: Iterable[str] = ()) -> str:
 
 def header_of(labels: dict, name: str, fallback: Optional[dict] = None) -> str:
     """A column's Turkish header: the screen's label; ``kurum_id`` is labelled as ``kurum``."""
+    # ``kurum_id`` first as ``kurum`` (FAB adds a label "Kurum Id" of its own to a screen's labels)
+    keys = (name[:-3], name) if name.endswith("_id") and len(name) > 3 else (name,)
     for source in (labels, fallback or {}):
-        for key in (name, name[:-3] if name.endswith("_id") else None):
-            if key and key in source:
+        for key in keys:
+            if key in source:
                 return str(source[key])
     return name.replace("_", " ").capitalize()
