@@ -120,6 +120,9 @@ def register(appbuilder) -> None:
     _submenu(appbuilder, KursPlanlamaView, "Kurs Planlama", "Kurum İşlemleri", *group, "fa-calendar-plus-o")
     _submenu(appbuilder, KursOnayView, "Kurs Onay İşlemleri", "Kurum İşlemleri", *group, "fa-check-square-o")
     _submenu(appbuilder, KursIslemleriView, "Kurs İşlemleri", "Kurum İşlemleri", *group, "fa-tasks")
+    from app.courses.views import KursArsivView
+
+    _submenu(appbuilder, KursArsivView, "Biten Kurslar", "Kurum İşlemleri", *group, "fa-archive")
     from app.trainees.views import (
         KayitDurumView,
         KursBasvuruView,
@@ -183,6 +186,12 @@ def register(appbuilder) -> None:
 
     for view in views_reports.VIEWS:
         appbuilder.add_view_no_menu(view)
+    from app.reports import calendar_views
+
+    for view in calendar_views.VIEWS:
+        appbuilder.add_view_no_menu(view)
+    _submenu(appbuilder, calendar_views.HaftalikProgramView, "Haftalık Ders Programı", "Kurum İşlemleri", *group,
+             "fa-calendar")
     _menu(appbuilder, views_reports.TahsilatView, "Tahsilat Raporu", "Kurum İşlemleri", "fa-money")
     _nest(appbuilder, "Tahsilat Raporu", "Kurum İşlemleri", "Kursiyer İşlemleri Grubu", _l("Kursiyer İşlemleri"))
     from app.absences import views as views_absence
@@ -193,3 +202,9 @@ def register(appbuilder) -> None:
     for api in (KurumApi, SinifApi, EgiticiApi, ProgramApi, ModulApi, TatilApi, KursRestApi, DersRestApi,
                 *views_trainee.APIS, *views_absence.APIS, *views_fees.APIS, *views_exam.APIS):
         appbuilder.add_api(api)
+    from app.esinav import views as views_esinav
+
+    views_esinav.register(appbuilder, _menu)
+    from app.esinav import terminal_views  # the candidate terminal and the result computer (issue 11)
+
+    terminal_views.register(appbuilder)

@@ -65,34 +65,45 @@ def rows_of_every_model(app):
                        evrak="sorusturma/yok.pdf"),
         ])
         db.session.commit()
+        from tests.esinav_factory import log_rows
+
+        log_rows(db.session)  # e-Sınav's log tables
 
 
 @pytest.mark.usefixtures("rows_of_every_model")
+@pytest.mark.parametrize("state", ["changed", "new"])
 @pytest.mark.parametrize("way", ["column", "relationship"])
 @pytest.mark.parametrize("kind", [ILCE, KURUM])
-def test_every_owned_model_refuses_a_move_out_of_scope(app, kind, way):
-    """Every model with ``__owner__`` (scope.scoped_models): a row the user may write,
-    moved to Üsküdar by its column or by its relationship, is refused at the flush."""
-    tried, missing = [], []
+def test_every_owned_model_refuses_a_row_out_of_scope(app, kind, way, state):
+    """Every model with ``__owner__`` (scope.scoped_models): a row the user may write
+    moved to Üsküdar ("changed"), or a new row placed there ("new"), by its column or by
+    its relationship, is refused at the flush."""
+    tried, untried = [], []
     with app.app_context():
         moda = _kurum("100001")
         user_scope = Scope(ILCE, moda.ilce_id) if kind == ILCE else Scope(KURUM, moda.birim_id, moda.id)
         models = list(scope.scoped_models())
         assert len(models) >= 10, models
         for model in models:
-            if kind == KURUM and model.__owner__ in ("kurum", ILCE_OWNER):
-                continue  # an institution never moves itself nor writes a district's rows
+            if kind == KURUM and model.__owner__ in ("kurum", ILCE_OWNER) and state == "changed":
+                continue  # an institution never moves itself, and sees no district row it could move
+            if model.__owner__ == BIRIM_OWNER and state == "new":
+                continue  # new audit rows are written by the application only, describing checked changes
             column = _owner_column(model)
             rel = _owner_relationship(model, column)
             if way == "relationship" and rel is None:
-                continue  # no relationship: the column is the only way, tried above
-            with app.test_request_context():
+                continue  # no relationship: the column is the only way, tried too
+            value, target = _foreign(model, column)
+            with app.test_request_context(), db.session.no_autoflush:
                 g.kapsam = user_scope
-                row = db.session.execute(select(model).limit(1)).scalars().first()
-                if row is None:
-                    missing.append(model.__name__)
-                    continue
-                value, target = _foreign(model, column)
+                if state == "changed":
+                    row = db.session.execute(select(model).limit(1)).scalars().first()
+                    if row is None:
+                        untried.append(model.__name__)  # no row to change: the "new" case tries it
+                        continue
+                else:
+                    row = model()
+                    db.session.add(row)
                 if way == "column":
                     setattr(row, column, value)
                 else:
@@ -101,8 +112,16 @@ def test_every_owned_model_refuses_a_move_out_of_scope(app, kind, way):
                     db.session.flush()
                 db.session.rollback()
                 tried.append(model.__name__)
-    assert not missing, f"no demo row in scope for {missing}: the test cannot try them"
-    assert tried
+    if state == "changed":
+        # the finding's own models and those of the course life have rows to change
+        needed = {"Sinif", "Egitici", "Kurs"} | ({"Kurum", "SinavDonemi"} if kind == ILCE else set())
+        if way == "column":
+            needed |= {"Kayit", "Odeme", "Taksit", "Devamsizlik", "Sorusturma", "Ders", "Belge"}
+        assert needed <= set(tried), (needed - set(tried), untried)
+    else:  # every model of the registry but the audit log (written by the application only)
+        expected = [m.__name__ for m in models if m.__owner__ != BIRIM_OWNER
+                    and (way == "column" or _owner_relationship(m, _owner_column(m)))]
+        assert sorted(tried) == sorted(expected) and len(expected) >= (20 if way == "column" else 5)
 
 
 def test_district_user_cannot_move_an_institution_to_another_district_by_api(app, client):

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from wtforms import DateField
 from wtforms.widgets.core import clean_key
 
-from app.core import list_export, parse, refs, scope, tx, validation
+from app.core import list_export, money, parse, refs, scope, tx, validation
 from app.core.forms import guard_form, numbers_may_be_zero
 from app.core.extensions import db
 from app.core.parse import parse_date
@@ -96,13 +96,7 @@ def tr_date(value) -> str:
     return "" if value is None else value
 
 
-def tr_money(value) -> str:
-    """An amount in Turkish lira as a Turkish reader writes it: 4.500,50 TL."""
-    if value is None:
-        return ""
-    from babel.numbers import format_decimal
-
-    return format_decimal(value, format="#,##0.00", locale="tr_TR") + " TL"
+tr_money = money.format_tl  # an amount as a Turkish reader writes it: 4.500,50 TL
 
 
 def blank_if_none(value):
@@ -322,10 +316,13 @@ class KursModelView(ModelView):
 
     @expose("/action/<string:name>/<pk>", methods=["POST"])
     def action(self, name, pk):
-        """A single-record action: 404 unless the action exists, the record is in
-        scope and the user may write (no difference shown between the three)."""
+        """A single-record action: 403 unless the user may write (as every route
+        answers a role that may not use it), then 404 unless the action exists and
+        the record is in scope."""
+        if not self._may_act():
+            abort(403)
         action = self.actions.get(name)
-        if action is None or not self._may_act():
+        if action is None:
             abort(404)
         item = self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
         if item is None:
@@ -334,8 +331,10 @@ class KursModelView(ModelView):
 
     @expose("/action_post", methods=["POST"])
     def action_post(self):
+        if not self._may_act():
+            abort(403)
         action = self.actions.get(request.form.get("action", ""))
-        if action is None or not self._may_act():
+        if action is None:
             abort(404)
         items = []
         for pk in request.form.getlist("rowid"):

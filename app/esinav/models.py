@@ -308,6 +308,7 @@ class Gorevli(Model):
     rol = Column(StateType(GorevliRolu, 10), nullable=False)
     giris = Column(DateTime)
 
+    oturum = relationship("Oturum")
     oturum_salon = relationship("OturumSalon", back_populates="gorevliler")
     kullanici = relationship("Kullanici", lazy="joined")
 
@@ -369,6 +370,8 @@ class Tutanak(Model):
     kullanici_id = Column(Integer, ForeignKey("ab_user.id"))
 
     aday = relationship("Aday", back_populates="tutanaklar")
+    oturum = relationship("Oturum")
+    oturum_salon = relationship("OturumSalon")
     kullanici = relationship("Kullanici")
 
 
@@ -386,6 +389,7 @@ class KoltukDegisikligi(Model):
     zaman = Column(DateTime, nullable=False, default=_now)
     kullanici_id = Column(Integer, ForeignKey("ab_user.id"))
 
+    aday = relationship("Aday")
     eski = relationship("Koltuk", foreign_keys=[eski_koltuk_id])
     yeni = relationship("Koltuk", foreign_keys=[yeni_koltuk_id])
 

@@ -34,7 +34,7 @@ from app.core import audit, scope
 from app.core.identity import tc_error
 from app.core.tx import Refused, commit, retry
 from app.courses import workflow
-from app.courses.models import AKTIF, ONAY_SURECINDE, PLANLANDI, TAMAMLANDI, Kurs
+from app.courses.models import AKTIF, IPTAL, ONAY_SURECINDE, PLANLANDI, TAMAMLANDI, Kurs
 from app.courses.planning import MSG_CONCURRENT, touch
 from app.courses.workflow import MSG_ACIKLAMA
 from app.org.models import BELGELI, Modul
@@ -44,6 +44,8 @@ from app.trainees.models import (
     KAYIT_DEVAMSIZ,
     KAYIT_DURUMLARI,
     KAYIT_IPTAL,
+    KAYIT_KURS_IPTAL,
+    KAYIT_KURS_KAPANDI,
     KAYIT_VEFAT,
     Kayit,
     KayitGecmisi,
@@ -269,4 +271,51 @@ def set_status(session, kayit: Kayit, durum: str, tarih: Optional[dt.date], acik
     audit.record(session, "Kayıt durumu değişti", kurs, onceki={"tc": kayit.kursiyer.tc_kimlik_no, "durum": before},
                  sonraki={"durum": durum, "tarih": tarih},
                  aciklama=f"{kayit.kursiyer}: {labels[before]} → {labels[durum]}. {aciklama}".strip())
+    if before == KAYIT_AKTIF:
+        _left(session, kayit, tarih)
     commit(session)
+
+
+# --- the end of an enrollment reaches the packages above ----------------------------------
+#: What packages above this one do, in the same transaction, when an enrollment stops
+#: being active (the trainee's own "Kayıt İptal", "Devamsızlıktan Kaldı", "Vefat Etti",
+#: or the course's cancellation or closing): each takes ``session, kayit, tarih`` (the
+#: leaving date) and writes its own audit rows. ``app.exams.rules`` withdraws the exam
+#: registrations not sat yet; ``app.fees.rules`` stops the installments due after the day.
+LEAVE_HOOKS: list = []
+
+
+def _left(session, kayit: Kayit, tarih: dt.date) -> None:
+    for hook in LEAVE_HOOKS:
+        hook(session, kayit, tarih)
+
+
+def leaving_date(kayit: Kayit) -> Optional[dt.date]:
+    """The day an enrollment that is no longer active ended (its last state's date); None
+    while it is active."""
+    if kayit.durum == KAYIT_AKTIF:
+        return None
+    from sqlalchemy.orm import object_session
+
+    return object_session(kayit).execute(select(KayitGecmisi.tarih).where(KayitGecmisi.kayit_id == kayit.id)
+                           .order_by(KayitGecmisi.id.desc()).limit(1)).scalar() or kayit.kayit_tarihi
+
+
+def end_with_course(session, kurs: Kurs, tarih: dt.date, aciklama: str) -> None:
+    """``workflow.END_HOOKS``: the course was cancelled or closed: every active enrollment
+    ends on ``tarih`` with "Kurs İptal" / "Kurs Kapandı", its history and the hooks above."""
+    durum = KAYIT_KURS_IPTAL if kurs.durum == IPTAL else KAYIT_KURS_KAPANDI
+    rows = session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id, Kayit.durum == KAYIT_AKTIF)
+                           .order_by(Kayit.id)).scalars().all()
+    for kayit in rows:
+        kayit.durum = durum
+        session.add(KayitGecmisi(kayit=kayit, kurum_id=kayit.kurum_id, durum=durum, tarih=tarih,
+                                 aciklama=aciklama or None, kullanici_adi=audit.actor()[1]))
+        _left(session, kayit, tarih)
+    if rows:
+        audit.record(session, "Kayıtlar sona erdi", kurs, sonraki={"durum": durum, "tarih": tarih,
+                     "kayit": [k.kursiyer.tc_kimlik_no for k in rows]},
+                     aciklama=f"{len(rows)} kursiyerin kaydı \"{durum.label}\" durumuyla sona erdi.")
+
+
+workflow.END_HOOKS.append(end_with_course)

@@ -1,0 +1,99 @@
+"""Haftalık Ders Programı and the teacher's iCalendar feed (issue 14)."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+from icalendar import Calendar
+from pypdf import PdfReader
+
+from app.core import clock
+from app.core.extensions import db
+from app.core.models import DenetimKaydi
+from app.core.tree import Kurum
+from app.courses import planning
+from app.courses.models import Kurs
+from app.org.models import Egitici
+from app.reports import timetable
+from tests import factories
+from tests.conftest import assert_forbidden, csrf_token, login
+
+TODAY = clock.today()
+
+
+def _moda(app):
+    with app.app_context():
+        return db.session.query(Kurum).filter_by(kurum_kodu="100001").one().id
+
+
+def test_week_of_an_institution_on_screen_and_printed(app):
+    moda = _moda(app)
+    week = timetable.week_of(TODAY + dt.timedelta(days=7))
+    with app.app_context():
+        lessons = planning.institution_lessons(db.session, moda, week)
+        rooms = {l.sinif_id for l in lessons}
+        room = sorted(rooms)[0]
+    web = login(app.test_client(), "moda.personel")
+    assert web.get("/haftalikprogram/").headers["Location"].endswith(f"/haftalikprogram/{moda}")
+    url = f"/haftalikprogram/{moda}?hafta={week[2]:%d.%m.%Y}"
+    html = web.get(url).get_data(as_text=True)
+    assert html.count('class="ders"') == len(lessons) > 0
+    assert f"Bu hafta {sum(l.saat for l in lessons)} ders saati." in html
+    for day in week:
+        assert f'data-gun="{day.isoformat()}"' in html
+    only = web.get(f"{url}&sinif={room}").get_data(as_text=True)
+    assert only.count('class="ders"') == len([l for l in lessons if l.sinif_id == room])
+    assert "gg.aa.yyyy" in web.get(f"/haftalikprogram/{moda}?hafta=32.13.2026").get_data(as_text=True)
+    pdf = web.get(f"{url}&bicim=pdf")
+    assert pdf.mimetype == "application/pdf"
+    text = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    assert "HAFTALIK DERS PROGRAMI" in text and f"{week[0]:%d.%m.%Y}" in text and "Pazartesi" in text
+    # a district chooses among its institutions; another institution's week is not found
+    district = login(app.test_client(), "uskudar.sube").get("/haftalikprogram/").get_data(as_text=True)
+    assert "Üsküdar Özel Öğretim Kursu" in district and "Moda Dil Kursu" not in district
+    assert login(app.test_client(), "34567891238").get(url).status_code == 404
+
+
+def test_teacher_feed_subscribes_without_login_and_renews(app):
+    pk, _ = factories.active_course(app, db, weeks_ago=1, days=(1, 3), hours=3, time="13:00")
+    with app.app_context():
+        kurs = db.session.get(Kurs, pk)
+        teacher = planning.current_plan(kurs).egiticiler[0]
+        eid = teacher.id
+        since = TODAY - dt.timedelta(days=timetable.FEED_PAST_DAYS)
+        expected = sorted(dt.datetime.combine(l.tarih, l.baslangic) for l in planning.effective_lessons(kurs)
+                          if l.tarih >= since)
+    web = login(app.test_client(), "12345678950")
+    page = web.get(f"/egiticitakvim/{eid}").get_data(as_text=True)
+    address = re.search(r'id="takvim-adresi" value="([^"]+)"', page).group(1)
+    path = address.split("localhost", 1)[1]
+    feed = app.test_client().get(path)  # a phone: no session
+    assert feed.status_code == 200 and feed.mimetype == "text/calendar"
+    cal = Calendar.from_ical(feed.data)
+    events = [c for c in cal.walk("VEVENT")]
+    starts = sorted(e.decoded("dtstart") for e in events)
+    assert [s.replace(tzinfo=None) for s in starts] == expected
+    assert all(str(s.tzinfo) == "Europe/Istanbul" for s in starts)
+    assert (events[0].decoded("dtend") - events[0].decoded("dtstart")) == dt.timedelta(minutes=3 * 50 - 10)
+    assert cal.walk("VTIMEZONE") and "İngilizce Dil Öğretimi" in str(events[0].get("summary"))
+    # renewing: the old address stops answering, the new one works, the audit log says who
+    before = _audit_count(app)
+    assert web.post(f"/egiticitakvim/{eid}/yenile", data={"csrf_token": csrf_token(web, "/")}).status_code == 302
+    assert app.test_client().get(path).status_code == 404
+    new = re.search(r'id="takvim-adresi" value="([^"]+)"', web.get(f"/egiticitakvim/{eid}").get_data(as_text=True)).group(1)
+    assert new != address and app.test_client().get(new.split("localhost", 1)[1]).status_code == 200
+    assert _audit_count(app) == before + 1
+    assert app.test_client().get("/takvim/yanlis-anahtar.ics").status_code == 404
+    # staff without write permission read the address but cannot renew it
+    staff = login(app.test_client(), "moda.personel")
+    assert "takvim-yenile" not in staff.get(f"/egiticitakvim/{eid}").get_data(as_text=True)
+    assert_forbidden(staff.post(f"/egiticitakvim/{eid}/yenile", data={"csrf_token": csrf_token(staff, "/")}))
+    assert app.test_client().get(new.split("localhost", 1)[1]).status_code == 200  # unchanged
+    with app.app_context():
+        assert db.session.get(Egitici, eid) is not None
+
+
+def _audit_count(app):
+    with app.app_context():
+        return db.session.query(DenetimKaydi).filter_by(islem="Takvim adresi yenilendi").count()
