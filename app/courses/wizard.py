@@ -40,7 +40,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Regexp
 from wtforms.validators import Optional as Opt
 
-from app.core import audit
+from app.core import audit, collation
 from app.core.text import parse_date
 from app.core.tree import Kurum
 from app.core.tx import Refused, commit
@@ -118,7 +118,7 @@ def allowed_programs(session: Session, kurum: Kurum):
     return session.execute(
         select(Program).where(Program.aktif.is_(True),
                               Program.kurum_turleri.any(id=kurum.kurum_turu_id))
-        .order_by(Program.ad)).scalars().all()
+        .order_by(collation.ordered(Program.ad))).scalars().all()
 
 
 def _program_choices(session, kurum, data):
@@ -140,7 +140,7 @@ def _bilgi_choices(session, kurum, data):
     policy = program.belge_politikasi if program else IKISI
     belge = [(k, v) for k, v in BELGE_CHOICES.items() if policy in (IKISI, k)]
     siniflar = session.execute(select(Sinif).where(Sinif.kurum_id == kurum.id, Sinif.aktif.is_(True))
-                               .order_by(Sinif.ad)).scalars().all()
+                               .order_by(collation.ordered(Sinif.ad))).scalars().all()
     return {"sinif_id": [(s.id, f"{s.ad} ({s.kapasite} kişilik)") for s in siniflar], "belge_durumu": belge}
 
 
