@@ -17,11 +17,12 @@ no inline script.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, case, extract, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.absences.models import Devamsizlik
@@ -108,14 +109,16 @@ def collections_vs_due(session, today: dt.date) -> Chart:
     months = _last_months(today)
     start = dt.date(*months[0], 1)
     end = today.replace(day=1) + relativedelta(months=1, days=-1)
-    got = {(int(y), int(m)): v for y, m, v in session.execute(
-        select(extract("year", Odeme.odeme_tarihi), extract("month", Odeme.odeme_tarihi), func.sum(Odeme.tutar))
-        .where(Odeme.odeme_tarihi >= start, Odeme.odeme_tarihi <= end)
-        .group_by(extract("year", Odeme.odeme_tarihi), extract("month", Odeme.odeme_tarihi))).all()}
-    due = {(int(y), int(m)): v for y, m, v in session.execute(
-        select(extract("year", Taksit.vade), extract("month", Taksit.vade), func.sum(Taksit.tutar))
-        .where(Taksit.vade >= start, Taksit.vade <= end)
-        .group_by(extract("year", Taksit.vade), extract("month", Taksit.vade))).all()}
+    # grouped by day in SQL (a plain column: no date function per row), the few days into months here
+    got, due = defaultdict(Decimal), defaultdict(Decimal)
+    for day, total in session.execute(select(Odeme.odeme_tarihi, func.sum(Odeme.tutar))
+                                      .where(Odeme.odeme_tarihi >= start, Odeme.odeme_tarihi <= end)
+                                      .group_by(Odeme.odeme_tarihi)).all():
+        got[(day.year, day.month)] += Decimal(total)
+    for day, total in session.execute(select(Taksit.vade, func.sum(Taksit.tutar))
+                                      .where(Taksit.vade >= start, Taksit.vade <= end)
+                                      .group_by(Taksit.vade)).all():
+        due[(day.year, day.month)] += Decimal(total)
     return Chart("tahsilat", "Tahsilat ve vadesi gelen taksitler (son 6 ay)", "bar",
                  [f"{AYLAR[m - 1]} {y}" for y, m in months],
                  [_series("Tahsilat (net)", [got.get(k, 0) for k in months]),
