@@ -5,6 +5,12 @@ DATABASE_URL   SQLAlchemy URL; default: an SQLite file in the instance folder
 SECRET_KEY     session signing key; default: a random key kept in the data folder.
 SESSION_COOKIE_SECURE
                "1" when served over HTTPS (production).
+REDIS_URL      redis://host:port/db: login and lookup limits shared by every worker
+               (without it each process counts alone).
+TRUSTED_PROXIES
+               addresses of the reverse proxies (nginx) whose X-Forwarded-For is believed,
+               comma-separated; from anyone else the header is ignored.
+SESSION_IDLE_MINUTES, LOGIN_LIMIT_ACCOUNT, LOGIN_LIMIT_ADDRESS: see app/org/sessions.py.
 """
 import os
 import secrets
@@ -44,10 +50,16 @@ class Config:
     AUTH_ROLE_ADMIN = "Admin"
     AUTH_ROLE_PUBLIC = "Public"
     FAB_PASSWORD_COMPLEXITY_ENABLED = True
+    # Login is counted per account and, far higher, per address, for the form and the API
+    # alike (app/org/sessions.py); FAB's own per-address limit is not used.
     AUTH_RATE_LIMITED = True
-    AUTH_RATE_LIMIT = "10 per 60 second"
+    LOGIN_LIMIT_ACCOUNT = os.environ.get("LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes")
+    LOGIN_LIMIT_ADDRESS = os.environ.get("LOGIN_LIMIT_ADDRESS", "100 per 15 minutes")
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "480"))
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "")
     RATELIMIT_ENABLED = True
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
@@ -77,3 +89,6 @@ class Config:
     IMG_UPLOAD_FOLDER = str(DATA_DIR / "uploads")
     FAB_API_MAX_PAGE_SIZE = 100
     PAGE_SIZE = 25
+    # e-Sınav: seconds between two sweeps that close attempts whose time is over (0: off;
+    # `flask kurs esinav-kapat` from cron does the same)
+    ESINAV_SUPURGE_SN = int(os.environ.get("ESINAV_SUPURGE_SN", "20"))

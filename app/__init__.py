@@ -18,6 +18,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app import models  # noqa: F401
 
     app = Flask(__name__)
+    from app.core.parse import BoundedInt
+
+    app.url_map.converters["int"] = BoundedInt  # ids beyond the database's range: 404
     app.config.from_object("config.Config")
     if overrides:
         app.config.update(overrides)
@@ -47,8 +50,14 @@ def create_app(overrides: dict | None = None) -> Flask:
         for name, bp in app.blueprints.items():
             if name.endswith("Api") or name == "SecurityApi":
                 csrf.exempt(bp)
+                if name != "SecurityApi":
+                    app.before_request_funcs.setdefault(name, []).append(_api_writes_need_a_token)
         _close_downloads(app)
 
+    from app.org import sessions
+
+    sessions.install(app)
+    _trust_proxy(app)
     _register_health(app)
     _register_errors(app)
     _register_filters(app)
@@ -56,6 +65,56 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app.cli.add_command(kurs_cli)
     return app
+
+
+class _TrustedProxyFix:
+    """X-Forwarded-For (and -Proto) believed only from the configured reverse proxies
+    (``TRUSTED_PROXIES``): anyone else could name any address and escape the per-address
+    login limit, or blame another."""
+
+    def __init__(self, wsgi_app, proxies):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        self.plain = wsgi_app
+        self.fixed = ProxyFix(wsgi_app, x_for=1, x_proto=1)
+        self.proxies = proxies
+
+    def __call__(self, environ, start_response):
+        if environ.get("REMOTE_ADDR") in self.proxies:
+            return self.fixed(environ, start_response)
+        return self.plain(environ, start_response)
+
+
+def _trust_proxy(app: Flask) -> None:
+    proxies = {p.strip() for p in str(app.config.get("TRUSTED_PROXIES") or "").split(",") if p.strip()}
+    if proxies:
+        app.wsgi_app = _TrustedProxyFix(app.wsgi_app, proxies)
+
+
+def _api_writes_need_a_token():
+    """The REST API changes data only for a request that carries its JWT (or, from our
+    own pages, the session's CSRF token in X-CSRFToken): the browser's session cookie
+    alone, which another site can make the browser send, never writes."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    auth = request.headers.get("Authorization", "")
+    if auth.startswith("Bearer "):
+        from flask_jwt_extended import verify_jwt_in_request
+
+        try:
+            verify_jwt_in_request()
+        except Exception:  # expired, forged, malformed: the same answer
+            return jsonify(message="Geçersiz veya süresi dolmuş erişim anahtarı."), 401
+        return None
+    from flask_wtf.csrf import validate_csrf
+    from wtforms.validators import ValidationError
+
+    try:
+        validate_csrf(request.headers.get("X-CSRFToken") or request.headers.get("X-CSRF-Token"))
+    except ValidationError:
+        return jsonify(message="API'de değişiklik için erişim anahtarı (Authorization: Bearer) gerekir; "
+                               "oturum çerezi yetmez."), 401
+    return None
 
 
 def _close_downloads(app: Flask) -> None:
@@ -102,12 +161,26 @@ def _register_errors(app: Flask) -> None:
         db.session.rollback()
         return not_found(_e)
 
+    @app.errorhandler(403)
+    def forbidden(_e):
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(message="Bu işlem için yetkiniz yok."), 403
+        return render_template("core/403.html", appbuilder=app.appbuilder,
+                               base_template=app.appbuilder.base_template), 403
+
     @app.errorhandler(500)
     def server_error(_e):
         db.session.rollback()
         if _wants_json():
             return jsonify(message="Beklenmeyen hata; işlem kaydedilmedi."), 500
-        return render_template("core/500.html"), 500
+        try:  # the menu and a way back; a page that cannot even draw the menu stays plain
+            return render_template("core/500.html", appbuilder=app.appbuilder,
+                                   base_template=app.appbuilder.base_template), 500
+        except Exception:  # noqa: BLE001 - the error page must not fail in turn
+            logging.getLogger(__name__).exception("error page without the menu")
+            db.session.rollback()
+            return render_template("core/500_plain.html"), 500
 
 
 def _register_filters(app: Flask) -> None:
@@ -115,6 +188,12 @@ def _register_filters(app: Flask) -> None:
 
     app.jinja_env.filters["tarih"] = tr_date
     app.jinja_env.filters["para"] = tr_money
+    from app.core.money import format_number
+
+    app.jinja_env.filters["sayi"] = format_number  # 85 → "85,00" (exam scores)
+    from app.core.identity import id_label
+
+    app.jinja_env.filters["kimlik_etiketi"] = id_label
     from app.core.text import tr_upper
 
     app.jinja_env.filters["buyuk"] = tr_upper  # Turkish capitals: "Nisan" -> "NİSAN", not "NISAN"

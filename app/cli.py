@@ -64,3 +64,13 @@ def identity_import_command(path):
     for line in errors:
         click.echo(f"Atlandı: {line}", err=True)
     click.echo(f"{added} kişi eklendi, {updated} kişi güncellendi, {len(errors)} satır atlandı.")
+
+
+@kurs_cli.command("esinav-kapat")
+@with_appcontext
+def esinav_close_command():
+    """e-Sınav: close attempts whose time is over and sessions that ended (cron, every minute)."""
+    from app.core.extensions import db
+    from app.esinav.terminal_close import close_expired
+
+    click.echo(f"{close_expired(db.session)} sınav kapatıldı.")

@@ -12,4 +12,5 @@ from app.exams.models import *  # noqa: F401,F403
 from app.fees.models import *  # noqa: F401,F403
 from app.org.models import *  # noqa: F401,F403
 from app.trainees.models import *  # noqa: F401,F403
+from app.esinav.models import *  # noqa: F401,F403
 from app.reports.models import *  # noqa: F401,F403

@@ -120,6 +120,9 @@ def register(appbuilder) -> None:
     _submenu(appbuilder, KursPlanlamaView, "Kurs Planlama", "Kurum İşlemleri", *group, "fa-calendar-plus-o")
     _submenu(appbuilder, KursOnayView, "Kurs Onay İşlemleri", "Kurum İşlemleri", *group, "fa-check-square-o")
     _submenu(appbuilder, KursIslemleriView, "Kurs İşlemleri", "Kurum İşlemleri", *group, "fa-tasks")
+    from app.courses.views import KursArsivView
+
+    _submenu(appbuilder, KursArsivView, "Biten Kurslar", "Kurum İşlemleri", *group, "fa-archive")
     from app.trainees.views import (
         KayitDurumView,
         KursBasvuruView,
@@ -160,6 +163,11 @@ def register(appbuilder) -> None:
                  KayitDurumView, KursiyerAramaView, UcretView, MakbuzView, DevamsizlikView, SinavIslemView,
                  NotGirisiView):
         appbuilder.add_view_no_menu(view)
+    from app.org.views import EgiticiAktarView, SinifAktarView, TatilAktarView
+    from app.trainees.views import KimlikAktarView, KursiyerAktarView
+
+    for view in (KursiyerAktarView, KimlikAktarView, SinifAktarView, EgiticiAktarView, TatilAktarView):
+        appbuilder.add_view_no_menu(view)  # Excel imports: linked from their lists and pages
     _menu(appbuilder, ProgramView, "Kurs Programları", "Genel Müdürlük", "fa-book", "fa-landmark")
     _menu(appbuilder, ModulView, "Modüller / Seviyeler", "Genel Müdürlük", "fa-layer-group")
     _menu(appbuilder, TatilView, "Resmî Tatiller", "Genel Müdürlük", "fa-calendar")
@@ -194,3 +202,9 @@ def register(appbuilder) -> None:
     for api in (KurumApi, SinifApi, EgiticiApi, ProgramApi, ModulApi, TatilApi, KursRestApi, DersRestApi,
                 *views_trainee.APIS, *views_absence.APIS, *views_fees.APIS, *views_exam.APIS):
         appbuilder.add_api(api)
+    from app.esinav import views as views_esinav
+
+    views_esinav.register(appbuilder, _menu)
+    from app.esinav import terminal_views  # the candidate terminal and the result computer (issue 11)
+
+    terminal_views.register(appbuilder)

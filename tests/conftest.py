@@ -83,6 +83,7 @@ def make_app(db_url, **extra):
         "TESTING": True,
         "AUTH_RATE_LIMITED": False,
         "RATELIMIT_ENABLED": False,
+        "THROTTLE_ENABLED": False,  # the identity lookup's limits (tests of the limits turn it on)
         "SECRET_KEY": "test-secret-key-of-at-least-32-bytes!",
         "LOG_LEVEL": "ERROR",
     }
@@ -122,12 +123,13 @@ def login(client, username: str, password: str = PASSWORD):
 
 
 def assert_forbidden(resp) -> str:
-    """The user was refused for lack of permission: the "Forbidden" page (403), neither the
+    """The user was refused for lack of permission: the Turkish 403 page, neither the
     form again nor a redirect that could hide a success. Returns the page's text; the
     caller checks that nothing was stored."""
     html = resp.get_data(as_text=True)
     assert resp.status_code == 403, (resp.status_code, resp.headers.get("Location"), html[:300])
-    assert "Forbidden" in html and "csrf_token" not in html, html[:300]
+    assert 'id="kurs-yetki-yok"' in html and "Bu işlem için yetkiniz yok" in html, html[:300]
+    assert 'name="csrf_token"' not in html.split('id="kurs-yetki-yok"', 1)[1], "a form came back"
     return html
 
 

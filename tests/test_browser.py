@@ -51,6 +51,13 @@ def _login(page, base, username, password="Demo.Kurs.2026"):
     page.wait_for_url(f"{base}/")
 
 
+def _logout(page, base):
+    """Sign out as a person does: the menu's "Çıkış" is a POST form (a GET changes nothing)."""
+    page.goto(f"{base}/logout/")
+    with page.expect_navigation():
+        page.click("#cikis-onay")
+
+
 def test_moda_director_adds_a_classroom(live_server, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(locale="tr-TR", viewport={"width": 1280, "height": 900})
@@ -173,7 +180,7 @@ def test_course_planned_filled_and_approved_by_three(app, live_server, browser):
     page.fill("#gun_5", "10:00")
     _ileri(page)
     # 7. Eğitici Belirleme (leveled program)
-    page.select_option("#egitici_ids", [str(ilker)])
+    page.check(f"input[name=egitici_ids][value='{ilker}']")  # check boxes, no Ctrl+click
     _ileri(page)
     # 8. Kurs Özeti → Kaydet
     content = page.content()
@@ -200,7 +207,7 @@ def test_course_planned_filled_and_approved_by_three(app, live_server, browser):
     with page.expect_navigation():
         page.click("#onayla")
     assert "Kurum Müdürü onayı verildi." in page.content()
-    page.goto(f"{live_server}/logout/")
+    _logout(page, live_server)
 
     for user, done in (("kadikoy.sube", "İlçe Şube Müdürü onayı verildi."),
                        ("kadikoy.mudur", "Onay süreci tamamlandı; kurs aktif.")):
@@ -216,14 +223,14 @@ def test_course_planned_filled_and_approved_by_three(app, live_server, browser):
         with page.expect_navigation():
             page.click("#onayla")
         assert done in page.content()
-        page.goto(f"{live_server}/logout/")
+        _logout(page, live_server)
 
     _login(page, live_server, "12345678950")
     page.goto(f"{live_server}/kurs/{pk}")
     assert page.inner_text("#kurs-durum") == "Aktif"
     assert page.locator(".kurs-onay-ok").count() == 3
     page.screenshot(path=str(ARTIFACTS / "14-kurs-aktif.png"), full_page=True)
-    page.goto(f"{live_server}/logout/")
+    _logout(page, live_server)
     _login(page, live_server, "uskudar.sube")
     assert page.goto(f"{live_server}/kurs/{pk}").status == 404
     page.goto(f"{live_server}/kursislemleri/list/")
@@ -281,7 +288,7 @@ def test_trainee_journey_inquiry_enrollment_photo_fees_absences(app, live_server
         page.click("#kaydet")
     assert "Soruşturma Kaydı İşlendi…" in page.content()
     page.screenshot(path=str(ARTIFACTS / "20-sorusturma.png"), full_page=True)
-    page.goto(f"{live_server}/logout/")
+    _logout(page, live_server)
 
     _login(page, live_server, "12345678950")
     page.click("text=Kurum İşlemleri")
@@ -444,7 +451,7 @@ def test_exam_to_certificate_journey(app, live_server, browser, tmp_path):
         subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile",
                         str(ARTIFACTS / "32-sinav-giris-belgesi.pdf"), str(ARTIFACTS / "32-sinav-giris-belgesi")],
                        check=True)
-    page.goto(f"{live_server}/logout/")
+    _logout(page, live_server)
 
     # the district records a passing result
     _login(page, live_server, "kadikoy.sube")
@@ -454,7 +461,7 @@ def test_exam_to_certificate_journey(app, live_server, browser, tmp_path):
     with page.expect_navigation():
         page.click("#notlar button[type=submit]")
     assert "85.00 puan (geçti)" in page.content()
-    page.goto(f"{live_server}/logout/")
+    _logout(page, live_server)
 
     # Kurs Sonu Onayı, then the printer
     _login(page, live_server, "23456789138")
@@ -471,7 +478,7 @@ def test_exam_to_certificate_journey(app, live_server, browser, tmp_path):
     page.screenshot(path=str(ARTIFACTS / "34-kurs-sonu-yesil.png"), full_page=True)
     page.goto(f"{live_server}/kurs/{pk}")
     assert page.inner_text("#kurs-durum") == "Tamamlandı"
-    page.goto(f"{live_server}/logout/")
+    _logout(page, live_server)
 
     # logged out: the public lookup and the verification page
     page.goto(f"{live_server}/sorgu/")

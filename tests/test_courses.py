@@ -124,11 +124,13 @@ def test_wizard_walks_eight_steps_checks_each_and_keeps_what_was_typed(app):
     assert _field_error(resp.get_data(as_text=True), "gg.aa.yyyy")
     assert "baslangic" not in _draft(app, pk)[1]
     assert _post(web, f"/kursplani/{pk}/bilgi", good).status_code == 302
-    # 5. Ücret Bilgileri: negative, three decimals
+    # 5. Ücret Bilgileri: negative, three decimals, the English way (app.core.money)
     resp = _post(web, f"/kursplani/{pk}/ucret", {"ucret": "-5", "taksit_sayisi": "3", "git": "ileri"})
-    assert _field_error(resp.get_data(as_text=True), "Ücret 0 veya daha büyük olmalıdır.")
-    resp = _post(web, f"/kursplani/{pk}/ucret", {"ucret": "10.555", "taksit_sayisi": "3", "git": "ileri"})
+    assert _field_error(resp.get_data(as_text=True), "Tutar eksi olamaz.")
+    resp = _post(web, f"/kursplani/{pk}/ucret", {"ucret": "10,555", "taksit_sayisi": "3", "git": "ileri"})
     assert _field_error(resp.get_data(as_text=True), "kuruş")
+    resp = _post(web, f"/kursplani/{pk}/ucret", {"ucret": "4,500.50", "taksit_sayisi": "3", "git": "ileri"})
+    assert _field_error(resp.get_data(as_text=True), "1.250,50 biçiminde")
     resp = _post(web, f"/kursplani/{pk}/ucret", {"ucret": "4.500,505", "taksit_sayisi": "3", "git": "ileri"})
     assert _field_error(resp.get_data(as_text=True), "kuruş")
     assert _post(web, f"/kursplani/{pk}/ucret", {"ucret": "4.500,50", "taksit_sayisi": "3", "git": "ileri"}).status_code == 302
@@ -138,7 +140,9 @@ def test_wizard_walks_eight_steps_checks_each_and_keeps_what_was_typed(app):
     resp = _post(web, f"/kursplani/{pk}/haftalik", {"gun_6": "25:00", "git": "ileri"})
     assert _field_error(resp.get_data(as_text=True), "SS:DD")
     assert _post(web, f"/kursplani/{pk}/haftalik", {"gun_6": "08:00", "git": "ileri"}).status_code == 302
-    # 7. Eğitici Belirleme (a leveled program): "Geri" keeps what was typed, even half-done
+    # 7. Eğitici Belirleme (a leveled program): a check box per teacher; "Geri" keeps what was typed
+    html = web.get(f"/kursplani/{pk}/egitici").get_data(as_text=True)
+    assert f'type="checkbox" value="{ids["ilker"]}"' in html and "<select multiple" not in html
     resp = _post(web, f"/kursplani/{pk}/egitici", {"egitici_ids": [ids["ilker"]], "git": "geri"})
     assert resp.headers["Location"].endswith(f"/kursplani/{pk}/haftalik")
     assert 'value="08:00"' in web.get(f"/kursplani/{pk}/haftalik").get_data(as_text=True)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from app.core import clock
 from app.core.extensions import db
+from app.core.money import format_number
 from app.core.tx import Refused
 from app.courses import planning
 from app.courses.models import Kurs
@@ -35,7 +36,7 @@ def test_bad_amounts(raw, message):
 
 def test_good_amounts():
     assert fees.parse_amount("1.250,50") == Decimal("1250.50")
-    assert fees.parse_amount("1250.5") == Decimal("1250.50")
+    assert fees.parse_amount("1250,5") == Decimal("1250.50")
     assert fees.parse_amount("750 TL") == Decimal("750.00")
 
 
@@ -122,29 +123,32 @@ def test_installments_balance_overdue_and_refund(app):
     d = lambda days: (TODAY + dt.timedelta(days=days)).strftime("%d.%m.%Y")  # noqa: E731
     third = (fee / 3).quantize(Decimal("0.01"))
     last = fee - 2 * third
+    tl = format_number  # amounts are typed the Turkish way: "1.500,00"
     resp = plan([(d(-30), "100"), (d(0), "100")])
     assert "kurs ücretine" in resp.get_data(as_text=True)
     resp = plan([(d(i), "1") for i in range(allowed + 1)])
     assert f"en çok {allowed} taksit" in resp.get_data(as_text=True)
-    resp = plan([(d(10), str(third)), (d(5), str(third)), (d(20), str(last))])
+    resp = plan([(d(10), tl(third)), (d(5), tl(third)), (d(20), tl(last))])
     assert "sırayla" in resp.get_data(as_text=True)
-    assert plan([(d(-30), str(third)), (d(-1), str(third)), (d(30), str(last))]).status_code == 302
+    assert plan([(d(-30), tl(third)), (d(-1), tl(third)), (d(30), tl(last))]).status_code == 302
     with app.app_context():
         acc = fees.account(db.session, db.session.get(Kayit, kid), TODAY)
         assert [s for _t, s in acc["taksitler"]] == ["gecikti", "gecikti", "bekliyor"]
     with app.app_context():
         kayit = db.session.get(Kayit, kid)
-        fees.add_payment(db.session, kayit, "Peşinat", TODAY, str(third), "DK-T-1", TODAY)
+        fees.add_payment(db.session, kayit, "Peşinat", TODAY, tl(third), "DK-T-1", TODAY)
         acc = fees.account(db.session, kayit, TODAY)
         assert [s for _t, s in acc["taksitler"]] == ["odendi", "gecikti", "bekliyor"]
         assert acc["kalan"] == fee - third
-        # refund: the share of the hours after leaving, at most what was paid
-
+        # refund: what was paid beyond the fee's share of the hours up to leaving (fees docstring)
         lessons = planning.effective_lessons(kayit.kurs)
         total = sum(l.saat for l in lessons)
         leaving = TODAY - dt.timedelta(days=1)
-        after = sum(l.saat for l in lessons if l.tarih > leaving)
-        expected = min((fee * after / total).quantize(Decimal("0.01")), third)
+        given = sum(l.saat for l in lessons if l.tarih <= leaving)
+        assert fees.refund_amount(db.session, kayit, leaving) == max(
+            Decimal(0), third - (fee * given / total).quantize(Decimal("0.01")))
+        fees.add_payment(db.session, kayit, "Kalan", TODAY, tl(fee - third), "DK-T-2", TODAY)
+        expected = fee - (fee * given / total).quantize(Decimal("0.01"))
         assert fees.refund_amount(db.session, kayit, leaving) == expected
     resp = web.post(f"{url}/iade", data={"kayit_id": kid, "neden": "", "ayrilis": d(-1), "csrf_token": csrf_token(web, "/")})
     assert "İade nedenini seçiniz" in resp.get_data(as_text=True)
@@ -153,7 +157,7 @@ def test_installments_balance_overdue_and_refund(app):
     with app.app_context():
         refund = db.session.execute(select(Odeme).where(Odeme.kayit_id == kid, Odeme.tur == "IADE")).scalar_one()
         assert refund.tutar == -expected and refund.neden == "SAGLIK"
-        assert fees.account(db.session, db.session.get(Kayit, kid), TODAY)["odenen"] == third - expected
+        assert fees.account(db.session, db.session.get(Kayit, kid), TODAY)["odenen"] == fee - expected
 
 
 def test_two_payments_with_the_same_dekont_no_at_once(app):

@@ -16,7 +16,7 @@ from pathlib import Path
 APP = Path(__file__).resolve().parent.parent / "app"
 
 #: bottom to top; a package may import those before it
-LAYERS = ["core", "org", "courses", "trainees", "fees", "absences", "exams", "reports"]
+LAYERS = ["core", "org", "courses", "trainees", "fees", "absences", "exams", "esinav", "reports"]
 FRONT_DOORS = {"__init__", "models", "views", "home", "cli", "demo"}
 MAX_LINES = 420
 

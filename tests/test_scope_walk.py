@@ -68,7 +68,16 @@ def foreign(app):
                 Birim: kadikoy.id, DenetimKaydi: log.id, Kurs: kurs.id, Ders: ders.id, Sorusturma: inquiry,
                 Kursiyer: db.session.query(Kursiyer).filter_by(kurum_id=moda.id).first().id,
                 Odeme: _payment(moda.id), Kayit: db.session.query(Kayit).filter_by(kurum_id=moda.id).first().id,
-                SinavDonemi: db.session.query(SinavDonemi).filter_by(ilce_id=kadikoy.id).first().id}
+                SinavDonemi: db.session.query(SinavDonemi).filter_by(ilce_id=kadikoy.id).first().id,
+                **_esinav(kadikoy.id)}
+
+
+def _esinav(ilce_id):
+    """Kadıköy's e-Sınav records (the demo session): out of scope for Üsküdar's walkers."""
+    from app.esinav.models import Oturum, OturumSalon, SinavMerkezi, Soru
+
+    return {model: db.session.query(model).filter_by(ilce_id=ilce_id).first().id
+            for model in (Soru, SinavMerkezi, Oturum, OturumSalon)}
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from app.absences.models import Devamsizlik
 from app.core import clock
 from app.core.api import read_only_api
 from app.core.extensions import db
-from app.core.text import parse_date
+from app.core.parse import parse_date, parse_id
 from app.core.tx import Refused
 from app.courses.views import CoursePageView, load
 from app.trainees.models import KAYIT_AKTIF, KAYIT_DURUMLARI, Kayit
@@ -32,9 +32,12 @@ class DevamsizlikView(CoursePageView):
                 if key.startswith("d_"):
                     try:
                         _, kayit_id, ders_id = key.split("_")
-                        grid[(int(kayit_id), int(ders_id))] = value
                     except ValueError:
                         continue
+                    kayit_id, ders_id = parse_id(kayit_id), parse_id(ders_id)
+                    if kayit_id is None or ders_id is None:
+                        continue
+                    grid[(kayit_id, ders_id)] = value
                     typed[key] = value
             try:
                 total = absences.save_day(db.session, kurs, day, grid, today)

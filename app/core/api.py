@@ -6,18 +6,19 @@ from __future__ import annotations
 import logging
 
 from flask import request
-from flask_appbuilder.api import ModelRestApi
+from flask_appbuilder.api import ModelRestApi, expose, permission_name, protect, rison, safe
+from flask_appbuilder.api.schemas import get_list_schema
 from marshmallow import ValidationError
-from sqlalchemy.exc import IntegrityError
 
-from app.core import scope, validation
+from app.core import list_export, refs, scope, tx, validation
+from app.core.tx import Refused
 from app.core.extensions import db
 
 log = logging.getLogger(__name__)
 
 READ, WRITE, DELETE = "read", "write", "delete"
 from app.core.filters import KursInterface
-from app.core.views import METHOD_PERMISSIONS, MSG_INTEGRITY, READ_WRITE
+from app.core.views import METHOD_PERMISSIONS, READ_WRITE  # noqa: F401
 
 
 # --- REST API ------------------------------------------------------------------
@@ -31,6 +32,16 @@ class KursApi(ModelRestApi):
 
     def domain_errors(self, item) -> dict:
         return validation.validate(db.session, item)
+
+    @expose("/export/<fmt>", methods=["GET"])
+    @protect()
+    @safe
+    @permission_name("get")
+    @rison(get_list_schema)
+    def export(self, fmt, **kwargs):
+        """The list (``q``: the same filters and order as ``GET /``) as .xlsx or .csv,
+        every page (``app.core.list_export``)."""
+        return list_export.api_export(self, fmt, kwargs.get("rison", {}))
 
     @staticmethod
     def _unknown_relations(item) -> dict:
@@ -57,10 +68,9 @@ class KursApi(ModelRestApi):
         try:
             if is_new:
                 session.add(item)
-            session.commit()
-        except IntegrityError:
-            session.rollback()
-            return self.response_422(message=MSG_INTEGRITY)
+            tx.commit(session)
+        except Refused as exc:  # a stale version, a lost race, a constraint: said in Turkish
+            return self.response_422(message={exc.field: [exc.message]} if exc.field else exc.message)
         except scope.OutOfScope:
             session.rollback()
             return self.response_404()
@@ -106,11 +116,12 @@ class KursApi(ModelRestApi):
             return self.response_404()
         try:
             self.pre_delete(item)
+            refs.refuse_if_used(db.session, item)
             db.session.delete(item)
-            db.session.commit()
-        except IntegrityError:
+            tx.commit(db.session, integrity=refs.MSG_IN_USE)
+        except Refused as exc:
             db.session.rollback()
-            return self.response_422(message="Bu kayda bağlı başka kayıtlar olduğu için silinemez.")
+            return self.response_422(message=exc.message)
         except scope.OutOfScope:
             db.session.rollback()
             return self.response_404()
@@ -127,7 +138,7 @@ def read_only_api(name, model, permission, columns, search):
     rules), with the scope and permissions of the screens."""
     return type(f"{model.__name__}RestApi", (KursApi,), {
         "resource_name": name, "datamodel": KursInterface(model), "class_permission_name": permission,
-        "base_permissions": READ_WRITE, "include_route_methods": {"get", "get_list", "info"},
+        "base_permissions": READ_WRITE, "include_route_methods": {"get", "get_list", "info", "export"},
         "list_columns": columns, "show_columns": columns, "search_columns": search,
     })
 

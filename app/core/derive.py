@@ -1,14 +1,15 @@
 """Columns derived at flush time (a ``before_flush`` hook, ``app.core.hooks``): an
-institution's own unit and its district/province, a unit's ancestors, and the folded
-search text (``arama``) of every model that declares ``__fold__``."""
+institution's own unit and its district/province, a unit's ancestors, a user's folded
+name (``ad_anahtar``), and the folded search text (``arama``) of every model that
+declares ``__fold__``."""
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core import scope
-from app.core.text import fold_columns
-from app.core.tree import IL, ILCE, KURUM, Birim, Kurum
+from app.core.text import fold, fold_columns
+from app.core.tree import IL, ILCE, KURUM, Birim, Kullanici, Kurum
 
 
 def _ancestors(session: Session, birim: Birim) -> None:
@@ -28,7 +29,11 @@ def derive(session: Session) -> None:
     with scope.unscoped():
         for obj in list(session.new) + list(session.dirty):
             if isinstance(obj, Kurum):
-                ilce = obj.ilce or session.get(Birim, obj.ilce_id)
+                # the district as it will be stored (relationship or column, whichever was set)
+                ilce_id = scope.stored_value(obj, "ilce_id")
+                ilce = session.get(Birim, ilce_id) if ilce_id is not None else None
+                if ilce is None:
+                    continue  # the form's or the schema's "required" answers it
                 obj.ilce = ilce
                 obj.il_id = ilce.il_id
                 if obj.birim is None:
@@ -40,6 +45,8 @@ def derive(session: Session) -> None:
                     obj.birim.ilce_id, obj.birim.il_id = ilce.id, ilce.il_id
             elif isinstance(obj, Birim) and obj.tur != KURUM:
                 _ancestors(session, obj)
+            elif isinstance(obj, Kullanici):
+                obj.ad_anahtar = fold(obj.username) or None  # "ADMİN" and "admin": one name
             fold_cols = getattr(type(obj), "__fold__", None)
             if fold_cols:
                 obj.arama = fold_columns(obj, fold_cols)[:400]

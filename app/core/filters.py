@@ -1,7 +1,7 @@
 """List search: text filters fold Turkish case and accents ("şük" finds "Şükrü"),
 identity numbers are searched by exact match, and unit pickers offer only the units
 in the user's scope. ``KursInterface`` is FAB's SQLA interface with these filters and
-eager loading of the relationships a list shows."""
+eager loading of the relationships a list shows, and Turkish alphabetical order."""
 from __future__ import annotations
 
 import logging
@@ -17,12 +17,18 @@ from flask_appbuilder.models.sqla.filters import (
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext
 
-from app.core import scope
+from app.core import collation, parse, scope
 from app.core.text import fold
 
 log = logging.getLogger(__name__)
 
 READ, WRITE, DELETE = "read", "write", "delete"
+
+def like_literal(text: str) -> str:
+    """``text`` for a LIKE pattern with ``escape="\\"``: ``%`` and ``_`` typed into a
+    search box match themselves, not any text / any character."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
 
 class FilterFoldContains(BaseFilter):
     name = lazy_gettext("İçerir")
@@ -30,9 +36,9 @@ class FilterFoldContains(BaseFilter):
 
     def apply(self, query, value):
         if getattr(self.model, "arama", None) is not None and self.column_name in getattr(self.model, "__fold__", ()):
-            return query.filter(self.model.arama.like("%" + fold(value) + "%"))
+            return query.filter(self.model.arama.like("%" + like_literal(fold(value)) + "%", escape="\\"))
         query, field = get_field_setup_query(query, self.model, self.column_name)
-        return query.filter(field.ilike("%" + value + "%"))
+        return query.filter(field.ilike("%" + like_literal(value) + "%", escape="\\"))
 
 
 class FilterFoldStartsWith(BaseFilter):
@@ -41,12 +47,13 @@ class FilterFoldStartsWith(BaseFilter):
 
     def apply(self, query, value):
         if getattr(self.model, "arama", None) is not None and self.column_name in getattr(self.model, "__fold__", ()):
-            folded = fold(value)
+            folded = like_literal(fold(value))
             return query.filter(
-                self.model.arama.like(folded + "%") | self.model.arama.like("% " + folded + "%")
+                self.model.arama.like(folded + "%", escape="\\")
+                | self.model.arama.like("% " + folded + "%", escape="\\")
             )
         query, field = get_field_setup_query(query, self.model, self.column_name)
-        return query.filter(field.ilike(value + "%"))
+        return query.filter(field.ilike(like_literal(value) + "%", escape="\\"))
 
 
 class FilterExact(BaseFilter):
@@ -114,6 +121,21 @@ class KursInterface(SQLAInterface):
             query = query.options(*(selectinload(getattr(self.obj, name)) for name in self.eager))
         return query
 
+    def apply_order_by(self, query, order_column, order_direction, aliases_mapping=None,
+                       bypass_many_to_many=False, add_pk=False):
+        """Text columns in Turkish alphabetical order (``app.core.collation``), in the
+        database: lists, REST lists and exports all come through here."""
+        column = getattr(self.obj, order_column, None) if order_column and "." not in order_column else None
+        if column is None or not collation.is_text(column):
+            return super().apply_order_by(query, order_column, order_direction, aliases_mapping,
+                                          bypass_many_to_many, add_pk)
+        from sqlalchemy import asc, desc
+
+        direction = asc if order_direction == "asc" else desc
+        pk = self.get_pk()
+        return query.order_by(direction(collation.ordered(column)),
+                              *([direction(pk)] if add_pk and pk is not None else []))
+
     def is_time(self, col_name: str) -> bool:
         from sqlalchemy import Time
 
@@ -122,4 +144,25 @@ class KursInterface(SQLAInterface):
 
     def is_tc(self, col_name: str) -> bool:
         return col_name in ("tc_kimlik_no", "username")
+
+    # Ids and filter values through core.parse (no id beyond the column, no 500) ----
+    def get(self, id, filters=None, *args, **kwargs):
+        if not self.is_pk_composite():
+            id = parse.parse_id(id)
+            if id is None:
+                return None
+        return super().get(id, filters, *args, **kwargs)
+
+    def filter_value(self, column: str, value):
+        """A list filter's value as the column can compare it, or None (dropped)."""
+        if self.is_relation(column):
+            return value if parse.parse_id(value) is not None else None
+        if self.is_integer(column):
+            return value if parse.parse_int(value) is not None else None
+        if self.is_date(column) or self.is_datetime(column):
+            day = parse.parse_date(value, also_iso=True)
+            return day.isoformat() if day else None
+        if self.is_float(column) or self.is_numeric(column):
+            return value if parse.parse_decimal_filter(value) is not None else None
+        return value
 

@@ -45,3 +45,8 @@ def make_tc(first9: str) -> str:
     d10 = ((d[0] + d[2] + d[4] + d[6] + d[8]) * 7 - (d[1] + d[3] + d[5] + d[7])) % 10
     d11 = (sum(d) + d10) % 10
     return f"{first9}{d10}{d11}"
+
+
+def id_label(value) -> str:
+    """How a document labels the number: a foreigner's 99… number is a "Yabancı Kimlik No"."""
+    return "Yabancı Kimlik No" if is_foreigner(value) else "T.C. Kimlik No"

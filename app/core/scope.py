@@ -11,7 +11,9 @@ Every ORM statement run while serving a request passes through ``_filter_stateme
 
 A model owned by a district instead (``__owner__ = "ilce_id"``, exam periods) is
 seen by that district, its province and its institutions, and written by the
-district (or its province) only.
+district (or its province) only. ``__kurum_gizli__ = True`` hides such a model from
+institutions altogether (the e-Sınav question bank); ``__ulusal__ = True`` lets every
+district read its rows with ``ilce_id`` NULL (GM's national bank), written by GM only.
 
 A model owned by a unit of the tree (``__owner__ = "birim_id"``, the audit log) is
 seen by that unit and the units above it: an institution sees its own rows, a
@@ -92,7 +94,10 @@ class Scope:
             return self.kurum_clause()
         col = getattr(model, owner)
         if owner == ILCE_OWNER:
-            return self.ilce_clause(col)
+            if self.tur == KURUM and getattr(model, "__kurum_gizli__", False):
+                return false()  # e.g. the e-Sınav question bank: never shown to an institution
+            clause = self.ilce_clause(col)
+            return (clause | col.is_(None)) if getattr(model, "__ulusal__", False) else clause
         if owner == BIRIM_OWNER:
             return self.unit_clause(col)
         if self.tur == KURUM:
@@ -168,6 +173,7 @@ class Scope:
         return False
 
     def allows(self, session: Session, obj) -> bool:
+        """May this user write ``obj`` as it will be stored (``stored_value``)?"""
         owner = getattr(type(obj), "__owner__", None)
         if owner is None or self.tur == GM:
             return True
@@ -177,26 +183,51 @@ class Scope:
             if self.tur == KURUM:
                 return obj.id == self.kurum_id
             if self.tur == ILCE:
-                return obj.ilce_id == self.birim_id
-            return obj.il_id == self.birim_id
+                return stored_value(obj, "ilce_id") == self.birim_id
+            return stored_value(obj, "il_id") == self.birim_id
+        value = stored_value(obj, owner)
         if owner == ILCE_OWNER:
             if self.tur == ILCE:
-                return obj.ilce_id == self.birim_id
+                return value == self.birim_id
             if self.tur == IL:
-                birim = session.get(Birim, obj.ilce_id) if obj.ilce_id else None
+                birim = session.get(Birim, value) if value else None
                 return birim is not None and birim.il_id == self.birim_id
             return False  # an institution never writes a district's rows
         if owner == BIRIM_OWNER:
-            birim_id = getattr(obj, owner)
-            return birim_id is not None and self.allows_birim(session.get(Birim, birim_id))
-        kurum_id = getattr(obj, owner)
-        if kurum_id is None and owner.endswith("_id"):
-            # before the flush only the relationship may be set (obj.kurum = ...)
-            related = getattr(obj, owner[:-3], None)
-            kurum_id = getattr(related, "id", None)
-        if kurum_id is None:
+            return value is not None and self.allows_birim(session.get(Birim, value))
+        if value is None:
             return False
-        return kurum_id in self.kurum_ids(session)
+        return value in self.kurum_ids(session)
+
+
+def stored_value(obj, column: str):
+    """The value ``column`` of ``obj`` will have once flushed, whichever way it was set.
+
+    A many-to-one relationship changed since the row was loaded (``sinif.kurum = x``,
+    or marshmallow loading ``{"kurum": 4}``) wins over the column at flush, as
+    SQLAlchemy's flush makes it; otherwise the column's own (possibly new) value.
+    The write check reads this, never the column alone: the column still holds the
+    old id until the flush copies the relationship's."""
+    from sqlalchemy import inspect as sa_inspect
+    from sqlalchemy.orm import MANYTOONE
+
+    state = sa_inspect(obj)
+    for rel in state.mapper.relationships:
+        if rel.direction is not MANYTOONE or len(rel.local_columns) != 1:
+            continue
+        (col,) = rel.local_columns
+        if state.mapper.get_property_by_column(col).key != column:
+            continue
+        history = state.attrs[rel.key].history
+        if history.added:
+            related = history.added[0]
+            if related is None:
+                return None
+            related_state = sa_inspect(related)
+            if related_state.identity is not None:
+                return related_state.identity[0]
+            return getattr(related, rel.mapper.primary_key[0].key, None)
+    return getattr(obj, column, None)
 
 
 NOBODY = Scope(None)
@@ -324,8 +355,8 @@ def check_writes(session: Session) -> None:
     if scope is None or scope.is_all:
         return
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
-        if type(obj).__name__ == "DenetimKaydi":
-            continue  # an audit row describes a change that is itself checked here
+        if type(obj).__name__ == "DenetimKaydi" and obj in session.new:
+            continue  # a new audit row describes a change that is itself checked here
         if getattr(type(obj), "__owner__", None) and not scope.allows(session, obj):
             raise OutOfScope(f"{type(obj).__name__} kapsam dışı")
 

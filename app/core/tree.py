@@ -18,8 +18,10 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import relationship
+from sqlalchemy.sql.expression import false
 
 GM, IL, ILCE, KURUM = "GM", "IL", "ILCE", "KURUM"
 BIRIM_TURLERI = [
@@ -84,9 +86,18 @@ class Kurum(Model):
         return f"{self.kurum_kodu} {self.ad}"
 
 class Kullanici(User):
-    """FAB's user, placed in one unit of the tree."""
+    """FAB's user, placed in one unit of the tree.
+
+    ``ad_anahtar``: the username folded (``core.text.fold``: "ADMİN", "Admin" and "admin"
+    are one name), unique, what login and the duplicate check compare.
+    ``oturum_surumu``: the session epoch; a browser session or API token carries the
+    value it was issued with and is void once it changes (logout, password change).
+    ``sifre_degismeli``: an administrator set the password; the user must change it."""
 
     __tablename__ = "ab_user"
-    __table_args__ = {"extend_existing": True}
+    __table_args__ = (UniqueConstraint("ad_anahtar", name="uq_ab_user_ad_anahtar"), {"extend_existing": True})
     birim_id = Column(Integer, ForeignKey("birim.id"), index=True)
+    ad_anahtar = Column(String(256))
+    oturum_surumu = Column(Integer, nullable=False, default=0, server_default="0")
+    sifre_degismeli = Column(Boolean, nullable=False, default=False, server_default=false())
     birim = relationship("Birim", foreign_keys=[birim_id], lazy="joined")

@@ -49,16 +49,17 @@ class _Race(Exception):
 
 def commit(session: Session, *, concurrent: str = MSG_CONCURRENT,
            unique: Optional[dict] = None, field: Optional[str] = None,
-           files: Iterable[str] = ()) -> None:
+           files: Iterable[str] = (), integrity: str = MSG_INTEGRITY) -> None:
     """Commit the change, or roll it back and raise ``Refused``.
 
     ``unique`` maps a column of a unique constraint (``"dekont_no"``, named in both
     SQLite's and PostgreSQL's message) to (message, field) for a violation that a
     concurrent writer can cause; any other integrity error
     is reported with ``MSG_INTEGRITY``. ``files``: stored files (relative to the
-    upload folder) that belong to this change and go if it does not commit."""
+    upload folder) that belong to this change and go if it does not commit.
+    ``integrity``: the message for any other integrity error (a delete of a row in use)."""
     try:
-        _commit(session, concurrent, unique, field)
+        _commit(session, concurrent, unique, field, integrity=integrity)
     except BaseException:
         if files:
             from app.core import uploads
@@ -83,7 +84,7 @@ def retry(session: Session, attempt: Callable[[], T], *, tries: int = 3,
     raise Refused(concurrent)
 
 
-def _commit(session, concurrent, unique, field, race=None):
+def _commit(session, concurrent, unique, field, race=None, integrity=MSG_INTEGRITY):
     try:
         session.commit()
     except StaleDataError:
@@ -104,4 +105,4 @@ def _commit(session, concurrent, unique, field, race=None):
         for name, (message, at) in (unique or {}).items():
             if name in text:
                 raise Refused(message, at)
-        raise Refused(MSG_INTEGRITY, field)
+        raise Refused(integrity, field)

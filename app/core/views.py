@@ -16,19 +16,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Optional
 
 from flask import abort, flash, get_template_attribute, request
 from flask_appbuilder import BaseView, ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from wtforms import DateField
 from wtforms.widgets.core import clean_key
 
-from app.core import scope, validation
+from app.core import list_export, money, parse, refs, scope, tx, validation
+from app.core.forms import guard_form, numbers_may_be_zero
 from app.core.extensions import db
-from app.core.text import parse_date
+from app.core.parse import parse_date
+from app.core.tx import Refused
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +45,7 @@ METHOD_PERMISSIONS = {
     "add": WRITE, "edit": WRITE, "delete": DELETE, "action": WRITE, "action_post": WRITE,
     "download": READ,
     "get": READ, "get_list": READ, "info": READ, "post": WRITE, "put": WRITE,
-    "related_objects": READ,
+    "related_objects": READ, "export": READ,
 }
 
 #: Every view and API on one resource must declare the same permissions: FAB's
@@ -83,7 +85,7 @@ class TrDateField(DateField):
         if valuelist and valuelist[0].strip():
             self.data = parse_date(valuelist[0])
             if self.data is None:
-                raise ValueError("Tarihi gg.aa.yyyy biçiminde giriniz (ör. 23.11.2026).")
+                raise ValueError(parse.MSG_DATE)
 
 
 def tr_date(value) -> str:
@@ -94,13 +96,7 @@ def tr_date(value) -> str:
     return "" if value is None else value
 
 
-def tr_money(value) -> str:
-    """An amount in Turkish lira as a Turkish reader writes it: 4.500,50 TL."""
-    if value is None:
-        return ""
-    from babel.numbers import format_decimal
-
-    return format_decimal(value, format="#,##0.00", locale="tr_TR") + " TL"
+tr_money = money.format_tl  # an amount as a Turkish reader writes it: 4.500,50 TL
 
 
 def blank_if_none(value):
@@ -124,8 +120,16 @@ class KursModelView(ModelView):
     delete_row_message = "Silindi."
     #: columns typed as dd.mm.yyyy in add/edit forms
     date_columns: tuple = ()
+    #: the .xlsx/.csv export of the list (``app.core.list_export``): its columns (default:
+    #: the list's), those left out (links), amounts of money besides ``Numeric`` columns
+    export_columns: Optional[list] = None
+    export_exclude: tuple = ()
+    money_columns: tuple = ()
 
     def __init__(self, **kwargs):
+        if self.include_route_methods is not None and "list" in self.include_route_methods:
+            self.include_route_methods = set(self.include_route_methods) | {"export"}
+        list_export.remember_labels(self.datamodel.obj, self.label_columns)
         extra = {c: TrDateField(self.label_columns.get(c, c)) for c in self.date_columns}
         if extra:
             self.add_form_extra_fields = {**extra, **(self.add_form_extra_fields or {})}
@@ -141,7 +145,36 @@ class KursModelView(ModelView):
         self.formatters_columns = {**fmt, **(self.formatters_columns or {})}
         super().__init__(**kwargs)
         for form_class in (self.add_form, self.edit_form):
-            _numbers_may_be_zero(form_class)
+            numbers_may_be_zero(form_class)
+            guard_form(form_class, self.datamodel)
+
+    # List parameters through core.parse, never FAB's own readers ---------------
+    def _list(self, **kwargs):
+        """FAB's list with its URL parameters checked (core.parse.list_args): an
+        unknown sort column, filter index or page size is ignored, never a 500."""
+        order_column, order_direction, page, page_size, filters = parse.list_args(
+            request.args, self.__class__.__name__, self.order_columns,
+            self._filters.get_search_filters(), self.page_size)
+        self._filters.clear_filters()
+        for column, index, values in filters:
+            if index >= len(self._filters._all_filters.get(column, ())):
+                continue
+            values = [v for v in (self.datamodel.filter_value(column, v) for v in values) if v is not None]
+            if values:
+                self._filters.add_filter_index(column, index, values)
+        widgets = self._get_list_widget(filters=self._filters, order_column=order_column,
+                                        order_direction=order_direction, page=page, page_size=page_size, **kwargs)
+        form = self.search_form.refresh()
+        self.update_redirect()
+        return self._get_search_widget(form=form, widgets=widgets)
+
+    def _show(self, pk):
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            abort(404)
+        widgets = self._get_show_widget(pk, item)
+        self.update_redirect()
+        return self._get_related_views_widgets(item, orders={}, pages={}, page_sizes={}, widgets=widgets)
 
     def hidden_fields(self) -> dict:
         """Form fields this user does not choose, with their value
@@ -172,13 +205,10 @@ class KursModelView(ModelView):
         try:
             if is_new:
                 session.add(item)
-            session.commit()
-        except IntegrityError:
-            session.rollback()
-            log.info("constraint refused a %s", type(item).__name__)
-            form_errors = getattr(form, "_kurs_errors", [])
-            form_errors.append(MSG_INTEGRITY)
-            form._kurs_errors = form_errors
+            tx.commit(session)
+        except Refused as exc:  # a stale version, a lost race, a constraint: said in Turkish
+            log.info("commit refused a %s: %s", type(item).__name__, exc.message)
+            attach_errors(form, {exc.field or "": exc.message})
             return False
         except scope.OutOfScope:
             session.rollback()
@@ -231,18 +261,42 @@ class KursModelView(ModelView):
             abort(404)
         try:
             self.pre_delete(item)
+            refs.refuse_if_used(db.session, item)
             db.session.delete(item)
-            db.session.commit()
+            tx.commit(db.session, integrity=refs.MSG_IN_USE)
             flash(self.delete_row_message, "success")
-        except IntegrityError:
+        except Refused as exc:
             db.session.rollback()
-            flash("Bu kayda bağlı başka kayıtlar olduğu için silinemez; pasif yapınız.", "danger")
+            flash(exc.message, "danger")
         except scope.OutOfScope:
             db.session.rollback()
             abort(404)
         except ValueError as exc:  # a rule of the domain refused
             db.session.rollback()
             flash(str(exc), "danger")
+
+    #: the Excel import screen of this list's records (``app.core.import_views``), if any
+    import_endpoint: Optional[str] = None
+
+    def import_target(self):
+        """The id the import page takes (an institution), 0 for national tables, None: no link."""
+        return 0
+
+    def render_template(self, template, **kwargs):
+        if template == self.list_template:
+            kwargs.setdefault("export_links", list_export.screen_links(self))
+            target = self.import_target() if self.import_endpoint and self._may_act() else None
+            if target is not None:
+                from flask import url_for
+
+                kwargs.setdefault("import_url", url_for(self.import_endpoint, pk=target))
+        return super().render_template(template, **kwargs)
+
+    @expose("/export/<fmt>")
+    @has_access
+    def export(self, fmt):
+        """The list as .xlsx or .csv: every row of the user's filter, in the list's order."""
+        return list_export.screen_export(self, fmt)
 
     # Holes FAB leaves open --------------------------------------------------
     @expose("/delete/<pk>", methods=["POST"])
@@ -262,10 +316,13 @@ class KursModelView(ModelView):
 
     @expose("/action/<string:name>/<pk>", methods=["POST"])
     def action(self, name, pk):
-        """A single-record action: 404 unless the action exists, the record is in
-        scope and the user may write (no difference shown between the three)."""
+        """A single-record action: 403 unless the user may write (as every route
+        answers a role that may not use it), then 404 unless the action exists and
+        the record is in scope."""
+        if not self._may_act():
+            abort(403)
         action = self.actions.get(name)
-        if action is None or not self._may_act():
+        if action is None:
             abort(404)
         item = self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
         if item is None:
@@ -274,8 +331,10 @@ class KursModelView(ModelView):
 
     @expose("/action_post", methods=["POST"])
     def action_post(self):
+        if not self._may_act():
+            abort(403)
         action = self.actions.get(request.form.get("action", ""))
-        if action is None or not self._may_act():
+        if action is None:
             abort(404)
         items = []
         for pk in request.form.getlist("rowid"):
@@ -286,36 +345,11 @@ class KursModelView(ModelView):
         return action.func(items)
 
 
-def _numbers_may_be_zero(form_class) -> None:
-    """FAB marks required columns DataRequired, which calls 0 and an unticked box
-    'missing': numbers get InputRequired so that 0 reaches the domain rule and its
-    real message; check boxes are never required."""
-    from wtforms import BooleanField, DecimalField, FloatField, IntegerField
-    from wtforms.fields.core import UnboundField
-    from wtforms.validators import DataRequired, InputRequired
-
-    for name, unbound in list(vars(form_class).items()):
-        if isinstance(unbound, UnboundField) and issubclass(unbound.field_class, BooleanField):
-            # an unticked box is a valid answer ("Hayır"), never a missing one
-            unbound.kwargs["validators"] = [
-                v for v in unbound.kwargs.get("validators") or []
-                if not isinstance(v, (DataRequired, InputRequired))
-            ]
-            continue
-        if isinstance(unbound, UnboundField) and issubclass(
-                unbound.field_class, (IntegerField, DecimalField, FloatField)):
-            validators = unbound.kwargs.get("validators") or []
-            unbound.kwargs["validators"] = [
-                InputRequired() if isinstance(v, DataRequired) else v for v in validators
-            ]
-
-
 def get_or_404(model, pk, *criteria):
     """The row ``model`` with id ``pk`` (and ``criteria``) if the user's scope holds
     it, else 404: a record out of scope looks like one that does not exist."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
+    pk = parse.parse_id(pk)
+    if pk is None:
         abort(404)
     row = db.session.execute(select(model).where(model.id == pk, *criteria)).scalar_one_or_none()
     if row is None:

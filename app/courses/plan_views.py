@@ -14,7 +14,7 @@ from flask_appbuilder.security.decorators import has_access
 from app.core import clock, scope
 from app.core.extensions import db
 from app.core.filters import KursInterface
-from app.core.text import parse_count, parse_date, parse_time
+from app.core.parse import parse_count, parse_date, parse_id, parse_time
 from app.core.tree import Kurum
 from app.core.views import RecordView
 from app.courses import lesson_plan, planning, wizard
@@ -247,9 +247,8 @@ class DersPlaniView(RecordView):
     def egiticiler(self, pk):
         kurs = load(pk)
         day = parse_date(request.form.get("tarih"), also_iso=True)
-        try:
-            ids = {int(x) for x in request.form.getlist("egitici")}
-        except ValueError:
+        ids = {parse_id(x) for x in request.form.getlist("egitici")}
+        if None in ids:
             abort(400)
         try:
             planning.set_teachers(db.session, kurs, ids)

@@ -8,6 +8,7 @@ ORM), so a course of another institution answers 404 like one that does not exis
 from __future__ import annotations
 
 from flask import (
+    abort,
     current_app,
     flash,
     g,
@@ -21,6 +22,7 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+from sqlalchemy import select
 
 from app.core import scope
 from app.core.api import read_only_api
@@ -33,8 +35,11 @@ from app.courses.models import (
     AKTIF,
     KAPATMA_ONAYINDA,
     KURS_DURUMLARI,
+    IPTAL,
+    KAPATILDI,
     KURS_SONU_ONAYLANDI,
     ONAY_SURECINDE,
+    TAMAMLANDI,
     ONAY_TALEPLERI,
     PLANLANDI,
     TASLAK,
@@ -167,6 +172,7 @@ class CourseListView(KursModelView):
     class_permission_name = "Kurs"
     base_permissions = READ_WRITE
     include_route_methods = {"list", "show"}  # courses change through the workflow only
+    export_exclude = ("kayit",)  # "İşlemler": links
     label_columns = LABELS
     list_columns = ["id", "kurum", "program", "modul", "baslangic", "bitis", "durum", "kayit"]
     search_columns = ["id", "baslangic", "bitis", "durum", "belge_durumu"]
@@ -195,6 +201,7 @@ class KursOnayView(CourseListView):
     class_permission_name = "KursOnay"
     base_permissions = KURS_ONAY_PERMISSIONS
     list_title = _l("Kurs Onay İşlemleri")
+    list_template = "courses/kurs_arsiv_list.html"  # with the tabs to the finished courses
     base_filters = [["onay_talebi", FilterInApproval, None]]
     list_columns = ["id", "kurum", "program", "modul", "baslangic", "bitis", "onay_talebi", "durum", "kayit"]
     label_columns = {**LABELS, "kayit": _l("Onay Süreci / İşlemler")}
@@ -204,9 +211,82 @@ class KursOnayView(CourseListView):
 class KursIslemleriView(CourseListView):
     route_base = "/kursislemleri"
     list_title = _l("Kurs İşlemleri")
+    list_template = "courses/kurs_arsiv_list.html"  # with the tabs to the finished courses
     base_filters = [["durum", FilterDurum, (AKTIF, KAPATMA_ONAYINDA, KURS_SONU_ONAYLANDI)]]
     list_columns = ["id", "kurum", "program", "modul", "baslangic", "bitis", "durum", "kayit"]
     formatters_columns = {**CourseListView.formatters_columns, "kayit": marks_and_actions_html}
+
+
+#: The tabs every course list shows (``courses/sekmeler.html``): the finished courses
+#: are reached from each list, by their state, as the seed's "Tamamlanan" courses.
+FINISHED = (TAMAMLANDI, KAPATILDI, IPTAL)
+FINISHED_TABS = [(TAMAMLANDI, "Tamamlanan"), (KAPATILDI, "Kapatılan"), (IPTAL, "İptal Edilen")]
+
+
+class FilterYear(BaseFilter):
+    """"Yıl": courses running in that year (started on or before its last day and ended on
+    or after its first); anything but a year matches nothing."""
+
+    name = _l("Yıl")
+    arg_name = "yil"
+
+    def apply(self, query, value):
+        import datetime as dt
+
+        text = str(value or "").strip()
+        if not (text.isascii() and text.isdigit() and 1900 < int(text) < 3000):
+            return query.filter(self.model.id.is_(None))
+        year = int(text)
+        return query.filter(self.model.baslangic <= dt.date(year, 12, 31), self.model.bitis >= dt.date(year, 1, 1))
+
+
+class FilterId(BaseFilter):
+    """The column equals the id typed (program, level); anything but a number matches nothing."""
+
+    name = arg_name = "id"
+
+    def apply(self, query, value):
+        text = str(value or "").strip()
+        if not (text.isascii() and text.isdigit() and len(text) < 10):
+            return query.filter(self.model.id.is_(None))
+        return query.filter(getattr(self.model, self.column_name) == int(text))
+
+
+#: the finished list's own query parameters: name → (column, filter)
+ARCHIVE_PARAMS = {"yil": ("baslangic", FilterYear), "program": ("program_id", FilterId),
+                  "seviye": ("modul_id", FilterId)}
+
+
+class KursArsivView(CourseListView):
+    """Completed, closed and cancelled courses (seed §8: "Tamamlanan"; §9), by state (tabs),
+    year (``?yil=2026``), program (``?program=<id>``) and level (``?seviye=<id>``); each
+    opens its course page, which links to its history, fees, certificates and reprint."""
+
+    route_base = "/kursarsiv"
+    list_title = _l("Tamamlanan, Kapatılan ve İptal Edilen Kurslar")
+    list_template = "courses/kurs_arsiv_list.html"
+    base_filters = [["durum", FilterDurum, FINISHED]]
+    list_columns = ["id", "kurum", "program", "modul", "baslangic", "bitis", "belge_durumu", "durum", "kayit"]
+    search_columns = ["id", "durum", "baslangic", "bitis", "belge_durumu"]
+
+    def _get_list_widget(self, filters, **kwargs):
+        mine = self.datamodel.get_filters()
+        for param, (column, flt) in ARCHIVE_PARAMS.items():
+            if request.args.get(param):  # this request's choice (FAB's own filters are per view)
+                mine.add_filter(column, flt, request.args[param])
+        return super()._get_list_widget(filters=filters.get_joined_filters(mine), **kwargs)
+
+    @expose("/list/")
+    @has_access
+    def list(self):
+        from app.org.models import Modul, Program
+
+        self.update_redirect()
+        programs = db.session.execute(select(Program).order_by(Program.ad)).scalars().all()
+        chosen = request.args.get("program", "")
+        levels = [m for p in programs if str(p.id) == chosen for m in p.moduller] if chosen else []
+        return self.render_template(self.list_template, title=self.list_title, widgets=self._list(),
+                                    programs=programs, levels=levels)
 
 
 class KursView(RecordView):
@@ -249,12 +329,16 @@ class KursView(RecordView):
     @has_access
     def onayla(self, pk):
         steps, unit = approval_steps()
+        if not steps:  # not an approver at all (SPEC §1): refused like any route of another role
+            abort(403)
         return self._act(pk, lambda k: courses.approve(db.session, k, steps, unit))
 
     @expose("/<int:pk>/iade", methods=["POST"])
     @has_access
     def iade(self, pk):
         steps, unit = approval_steps()
+        if not steps:
+            abort(403)
         return self._act(pk, lambda k: courses.return_course(
             db.session, k, steps, unit, request.form.get("aciklama", "")))
 

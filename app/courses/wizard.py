@@ -31,11 +31,11 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import (
-    DecimalField,
     IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
+    widgets,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Regexp
 from wtforms.validators import Optional as Opt
@@ -44,7 +44,8 @@ from app.core import audit
 from app.core.text import parse_date
 from app.core.tree import Kurum
 from app.core.tx import Refused, commit
-from app.core.views import TrDateField, tr_money
+from app.core.money import TrMoneyField, format_number, format_tl
+from app.core.views import TrDateField
 from app.courses.lesson_plan import GUNLER
 from app.courses.models import ACILIS, GECERLI, PLANLANDI, TASLAK, DersPlani, Kurs
 from app.courses.planning import institution_teachers
@@ -64,15 +65,6 @@ TIME_RE = r"^([01]\d|2[0-3]):[0-5]\d$"
 class StepForm(FlaskForm):
     class Meta:
         csrf = False  # CSRFProtect checks every POST of the application
-
-
-class TrDecimalField(DecimalField):
-    """An amount typed the Turkish way ("4.500,50") or the programmer's way ("4500.50")."""
-
-    def process_formdata(self, valuelist):
-        if valuelist and "," in valuelist[0]:
-            valuelist = [valuelist[0].replace(".", "").replace(",", ".")]
-        super().process_formdata(valuelist)
 
 
 class AcmaForm(StepForm):
@@ -96,8 +88,7 @@ class BilgiForm(StepForm):
 
 
 class UcretForm(StepForm):
-    ucret = TrDecimalField("Kursiyer Başına Ücret (TL)", places=2, validators=[
-        InputRequired(REQ), NumberRange(min=0, message="Ücret 0 veya daha büyük olmalıdır.")])
+    ucret = TrMoneyField("Kursiyer Başına Ücret (TL)", validators=[InputRequired(REQ)])
     taksit_sayisi = IntegerField("İzin Verilen Taksit Sayısı", validators=[
         InputRequired(REQ), NumberRange(min=1, max=12, message="Taksit sayısı 1 ile 12 arasında olmalıdır.")])
 
@@ -111,7 +102,10 @@ HaftalikForm = type("HaftalikForm", (StepForm,), {f"gun_{i}": _day_field(i) for 
 
 
 class EgiticiForm(StepForm):
-    egitici_ids = SelectMultipleField("Eğitici(ler)", coerce=int, validators=[InputRequired("En az bir eğitici seçiniz.")])
+    # check boxes, one per teacher: a multi-select needed Ctrl+click with no hint
+    egitici_ids = SelectMultipleField("Eğitici(ler)", coerce=int, validators=[InputRequired("En az bir eğitici seçiniz.")],
+                                      widget=widgets.ListWidget(prefix_label=False),
+                                      option_widget=widgets.CheckboxInput())
 
 
 class OzetForm(StepForm):
@@ -164,13 +158,6 @@ def _bilgi_rule(session, kurum, data, today):
     return errors
 
 
-def _ucret_rule(session, kurum, data, today):
-    value = data.get("ucret")
-    if value is not None and decimal.Decimal(str(value)).as_tuple().exponent < -2:
-        return {"ucret": "Ücret kuruş hassasiyetinde olmalıdır (en çok 2 ondalık)."}
-    return {}
-
-
 def _haftalik_rule(session, kurum, data, today):
     if not any(data.get(f"gun_{i}") for i in range(7)):
         return {"gun_0": "En az bir gün için ders başlama saati giriniz."}
@@ -200,7 +187,7 @@ STEPS: list[Step] = [
          resets=("modul_id", "belge_durumu", "egitici_ids")),
     Step("modul", "Modül Seçimi", ModulForm, _modul_choices),
     Step("bilgi", "Kurs Bilgileri", BilgiForm, _bilgi_choices, _bilgi_rule),
-    Step("ucret", "Ücret Bilgileri", UcretForm, rule=_ucret_rule),
+    Step("ucret", "Ücret Bilgileri", UcretForm),
     Step("haftalik", "Haftalık Program", HaftalikForm, rule=_haftalik_rule),
     Step("egitici", "Eğitici Belirleme", EgiticiForm, _egitici_choices, applies=_is_leveled),
     Step("ozet", "Kurs Özeti", OzetForm),
@@ -305,6 +292,8 @@ def first_invalid(session, kurum, data: dict, today: dt.date):
                     raw.add(f.name, str(v))
             elif isinstance(f.data, dt.date):
                 raw.add(f.name, f.data.strftime("%d.%m.%Y"))
+            elif isinstance(f.data, decimal.Decimal):
+                raw.add(f.name, format_number(f.data))
             else:
                 raw.add(f.name, str(f.data))
         form = form_for(session, kurum, step, data, formdata=raw)
@@ -375,7 +364,7 @@ def summary(session, data: dict) -> list[tuple[str, str]]:
         ("Kurs Yetkilisi", data.get("yetkili") or ""),
         ("Sınıf", str(sinif) if sinif else ""),
         ("Belge Durumu", BELGE_CHOICES.get(data.get("belge_durumu"), "")),
-        ("Ücret", f"{tr_money(decimal.Decimal(data['ucret']))}, en çok {data.get('taksit_sayisi')} taksit"
+        ("Ücret", f"{format_tl(decimal.Decimal(data['ucret']))}, en çok {data.get('taksit_sayisi')} taksit"
          if data.get("ucret") is not None else ""),
         ("Haftalık Program", days),
         ("Eğiticiler", ", ".join(f"{e.ad} {e.soyad}" for e in teachers) or "D.Planı'nda seçilecek"),

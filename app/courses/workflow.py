@@ -22,7 +22,7 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core import audit
+from app.core import audit, clock
 from app.core.tree import ILCE, KURUM
 from app.core.tx import Refused
 from app.courses import lesson_plan
@@ -61,6 +61,20 @@ MSG_ACIKLAMA = "Açıklama zorunludur."
 #: Checks that packages above this one add to the approval (each returns its problems):
 #: ``app.trainees.enrollment`` adds "trainees over the classroom's capacity".
 APPROVAL_CHECKS: list = []
+
+#: What packages above this one do when a course is cancelled or closed, in the same
+#: transaction as the course's own change (each takes ``session, kurs, tarih, aciklama``
+#: and writes its own audit rows): ``app.trainees.enrollment`` ends the active enrollments
+#: ("Kurs İptal" / "Kurs Kapandı"), and through its leaving hooks ``app.exams`` withdraws
+#: exam registrations not sat yet and ``app.fees`` stops the installments due after the
+#: day and records the refund offered for the hours not given.
+END_HOOKS: list = []
+
+
+def _course_ended(session: Session, kurs: Kurs, aciklama: str) -> None:
+    today = clock.today()
+    for hook in END_HOOKS:
+        hook(session, kurs, today, aciklama)
 
 
 
@@ -160,6 +174,8 @@ def approve(session: Session, kurs: Kurs, steps: set[int], unit_kind: Optional[s
     audit.record(session, f"Onaylandı ({APPROVERS[step]})", kurs, onceki=before,
                  sonraki={"durum": kurs.durum, "onay_sayisi": kurs.onay_sayisi, "talep": talep},
                  aciklama=result)
+    if kurs.durum == KAPATILDI:
+        _course_ended(session, kurs, result)
     commit(session)
     return result
 
@@ -225,6 +241,8 @@ def end_course(session: Session, kurs: Kurs, secim: str, aciklama: str) -> str:
     touch(kurs)
     audit.record(session, END_CHOICES[secim], kurs, onceki=before,
                  sonraki={"durum": kurs.durum, "onay_talebi": kurs.onay_talebi}, aciklama=aciklama)
+    if kurs.durum == IPTAL:
+        _course_ended(session, kurs, aciklama)
     commit(session)
     return result
 

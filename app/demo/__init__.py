@@ -114,6 +114,9 @@ def create(sm) -> None:
 
         demo_courses.create(session)
         demo_people.create(session)
+        from app.demo import esinav as demo_esinav
+
+        demo_esinav.create(session)
     finally:
         session.info.pop("denetim_kapali", None)
 

@@ -96,13 +96,14 @@ def _write(path: Path, state: dict) -> None:
     os.replace(tmp, path)
 
 
-def start(ids: list[int], owner_id: int) -> str:
-    """Start rendering the registrations ``ids`` (already scope-checked); returns the job id."""
+def start(ids: list[int], owner_id: int, missing: list | None = None) -> str:
+    """Start rendering the registrations ``ids`` (already scope-checked); returns the job id.
+    ``missing``: the trainees left out for want of a photo, listed on the job's page."""
     job = secrets.token_hex(12)
     folder = _job_dir()
     state_path = folder / f"{job}.json"
     _write(state_path, {"owner": owner_id, "total": len(ids), "done": 0, "ready": False, "error": None,
-                        "started": clock.local_now().isoformat()})
+                        "started": clock.local_now().isoformat(), "eksik": missing or []})
     app = current_app._get_current_object()
 
     def run():

@@ -23,11 +23,13 @@ from sqlalchemy import func, select
 
 from app.core import audit, clock, settings
 from app.core.identity import is_foreigner
+from app.core.money import format_number
 from app.core.tx import Refused, commit, retry
 from app.courses.models import AKTIF, Kurs
 from app.courses.planning import touch
 from app.exams.models import GIRDI, GIRMEDI, KAYITLI, SinavDonemi, SinavKaydi
 from app.org.models import BELGELI
+from app.trainees import enrollment
 from app.trainees.models import KAYIT_AKTIF, Kayit
 
 OLD_RULES_UNTIL = dt.date(2020, 4, 16)
@@ -95,7 +97,7 @@ def close_period(session, period: SinavDonemi) -> None:
 
 
 OUTCOME_LABELS = {"muaf": "Muaf", "gecti": "Geçti", "bekliyor": "Sonuç bekleniyor", "kaldi": "Haklar bitti",
-                  "hak_var": "Hakkı var", "yok": "Sınava girmedi"}
+                  "hak_var": "Hakkı var", "yok": "Sınav kaydı yok"}  # "yok": not sat yet, not a no-show
 #: outcomes of a trainee who may be registered for (another) exam
 MAY_REGISTER = ("yok", "hak_var")
 
@@ -147,16 +149,19 @@ def register(session, kayit: Kayit, donem_id, tercuman: bool, confirmed: bool, t
         raise Refused("Kursiyerin sonucu girilmemiş bir sınav kaydı var.")
     if len(rows) >= MAX_RIGHTS:
         raise Refused("Dört sınav hakkı kullanılmış; beşinci sınava kayıt yapılamaz.")
+    if kurs.bitis is not None and period.tarih <= kurs.bitis:  # exams come after the training (seed §8)
+        raise Refused(f"Sınav tarihi kursun bitiş tarihinden ({kurs.bitis:%d.%m.%Y}) sonra olmalıdır.", "donem")
     if period.tarih > last_exam_day(kurs):
         raise Refused(f"Sınavlar kurs bitiminden itibaren en geç 12 ay içinde yapılmalıdır "
                       f"(son gün {last_exam_day(kurs):%d.%m.%Y}).", "donem")
     def attempt() -> SinavKaydi:
-        taken = session.execute(select(func.count()).select_from(SinavKaydi)
-                                .where(SinavKaydi.donem_id == period.id)).scalar()
+        taken, last_seat = session.execute(select(func.count(), func.coalesce(func.max(SinavKaydi.sira), 0))
+                                           .where(SinavKaydi.donem_id == period.id)).one()
         if taken >= period.kapasite:
             raise Refused("Seçilen sınav döneminin salonu dolu.", "donem")
+        # the next seat after the last one given (a withdrawn registration leaves a gap)
         row = SinavKaydi(kurum_id=kayit.kurum_id, kayit_id=kayit.id, donem_id=period.id, hak=len(rows) + 1,
-                         sira=taken + 1, tercuman=bool(tercuman), durum=KAYITLI)
+                         sira=last_seat + 1, tercuman=bool(tercuman), durum=KAYITLI)
         session.add(row)
         audit.record(session, "Sınav kaydı", kurs, sonraki={"tc": kayit.kursiyer.tc_kimlik_no, "hak": row.hak,
                      "donem": period.id, "tercuman": bool(tercuman)},
@@ -165,6 +170,23 @@ def register(session, kayit: Kayit, donem_id, tercuman: bool, confirmed: bool, t
 
     # two registrations for the same seat number: the loser counts again
     return retry(session, attempt, concurrent="Sınav kaydı şu anda yapılamadı; tekrar deneyiniz.")
+
+
+def withdraw_unsat(session, kayit: Kayit, tarih: dt.date) -> None:
+    """``enrollment.LEAVE_HOOKS``: an enrollment that ended (the trainee left, the course was
+    cancelled or closed) keeps no exam registration it has not sat: those rows are removed
+    (their right is not used, their entry document no longer prints) with an audit row."""
+    rows = session.execute(select(SinavKaydi).where(SinavKaydi.kayit_id == kayit.id,
+                                                    SinavKaydi.durum == KAYITLI)).scalars().all()
+    for row in rows:
+        audit.record(session, "Sınav kaydı geri çekildi", kayit.kurs,
+                     onceki={"tc": kayit.kursiyer.tc_kimlik_no, "hak": row.hak, "donem": row.donem_id},
+                     aciklama=f"{kayit.kursiyer}: {row.hak}. hak, {row.donem or 'not girişi'} "
+                              f"(kayıt {tarih:%d.%m.%Y} tarihinde sona erdi)")
+        session.delete(row)
+
+
+enrollment.LEAVE_HOOKS.append(withdraw_unsat)
 
 
 def _score(dogru: int, soru: int) -> Decimal:
@@ -189,7 +211,7 @@ def record_result(session, sinav: SinavKaydi, girmedi: bool, dogru: Optional[int
         sinav.dogru, sinav.soru, sinav.puan = dogru, soru, _score(dogru, soru)
         sinav.durum = GIRDI
         sinav.gecti = sinav.puan >= settings.get(session, "gecme_notu")
-        text = f"{sinav.puan} puan, {'geçti' if sinav.gecti else 'kaldı'}"
+        text = f"{format_number(sinav.puan)} puan, {'geçti' if sinav.gecti else 'kaldı'}"
     touch(sinav.kayit.kurs)
     audit.record(session, "Sınav sonucu", sinav.kayit.kurs, onceki=before,
                  sonraki={"tc": sinav.kayit.kursiyer.tc_kimlik_no, "hak": sinav.hak, "durum": sinav.durum,
@@ -222,6 +244,29 @@ def record_grade(session, kayit: Kayit, raw: str) -> SinavKaydi:
     session.add(row)
     touch(kurs)
     audit.record(session, "Not Girişi", kurs, sonraki={"tc": kayit.kursiyer.tc_kimlik_no, "not": grade},
-                 aciklama=f"{kayit.kursiyer}: {grade}")
+                 aciklama=f"{kayit.kursiyer}: {format_number(grade)}")
     commit(session)
     return row
+
+
+def withdraw(session, sinav: SinavKaydi, today: dt.date) -> None:
+    """"Geri Al": a registration not yet sat is withdrawn while its period is open for
+    registrations (until the district closes it, at the latest on the exam day); it uses
+    no right. Changing the date or the interpreter is withdrawing and choosing again."""
+    period = sinav.donem
+    if sinav.durum != KAYITLI:
+        raise Refused("Sonucu girilmiş bir sınav kaydı geri alınamaz.")
+    if period is None or not period.acik or period.tarih < today:
+        raise Refused("Sınav dönemi kayda kapandı; kayıt artık değiştirilemez.")
+    kayit = sinav.kayit
+    audit.record(session, "Sınav kaydı geri alındı", kayit.kurs,
+                 onceki={"tc": kayit.kursiyer.tc_kimlik_no, "hak": sinav.hak, "donem": period.id,
+                         "tercuman": bool(sinav.tercuman)},
+                 aciklama=f"{kayit.kursiyer}: {sinav.hak}. hak, {period}")
+    session.delete(sinav)
+    touch(kayit.kurs)
+    commit(session)
+
+
+def may_withdraw(sinav: SinavKaydi, today: dt.date) -> bool:
+    return sinav.durum == KAYITLI and sinav.donem is not None and sinav.donem.acik and sinav.donem.tarih >= today

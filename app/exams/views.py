@@ -33,7 +33,7 @@ from app.core.api import read_only_api
 from app.core.extensions import db
 from app.core.filters import KursInterface
 from app.core.identity import tc_error
-from app.core.text import parse_date, parse_time
+from app.core.parse import parse_date, parse_id, parse_int, parse_time
 from app.core.tree import ILCE
 from app.core.tx import Refused
 from app.core.views import RecordView, get_or_404
@@ -114,6 +114,8 @@ class SinavIslemView(CoursePageView):
         kurs = load(pk)
         today = clock.today()
         errors, status = {}, 200
+        if request.method == "POST" and request.form.get("geri_al"):
+            return self._withdraw(kurs, request.form["geri_al"], today)
         if request.method == "POST":
             confirmed = request.form.get("onay") == "1"
             chosen = [(k, request.form.get(f"donem_{k.id}"), request.form.get(f"tercuman_{k.id}") == "1")
@@ -141,8 +143,24 @@ class SinavIslemView(CoursePageView):
             "exams/sinav_islem.html", kurs=kurs, rows=rows, periods=exams.open_periods(db.session, kurs, today),
             outcome=exams.outcome, labels=exams.OUTCOME_LABELS, may_register=exams.MAY_REGISTER,
             foreign=exams.is_foreign, errors=errors, old=exams.old_regulation(kurs),
+            chosen=request.form if request.method == "POST" else {},
+            may_withdraw=lambda s: exams.may_withdraw(s, today),
             needs_exam=exams.needs_exam(kurs), last_day=exams.last_exam_day(kurs) if kurs.bitis else None,
             can_write=_may("can_write", "Sinav")), status
+
+
+    def _withdraw(self, kurs, sinav_id, today):
+        """"Geri Al" on one registration not yet sat (its period still open)."""
+        sinav = get_or_404(SinavKaydi, sinav_id,
+                           SinavKaydi.kayit_id.in_(select(Kayit.id).where(Kayit.kurs_id == kurs.id)))
+        try:
+            exams.withdraw(db.session, sinav, today)
+        except Refused as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+        else:
+            flash("Sınav kaydı geri alındı; dilerseniz yeni bir Sınav Tarihi seçebilirsiniz.", "success")
+        return redirect(url_for("SinavIslemView.sayfa", pk=kurs.id))
 
 
 class NotGirisiView(RecordView):
@@ -179,8 +197,7 @@ class NotGirisiView(RecordView):
                                        SinavKaydi.kayit_id.in_(select(Kayit.id).where(Kayit.kurs_id == kurs.id)))
 
                     def number(key):
-                        raw = f.get(key, "").strip()
-                        return int(raw) if raw.lstrip("-").isdigit() else None
+                        return parse_int(f.get(key, ""), -9999, 9999)
                     exams.record_result(db.session, sinav, f.get("girmedi") == "1", number("dogru"), number("soru"))
             except Refused as exc:
                 db.session.rollback()
@@ -230,11 +247,11 @@ class KursSonuView(RecordView):
         raw = request.args.get("kurs_no", "").strip()
         kurs, error = None, None
         if raw:
-            if not raw.isdigit():
+            if parse_id(raw) is None:
                 error = "Kurs No bir sayıdır."
             else:
                 kurs = db.session.execute(select(Kurs).where(
-                    Kurs.id == int(raw), Kurs.durum.in_((KURS_SONU_ONAYLANDI, TAMAMLANDI)))).scalar_one_or_none()
+                    Kurs.id == parse_id(raw), Kurs.durum.in_((KURS_SONU_ONAYLANDI, TAMAMLANDI)))).scalar_one_or_none()
                 if kurs is None:
                     error = "Bu numarada kurs sonu onayı verilmiş bir kurs bulunamadı."
         listed = db.session.execute(select(Kurs).where(Kurs.durum == KURS_SONU_ONAYLANDI).order_by(Kurs.id)
@@ -332,20 +349,26 @@ class SinavGirisView(RecordView):
         if not rows:
             flash("Bu sınav döneminde kayıtlı kursiyer yok.", "warning")
             return redirect(url_for("SinavGirisView.liste", donem=pk))
-        missing = entry_documents.missing_photos(rows)
-        if missing:
-            flash("Fotoğrafı olmayan kursiyerler var; önce fotoğraflarını ekleyiniz: " + ", ".join(missing[:20]),
-                  "danger")
+        # those without a photo are listed on the job's page with a link to their photo screen;
+        # the others are printed
+        missing = [r for r in rows if not r.kayit.kursiyer.foto]
+        printable = [r for r in rows if r.kayit.kursiyer.foto]
+        if not printable:
+            flash("Bu dönemde fotoğrafı olan kursiyer yok; önce fotoğraflarını ekleyiniz: "
+                  + ", ".join(entry_documents.missing_photos(rows)[:20]), "danger")
             return redirect(url_for("SinavGirisView.liste", donem=pk))
-        job = entry_documents.start([r.id for r in rows], g.user.id)
+        job = entry_documents.start([r.id for r in printable], g.user.id, missing=[
+            {"ad": f"{r.kayit.kursiyer.ad} {r.kayit.kursiyer.soyad}", "tc": r.kayit.kursiyer.tc_kimlik_no,
+             "kursiyer_id": r.kayit.kursiyer.id} for r in missing])
         return redirect(url_for("SinavGirisView.is_sayfa", job=job))
 
     @expose("/is/<job>")
     @has_access
     def is_sayfa(self, job):
-        if entry_documents.state(job, g.user.id) is None:
+        data = entry_documents.state(job, g.user.id)
+        if data is None:
             abort(404)
-        return self.render_template("exams/sinav_giris_is.html", job=job)
+        return self.render_template("exams/sinav_giris_is.html", job=job, missing=data.get("eksik") or [])
 
     @expose("/is/<job>/durum")
     @has_access

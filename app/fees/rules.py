@@ -1,6 +1,7 @@
 """Fees, installments, receipts and refunds (SPEC §7, seed §11): "Ücret/Dekont Girişi".
 
-Money is ``Decimal`` with two places (kuruş), typed as "1.250,50" or "1250.50".
+Money is ``Decimal`` with two places (kuruş), typed as "1250", "1250,50" or "1.250,50"
+and printed as "1.250,50 TL" (``app.core.money``, the one place for both).
 Rows of ``odeme`` are never changed or deleted: a wrong entry is reversed by a
 negative TERS row with a reason. A trainee's debt is the course's fee per trainee
 (``Kurs.ucret``); the balance is the fee minus everything paid (payments minus
@@ -10,9 +11,26 @@ Installments ("taksit") divide the fee over due dates, at most the number the
 course allows. An installment is overdue when its due date has passed and the
 payments so far do not cover it and the ones before it.
 
-Refunds follow the regulation's reasons (``REFUND_REASONS``); the amount is the
-fee's share of the lesson hours planned *after* the leaving date
-(fee × hours after ÷ all hours), never more than what was paid.
+A payment is at most what is still owed: 9.999,00 TL on a 4.500,00 TL debt is refused
+with "kalan 4.500,00 TL" in the message.
+
+When an enrollment ends (the trainee's "Kayıt İptal", "Devamsızlıktan Kaldı", "Vefat
+Etti", or the course's cancellation or closing: "Kurs İptal" / "Kurs Kapandı"), its
+leaving date is the date of that state, and the rule is:
+
+* it owes the fee's share of the lesson hours given: fee × (planned lesson hours dated
+  on or before the leaving date) ÷ (all planned lesson hours of the course's effective
+  plan), rounded half up to the kuruş; nothing for the hours after it (a course
+  cancelled before its first lesson owes nothing);
+* its installments due after the leaving date (or beyond that debt) stop ("Durdu"): they
+  are never overdue;
+* what was paid beyond that debt is offered back: by "Dönemin açılamaması" when the
+  course was cancelled, "Kurumun kapanması" when it was closed, by the reason the user
+  chooses otherwise (``REFUND_REASONS``, the regulation's reasons). The refund is
+  ``paid − owed(leaving)``, never negative, so a second refund finds nothing left.
+
+The enrollment's end reaches this module through ``app.trainees.enrollment.LEAVE_HOOKS``
+(``stop_after_leaving`` writes the audit row), in the same transaction as the state change.
 
 Two payments with the same Dekont No at the same moment: the database's unique
 constraint (kurum, dekont_no) keeps one, the other is refused at the field.
@@ -20,50 +38,39 @@ constraint (kurum, dekont_no) keeps one, the other is refused at the field.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
 from sqlalchemy import func, select
 
-from app.core import audit, clock
+from app.core import audit, clock, money
+from app.core.money import format_tl
 from app.core.text import parse_date
-from app.core.tx import Refused, commit
+from app.core.tx import Refused, commit, retry
 from app.courses import planning
 from app.courses.models import Kurs
 from app.fees.models import IADE, ODEME, TERS_KAYIT, Odeme, Taksit
-from app.trainees.models import KAYIT_AKTIF, Kayit
+from app.trainees import enrollment
+from app.trainees.models import KAYIT_AKTIF, KAYIT_KURS_IPTAL, KAYIT_KURS_KAPANDI, Kayit, KayitGecmisi
 
 CENT = Decimal("0.01")
 MSG_DEKONT = "Bu Dekont No kurumunuzda daha önce kullanılmış."
 REFUND_REASONS = {
     "SAGLIK": "Sağlık raporu",
     "KURUM_KAPANDI": "Kurumun kapanması",
-    "DONEM_ACILMADI": "Dönemin açılmaması",
+    "DONEM_ACILMADI": "Dönemin açılamaması",
     "DENETIM": "Denetim sonucu tespit",
     "ODEME_GUCLUGU": "Belgelendirilmiş ödeme güçlüğü",
 }
 
 
 def parse_amount(raw, field: str = "tutar") -> Decimal:
-    """A positive amount with at most two decimals, Turkish or plain notation."""
-    text = ("" if raw is None else str(raw)).strip().replace(" ", "").replace("TL", "").replace("₺", "")
-    if not text:
-        raise Refused("Tutarı giriniz.", field)
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
+    """A positive amount typed the Turkish way (``app.core.money.parse_money``), or
+    ``Refused`` with its message at ``field``."""
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise Refused("Tutarı 1.250,50 biçiminde giriniz.", field)
-    if not value.is_finite():
-        raise Refused("Tutarı 1.250,50 biçiminde giriniz.", field)
-    if value <= 0:
-        raise Refused("Tutar sıfırdan büyük olmalıdır.", field)
-    if value != value.quantize(CENT):
-        raise Refused("Tutar kuruş hassasiyetinde olmalıdır (en çok 2 ondalık).", field)
-    if value >= Decimal("10000000000"):
-        raise Refused("Tutar çok büyük.", field)
-    return value.quantize(CENT)
+        return money.parse_money(raw, positive=True)
+    except ValueError as exc:
+        raise Refused(str(exc), field)
 
 
 def paid(session, kayit: Kayit) -> Decimal:
@@ -75,25 +82,52 @@ def installments(session, kayit: Kayit) -> list[Taksit]:
     return session.execute(select(Taksit).where(Taksit.kayit_id == kayit.id).order_by(Taksit.sira)).scalars().all()
 
 
-def _account(fee: Decimal, got: Decimal, plan: list[Taksit], today: dt.date) -> dict:
-    """Fee, paid, balance, and each installment's state: paid while the payments cover
-    it and the ones before it, else overdue after its due date, else waiting."""
+def owed(kurs: Kurs, leaving: Optional[dt.date], lessons=None) -> Decimal:
+    """What an enrollment owes: the whole fee while it runs; once it has ended, the fee's
+    share of the lesson hours dated on or before the leaving date (nothing after it)."""
+    fee = Decimal(kurs.ucret or 0).quantize(CENT)
+    if leaving is None:
+        return fee
+    lessons = planning.effective_lessons(kurs) if lessons is None else lessons
+    total = sum(l.saat for l in lessons)
+    if total == 0:
+        return Decimal(0).quantize(CENT)
+    given = sum(l.saat for l in lessons if l.tarih <= leaving)
+    return (fee * given / total).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _account(fee: Decimal, got: Decimal, plan: list[Taksit], today: dt.date,
+             leaving: Optional[dt.date] = None, due: Optional[Decimal] = None) -> dict:
+    """Fee, what is owed, paid, balance, and each installment's state: paid while the
+    payments cover it and the ones before it; for an ended enrollment stopped ("durdu")
+    when due after the leaving date or when the debt is covered before it; else overdue
+    after its due date, else waiting. ``fazla``: paid beyond the debt (a refund to offer)."""
+    due = fee if due is None else due
     covered, rows = Decimal(0), []
     for t in plan:
-        covered += t.tutar
-        rows.append((t, "odendi" if got >= covered else ("gecikti" if t.vade < today else "bekliyor")))
-    return {"ucret": fee, "odenen": got, "kalan": (fee - got).quantize(CENT), "taksitler": rows,
+        before, covered = covered, covered + t.tutar
+        if got >= covered:
+            state = "odendi"
+        elif leaving is not None and (t.vade > leaving or before >= due):
+            state = "durdu"
+        else:
+            state = "gecikti" if t.vade < today else "bekliyor"
+        rows.append((t, state))
+    balance = (due - got).quantize(CENT)
+    return {"ucret": fee, "borc": due, "odenen": got, "kalan": max(balance, Decimal(0)).quantize(CENT),
+            "fazla": max(-balance, Decimal(0)).quantize(CENT), "ayrilis": leaving, "taksitler": rows,
             "geciken": [t for t, state in rows if state == "gecikti"]}
 
 
 def account(session, kayit: Kayit, today: dt.date) -> dict:
-    """The trainee's account: fee, paid, balance, installments with their state."""
+    """The trainee's account: fee, debt, paid, balance, installments with their state."""
+    leaving = enrollment.leaving_date(kayit)
     return _account(Decimal(kayit.kurs.ucret or 0).quantize(CENT), paid(session, kayit),
-                    installments(session, kayit), today)
+                    installments(session, kayit), today, leaving, owed(kayit.kurs, leaving))
 
 
 def course_accounts(session, kurs: Kurs, today: dt.date) -> list[tuple[Kayit, dict]]:
-    """Every enrollment of the course with its account, in three queries."""
+    """Every enrollment of the course with its account, in four queries."""
     rows = session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id).order_by(Kayit.id)).scalars().all()
     got = dict(session.execute(select(Odeme.kayit_id, func.sum(Odeme.tutar)).join(Kayit, Odeme.kayit_id == Kayit.id)
                                .where(Kayit.kurs_id == kurs.id).group_by(Odeme.kayit_id)).all())
@@ -101,9 +135,20 @@ def course_accounts(session, kurs: Kurs, today: dt.date) -> list[tuple[Kayit, di
     for t in session.execute(select(Taksit).join(Kayit, Taksit.kayit_id == Kayit.id)
                              .where(Kayit.kurs_id == kurs.id).order_by(Taksit.sira)).scalars():
         plans.setdefault(t.kayit_id, []).append(t)
+    # the last state's date of each enrollment (ordered by id: the last one wins)
+    last_dates = dict(session.execute(select(KayitGecmisi.kayit_id, KayitGecmisi.tarih)
+                                      .join(Kayit, KayitGecmisi.kayit_id == Kayit.id)
+                                      .where(Kayit.kurs_id == kurs.id).order_by(KayitGecmisi.id)).all())
     fee = Decimal(kurs.ucret or 0).quantize(CENT)
-    return [(k, _account(fee, Decimal(got.get(k.id) or 0).quantize(CENT), plans.get(k.id, []), today))
-            for k in rows]
+    lessons = None
+    out = []
+    for k in rows:
+        leaving = None if k.durum == KAYIT_AKTIF else last_dates.get(k.id, k.kayit_tarihi)
+        if leaving is not None and lessons is None:
+            lessons = planning.effective_lessons(kurs)
+        out.append((k, _account(fee, Decimal(got.get(k.id) or 0).quantize(CENT), plans.get(k.id, []), today,
+                                leaving, owed(kurs, leaving, lessons))))
+    return out
 
 
 def _other_kurum_dekont(session, kurum_id: int, dekont_no: str) -> bool:
@@ -124,15 +169,26 @@ def add_payment(session, kayit: Kayit, aciklama: str, tarih: Optional[dt.date], 
     amount = parse_amount(tutar_raw, "tutar")
     if not dekont_no:
         raise Refused("Dekont No zorunludur.", "dekont_no")
-    if _other_kurum_dekont(session, kayit.kurum_id, dekont_no):
-        raise Refused(MSG_DEKONT, "dekont_no")
-    row = Odeme(kurum_id=kayit.kurum_id, kayit_id=kayit.id, tur=ODEME, aciklama=aciklama[:300],
-                odeme_tarihi=tarih, tutar=amount, dekont_no=dekont_no, kullanici_adi=audit.actor()[1])
-    session.add(row)
-    audit.record(session, "Ödeme kaydedildi", kayit.kurs, sonraki={"tc": kayit.kursiyer.tc_kimlik_no,
-                 "tutar": amount, "dekont_no": dekont_no}, aciklama=f"{kayit.kursiyer}: {amount} TL ({aciklama})")
-    commit(session, unique={"dekont_no": (MSG_DEKONT, "dekont_no")})
-    return row
+
+    def attempt() -> Odeme:
+        remaining = account(session, kayit, today)["kalan"]
+        if amount > remaining:
+            raise Refused(f"Ödeme kalan borçtan fazla olamaz: kalan {format_tl(remaining)}." if remaining > 0
+                          else "Bu kursiyerin kalan borcu yok (kalan 0,00 TL).", "tutar")
+        if _other_kurum_dekont(session, kayit.kurum_id, dekont_no):
+            raise Refused(MSG_DEKONT, "dekont_no")
+        row = Odeme(kurum_id=kayit.kurum_id, kayit_id=kayit.id, tur=ODEME, aciklama=aciklama[:300],
+                    odeme_tarihi=tarih, tutar=amount, dekont_no=dekont_no, kullanici_adi=audit.actor()[1])
+        session.add(row)
+        # the course's version makes two payments at once conflict: the loser checks the
+        # debt (and the Dekont No) again, so together they never pay more than is owed
+        planning.touch(kayit.kurs)
+        audit.record(session, "Ödeme kaydedildi", kayit.kurs, sonraki={"tc": kayit.kursiyer.tc_kimlik_no,
+                     "tutar": amount, "dekont_no": dekont_no},
+                     aciklama=f"{kayit.kursiyer}: {format_tl(amount)} ({aciklama})")
+        return row
+
+    return retry(session, attempt, concurrent=planning.MSG_CONCURRENT)
 
 
 def reverse(session, odeme: Odeme, neden: str) -> Odeme:
@@ -148,7 +204,7 @@ def reverse(session, odeme: Odeme, neden: str) -> Odeme:
                 odeme_tarihi=clock.today(), tutar=-odeme.tutar, ters_id=odeme.id, kullanici_adi=audit.actor()[1])
     session.add(row)
     audit.record(session, "Ödeme ters kaydı", odeme.kayit.kurs, onceki={"odeme_id": odeme.id, "tutar": odeme.tutar},
-                 aciklama=f"{odeme.kayit.kursiyer}: {odeme.tutar} TL ters çevrildi. {neden}")
+                 aciklama=f"{odeme.kayit.kursiyer}: {format_tl(odeme.tutar)} ters çevrildi. {neden}")
     # reversed by someone else at the same moment: ters_id is unique
     commit(session, unique={"ters_id": ("Bu kayıt zaten ters çevrilmiş.", None)})
     return row
@@ -176,7 +232,8 @@ def set_installments(session, kayit: Kayit, rows: list[tuple[str, str]]) -> None
     fee = Decimal(kurs.ucret or 0).quantize(CENT)
     total = sum(a for _d, a in parsed)
     if total != fee:
-        raise Refused(f"Taksitlerin toplamı ({total} TL) kurs ücretine ({fee} TL) eşit olmalıdır.", "taksit")
+        raise Refused(f"Taksitlerin toplamı ({format_tl(total)}) kurs ücretine ({format_tl(fee)}) eşit olmalıdır.",
+                      "taksit")
     for t in installments(session, kayit):
         session.delete(t)
     session.flush()
@@ -189,20 +246,20 @@ def set_installments(session, kayit: Kayit, rows: list[tuple[str, str]]) -> None
 
 
 def refund_amount(session, kayit: Kayit, leaving: dt.date) -> Decimal:
-    """The fee's share of the lesson hours after ``leaving``, capped by what was paid."""
-    lessons = planning.effective_lessons(kayit.kurs)
-    total = sum(l.saat for l in lessons)
-    if total == 0:
-        return Decimal(0)
-    after = sum(l.saat for l in lessons if l.tarih > leaving)
-    fee = Decimal(kayit.kurs.ucret or 0)
-    share = (fee * after / total).quantize(CENT, rounding=ROUND_HALF_UP)
-    return max(Decimal(0), min(share, paid(session, kayit)))
+    """What was paid beyond the fee's share of the hours up to ``leaving`` (never negative)."""
+    return max(Decimal(0), paid(session, kayit) - owed(kayit.kurs, leaving)).quantize(CENT)
+
+
+def suggested_reason(kayit: Kayit) -> Optional[str]:
+    """The regulation's reason a refund is offered by when the course itself ended."""
+    return {KAYIT_KURS_IPTAL: "DONEM_ACILMADI", KAYIT_KURS_KAPANDI: "KURUM_KAPANDI"}.get(kayit.durum)
 
 
 def refund(session, kayit: Kayit, neden: str, leaving: Optional[dt.date], today: dt.date) -> Odeme:
     if neden not in REFUND_REASONS:
         raise Refused("İade nedenini seçiniz.", "neden")
+    if leaving is None:
+        leaving = enrollment.leaving_date(kayit)  # an ended enrollment: the day it ended
     if leaving is None:
         raise Refused("Ayrılış tarihini gg.aa.yyyy biçiminde giriniz.", "ayrilis")
     if leaving > today:
@@ -214,17 +271,40 @@ def refund(session, kayit: Kayit, neden: str, leaving: Optional[dt.date], today:
                 odeme_tarihi=today, tutar=-amount, neden=neden, kullanici_adi=audit.actor()[1])
     session.add(row)
     audit.record(session, "Ücret iadesi", kayit.kurs, sonraki={"tc": kayit.kursiyer.tc_kimlik_no, "tutar": -amount,
-                 "neden": neden, "ayrilis": leaving}, aciklama=f"{kayit.kursiyer}: {amount} TL iade ({REFUND_REASONS[neden]})")
+                 "neden": neden, "ayrilis": leaving}, aciklama=f"{kayit.kursiyer}: {format_tl(amount)} iade ({REFUND_REASONS[neden]})")
     commit(session)
     return row
 
 
-def course_totals(session, kurs: Kurs) -> dict:
-    """Fees due from active trainees, money received, balance."""
-    active = session.execute(select(func.count()).select_from(Kayit).where(
-        Kayit.kurs_id == kurs.id, Kayit.durum == KAYIT_AKTIF)).scalar()
-    received = session.execute(select(func.coalesce(func.sum(Odeme.tutar), 0)).join(Kayit, Odeme.kayit_id == Kayit.id)
-                               .where(Kayit.kurs_id == kurs.id)).scalar()
-    due = (Decimal(kurs.ucret or 0) * active).quantize(CENT)
-    received = Decimal(received).quantize(CENT)
-    return {"aktif": active, "tahakkuk": due, "tahsilat": received, "kalan": (due - received).quantize(CENT)}
+def course_totals(session, kurs: Kurs, today: Optional[dt.date] = None) -> dict:
+    """Active trainees, what the enrollments owe (an ended one up to its leaving date),
+    money received, balance."""
+    accounts = course_accounts(session, kurs, today or clock.today())
+    due = sum((acc["borc"] for _k, acc in accounts), Decimal(0)).quantize(CENT)
+    received = sum((acc["odenen"] for _k, acc in accounts), Decimal(0)).quantize(CENT)
+    return {"aktif": sum(1 for k, _acc in accounts if k.durum == KAYIT_AKTIF), "tahakkuk": due,
+            "tahsilat": received, "kalan": (due - received).quantize(CENT)}
+
+
+def stop_after_leaving(session, kayit: Kayit, tarih: dt.date) -> None:
+    """``enrollment.LEAVE_HOOKS``: the enrollment ended on ``tarih``: nothing is owed for the
+    hours after it (``owed``), the installments due after it stop, and what was paid beyond
+    the debt is offered back (by "Dönemin açılamaması" / "Kurumun kapanması" when the
+    course ended). Recorded in the audit log; the refund itself is made on "Ücret İadesi"."""
+    acc = _account(Decimal(kayit.kurs.ucret or 0).quantize(CENT), paid(session, kayit), installments(session, kayit),
+                   tarih, tarih, owed(kayit.kurs, tarih))
+    stopped = [t for t, state in acc["taksitler"] if state == "durdu"]
+    reason = suggested_reason(kayit)
+    text = f"{kayit.kursiyer}: {tarih:%d.%m.%Y} sonrası için borç yok; borç {format_tl(acc['borc'])}, " \
+           f"ödenen {format_tl(acc['odenen'])}, kalan {format_tl(acc['kalan'])}"
+    if stopped:
+        text += f"; {len(stopped)} taksit ({format_tl(sum(t.tutar for t in stopped))}) durduruldu"
+    if acc["fazla"] > 0:
+        text += f"; iade önerisi {format_tl(acc['fazla'])}" + (f" ({REFUND_REASONS[reason]})" if reason else "")
+    audit.record(session, "Ücret hesabı kapandı", kayit.kurs,
+                 sonraki={"tc": kayit.kursiyer.tc_kimlik_no, "ayrilis": tarih, "borc": acc["borc"],
+                          "durdurulan_taksit": [t.sira for t in stopped], "iade_onerisi": acc["fazla"]},
+                 aciklama=text)
+
+
+enrollment.LEAVE_HOOKS.append(stop_after_leaving)

@@ -8,12 +8,13 @@ from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
 
-from app.core import clock
+from app.core import clock, money, scope
 from app.core import pdf as documents
 from app.core.api import read_only_api
 from app.core.extensions import db
 from app.core.filters import KursInterface
 from app.core.text import parse_date
+from app.core.tree import Kullanici
 from app.core.tx import Refused
 from app.core.views import RecordView, get_or_404
 from app.courses.models import Kurs
@@ -43,8 +44,10 @@ class UcretView(RecordView):
                       "odemeler": session.execute(select(Odeme).where(Odeme.kayit_id == kayit.id)
                                                   .order_by(Odeme.id)).scalars().all()}
             detail["ters_edilen"] = {o.ters_id for o in detail["odemeler"] if o.ters_id}
+        suggested = fees.suggested_reason(kayit) if kayit is not None else None
         return self.render_template(
-            "fees/ucret.html", kurs=kurs, overview=fees.course_accounts(session, kurs, today), totals=fees.course_totals(session, kurs), kayit=kayit,
+            "fees/ucret.html", kurs=kurs, overview=fees.course_accounts(session, kurs, today),
+            totals=fees.course_totals(session, kurs, today), kayit=kayit, suggested=suggested,
             detail=detail, errors=errors or {}, values=values or {}, today=today, reasons=fees.REFUND_REASONS,
             durum=dict(KAYIT_DURUMLARI), can_write=self.appbuilder.sm.has_access("can_write", "Ucret")), status
 
@@ -100,6 +103,14 @@ class UcretView(RecordView):
             db.session, kayit, f.get("neden"), parse_date(f.get("ayrilis")), clock.today()), "İade kaydedildi.")
 
 
+def _full_name(username) -> str:
+    """The issuer's name as the receipt prints it ("Ad Soyad"), the username if unknown."""
+    with scope.unscoped():
+        user = db.session.execute(select(Kullanici).where(Kullanici.username == username)).scalar_one_or_none()
+    name = f"{user.first_name or ''} {user.last_name or ''}".strip() if user is not None else ""
+    return name or (username or "")
+
+
 class MakbuzView(RecordView):
     """The printable receipt of one payment (PDF)."""
 
@@ -116,7 +127,8 @@ class MakbuzView(RecordView):
         kayit = odeme.kayit
         ters = db.session.execute(select(Odeme).where(Odeme.ters_id == odeme.id)).scalar_one_or_none()
         data = documents.render_pdf("fees/makbuz.html", odeme=odeme, kursiyer=kayit.kursiyer, kurs=kayit.kurs,
-                                    kurum=kayit.kurs.kurum, ters=ters,
+                                    kurum=kayit.kurs.kurum, ters=ters, yazi_ile=money.in_words(odeme.tutar),
+                                    duzenleyen=_full_name(odeme.kullanici_adi),
                                     hesap=fees.account(db.session, kayit, clock.today()))
         return documents.pdf_response(data, f"makbuz-{odeme.id}.pdf")
 

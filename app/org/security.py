@@ -5,15 +5,20 @@
   for the user's roles' permissions), not one query per menu item or button.
 * The user screen is the scoped "Kullanıcı İşlemleri" (app/org/user_views.py), under
   "Yönetici Modülü"; FAB's role and permission screens stay for the Admin.
-* Passwords: Turkish complexity message; login is rate limited (config.py).
+* Passwords: Turkish complexity message; changing one's own asks for the current one
+  (``app.org.passwords``). Usernames compare folded ("ADMİN" = "admin").
+* Sessions and API tokens end at logout, at a password change and when idle; login is
+  throttled per account and per address (``app.org.sessions``).
 """
 from __future__ import annotations
 
 import re
 
-from flask import g, has_request_context
+from flask import abort, g, has_request_context, request
+from flask_appbuilder.baseviews import expose
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.security import views as fab_views
 from flask_appbuilder.security.sqla.models import (
     Permission,
     PermissionView,
@@ -23,7 +28,11 @@ from flask_appbuilder.security.sqla.models import (
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.core.text import fold
 from app.core.tree import Kullanici
+from app.org import sessions
+from app.org.auth_views import KursAuthDBView
+from app.org.passwords import ResetMyPasswordView
 from app.org.user_views import KullaniciView
 
 
@@ -43,9 +52,51 @@ def password_complexity(password: str) -> None:
         raise PasswordComplexityValidationError("Şifre " + ", ".join(problems) + " içermelidir.")
 
 
+class _StrictActions:
+    """FAB's own action routes answer an unknown action with a 500 and a refused one
+    with a redirect: here, as on every other screen, 404 and 403."""
+
+    def _action_or_abort(self, name):
+        act = self.actions.get(name)
+        if act is None:
+            abort(404)
+        if not self.appbuilder.sm.has_access(self.get_action_permission_name(name), self.class_permission_name):
+            abort(403)
+        return act
+
+    @expose("/action/<string:name>/<pk>", methods=["POST"])
+    def action(self, name, pk):
+        act = self._action_or_abort(name)
+        item = self.datamodel.get(self._deserialize_pk_if_composite(pk))
+        if item is None:
+            abort(404)
+        return act.func(item)
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self):
+        act = self._action_or_abort(request.form.get("action", ""))
+        items = [self.datamodel.get(self._deserialize_pk_if_composite(pk)) for pk in request.form.getlist("rowid")]
+        if any(item is None for item in items):
+            abort(404)
+        return act.func(items)
+
+
+# same class names as FAB's: the blueprints, endpoints and permissions keep their names
+class RoleModelView(_StrictActions, fab_views.RoleModelView):
+    pass
+
+
+class PermissionViewModelView(_StrictActions, fab_views.PermissionViewModelView):
+    pass
+
+
 class KursSecurityManager(SecurityManager):
     user_model = Kullanici
     userdbmodelview = KullaniciView
+    resetmypasswordview = ResetMyPasswordView
+    rolemodelview = RoleModelView
+    permissionviewmodelview = PermissionViewModelView
+    authdbview = KursAuthDBView
 
     def __init__(self, appbuilder):
         from flask import current_app
@@ -56,6 +107,79 @@ class KursSecurityManager(SecurityManager):
         from app.org.user_views import UserInterface
 
         self.userdbmodelview.datamodel = UserInterface(Kullanici, eager=("roles",))
+
+    # --- users by their folded name; sessions and tokens of the current epoch ---------
+    def find_user(self, username=None, email=None):
+        """"ADMİN", "Admin" and "admin" are one name (``Kullanici.ad_anahtar``)."""
+        if username:
+            key = fold(username)
+            if not key:
+                return None
+            return self.session.execute(
+                select(Kullanici).where(Kullanici.ad_anahtar == key)).scalar_one_or_none()
+        return super().find_user(username=username, email=email)
+
+    def auth_user_db(self, username, password):
+        """FAB's check, counted per account and address (``app.org.sessions``)."""
+        from flask import current_app
+
+        user = super().auth_user_db(username, password)
+        if has_request_context() and isinstance(username, str):
+            if user is None:
+                sessions.login_failed(current_app, username)
+            else:
+                sessions.login_succeeded(current_app, username)
+        return user
+
+    def load_user(self, pk):
+        """The user of a browser session, if the session is of the user's current epoch
+        and has not been idle too long (``app.org.sessions``)."""
+        from flask import current_app
+
+        user = super().load_user(pk)
+        if user is None or not has_request_context():
+            return user
+        if not sessions.session_valid(current_app, user):
+            sessions.end_session()
+            return None
+        return user
+
+    def load_user_jwt(self, _jwt_header, jwt_data):
+        """An API token is void once the user's epoch moved on (logout, password change),
+        and not accepted while an administrator's password is still to be changed."""
+        user = super().load_user(jwt_data["sub"])
+        if user is None or jwt_data.get("oturum") != (user.oturum_surumu or 0) or user.sifre_degismeli:
+            return None
+        g.user = user
+        return user
+
+    def create_jwt_manager(self, app):
+        jwt_manager = super().create_jwt_manager(app)
+
+        @jwt_manager.additional_claims_loader
+        def _epoch(identity):
+            user = self.get_user_by_id(int(identity))
+            return {"oturum": (user.oturum_surumu or 0) if user is not None else -1}
+
+        return jwt_manager
+
+    def reset_password(self, userid, password):
+        """A new password ends the user's other sessions and tokens. Set by somebody
+        else (a user administrator), it must be changed at the user's next login."""
+        from flask import current_app
+        from werkzeug.security import generate_password_hash
+
+        user = self.get_user_by_id(int(userid))
+        user.password = generate_password_hash(
+            password=password, method=current_app.config.get("FAB_PASSWORD_HASH_METHOD", "scrypt"),
+            salt_length=current_app.config.get("FAB_PASSWORD_HASH_SALT_LENGTH", 16))
+        user.oturum_surumu = (user.oturum_surumu or 0) + 1
+        actor = getattr(g, "user", None) if has_request_context() else None
+        own = actor is not None and getattr(actor, "id", None) == user.id
+        user.sifre_degismeli = not own
+        self.update_user(user)
+        if own:
+            sessions.mark_session(user)  # this browser stays signed in
 
     # --- one permission query per user per request ----------------------------
     def _permission_set(self, user) -> set:
@@ -118,8 +242,8 @@ class KursSecurityManager(SecurityManager):
         self.appbuilder.add_view_no_menu(self.resetpasswordview())
         self.appbuilder.add_view_no_menu(self.resetmypasswordview())
         self.appbuilder.add_view_no_menu(self.auth_view)
-        if self.is_auth_limited:
-            self.limiter.limit(self.auth_rate_limit, methods=["POST"])(self.auth_view.blueprint)
+        # AUTH_RATE_LIMITED: counted per account and address by app.org.sessions, for the
+        # form and the API alike (FAB's per-address limit locked out a school's 11th user)
         from app.org.roles import MENUS
 
         self.user_view = self.appbuilder.add_view(

@@ -122,7 +122,11 @@ class KullaniciView(KursModelView, UserDBModelView):
     # password fields, hashing (pre_add) and changed_on/by (pre_update): FAB's UserDBModelView
 
     def domain_errors(self, item) -> dict:
-        return validate_user(db.session, item, _is_admin())
+        return validate_user(db.session, item, _is_admin(), getattr(getattr(g, "user", None), "id", None))
+
+    def pre_add(self, item):
+        super().pre_add(item)  # FAB hashes the password
+        item.sifre_degismeli = True  # the administrator knows it: the user must change it
 
     def _delete(self, pk):
         abort(404)
@@ -148,6 +152,8 @@ class KullaniciView(KursModelView, UserDBModelView):
         user = self.datamodel.get(pk, self._base_filters)
         if user is None:
             abort(404)
+        if user.id == getattr(g.user, "id", None):  # one's own: with the current password
+            return redirect(url_for("ResetMyPasswordView.this_form_get"))
         form = SifreForm()
         if form.validate_on_submit():
             self.appbuilder.sm.reset_password(user.id, form.password.data)

@@ -3,6 +3,7 @@ the catalog (programs, modules, institution types), holidays and units. Thin: fo
 lists here, rules in ``app.org.rules`` (registered in ``app.core.validation``)."""
 from __future__ import annotations
 
+from flask import url_for
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
 
@@ -16,7 +17,9 @@ from app.core.filters import (
     KursInterface,
 )
 from app.core.tree import BIRIM_TURLERI, Birim, Kurum
+from app.core.import_views import import_view
 from app.core.views import KursModelView, kurum_default
+from app.org.imports import EgiticiImport, SinifImport, TatilImport
 from app.org.models import (
     BELGE_POLITIKALARI,
     Egitici,
@@ -79,6 +82,9 @@ class KurumOwnedView(KursModelView):
     add_form_query_rel_fields = {"kurum": [["id", FilterActive, None]]}
     edit_form_query_rel_fields = add_form_query_rel_fields
 
+    def import_target(self):
+        return scope.own_kurum_id()  # a Kurum user imports into its own institution
+
     def hidden_fields(self):
         own = scope.own_kurum_id()
         return {"kurum": db.session.get(Kurum, own)} if own is not None else {}
@@ -88,6 +94,8 @@ class KurumOwnedView(KursModelView):
 
 
 class SinifView(KurumOwnedView):
+    import_endpoint = "SinifAktarView.sayfa"
+
     datamodel = KursInterface(Sinif)
     class_permission_name = "Sinif"
     route_base = "/sinif"
@@ -110,6 +118,8 @@ class SinifView(KurumOwnedView):
 
 
 class EgiticiView(KurumOwnedView):
+    import_endpoint = "EgiticiAktarView.sayfa"
+
     datamodel = KursInterface(Egitici)
     class_permission_name = "Egitici"
     route_base = "/egitici"
@@ -182,6 +192,8 @@ ProgramView.related_views = [ModulView]
 
 
 class TatilView(KursModelView):
+    import_endpoint = "TatilAktarView.sayfa"
+
     datamodel = KursInterface(Tatil)
     class_permission_name = "Tatil"
     route_base = "/tatil"
@@ -239,6 +251,14 @@ class BirimView(KursModelView):
             "tur": SelectField(_l("Birim Türü"), choices=[c for c in BIRIM_TURLERI if c[0] in ("IL", "ILCE")])
         }
         super().__init__(**kwargs)
+
+
+SinifAktarView = import_view(SinifImport(), "SinifAktarView", "/sinifaktar", "Sinif",
+                             back=lambda _: ("Sınıf Bilgileri", url_for("SinifView.list")))
+EgiticiAktarView = import_view(EgiticiImport(), "EgiticiAktarView", "/egiticiaktar", "Egitici",
+                               back=lambda _: ("Eğitici Bilgileri", url_for("EgiticiView.list")))
+TatilAktarView = import_view(TatilImport(), "TatilAktarView", "/tatilaktar", "Tatil",
+                             back=lambda _: ("Resmî Tatiller", url_for("TatilView.list")))
 
 
 class KurumApi(KursApi):

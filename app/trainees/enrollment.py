@@ -34,7 +34,7 @@ from app.core import audit, scope
 from app.core.identity import tc_error
 from app.core.tx import Refused, commit, retry
 from app.courses import workflow
-from app.courses.models import AKTIF, ONAY_SURECINDE, PLANLANDI, TAMAMLANDI, Kurs
+from app.courses.models import AKTIF, IPTAL, ONAY_SURECINDE, PLANLANDI, TAMAMLANDI, Kurs
 from app.courses.planning import MSG_CONCURRENT, touch
 from app.courses.workflow import MSG_ACIKLAMA
 from app.org.models import BELGELI, Modul
@@ -44,6 +44,8 @@ from app.trainees.models import (
     KAYIT_DEVAMSIZ,
     KAYIT_DURUMLARI,
     KAYIT_IPTAL,
+    KAYIT_KURS_IPTAL,
+    KAYIT_KURS_KAPANDI,
     KAYIT_VEFAT,
     Kayit,
     KayitGecmisi,
@@ -188,37 +190,43 @@ def enroll(session, kurs_id: int, person: registry.Person, contact: dict, today:
     """Add the person to the course. ``contact``: telefon, adres, ogrenim. ``hidden``:
     for a court-hidden identity added by GM (``identity_changes.add_hidden``), the
     letter reference and the stored court decision."""
-    def attempt() -> Kayit:
-        kurs = session.execute(select(Kurs).where(Kurs.id == kurs_id)).scalar_one()
-        _check(session, kurs, person.tc_kimlik_no)
-        trainee = session.execute(select(Kursiyer).where(
-            Kursiyer.kurum_id == kurs.kurum_id, Kursiyer.tc_kimlik_no == person.tc_kimlik_no)).scalar_one_or_none()
-        if trainee is None:
-            trainee = Kursiyer(kurum_id=kurs.kurum_id, tc_kimlik_no=person.tc_kimlik_no)
-            session.add(trainee)
-        trainee.ad, trainee.soyad = person.ad, person.soyad
-        trainee.dogum_tarihi, trainee.uyruk = person.dogum_tarihi, person.uyruk
-        for key in ("telefon", "adres", "ogrenim"):
-            if contact.get(key):
-                setattr(trainee, key, contact[key].strip())
-        if hidden:
-            trainee.gizli = True
-            trainee.gizlilik_yazi, trainee.gizlilik_karar = hidden["gizlilik_yazi"], hidden["gizlilik_karar"]
-        kayit = Kayit(kurs_id=kurs.id, kursiyer=trainee, kurum_id=kurs.kurum_id, kayit_tarihi=today,
-                      durum=KAYIT_AKTIF,
-                      # seed §8: already completed this module: exempt (a star; no exam, no grade)
-                      muaf=completed_module(session, kurs.modul_id, person.tc_kimlik_no))
-        session.add(kayit)
-        session.add(KayitGecmisi(kayit=kayit, kurum_id=kurs.kurum_id, durum=KAYIT_AKTIF, tarih=today,
-                                 aciklama="Kayıt", kullanici_adi=audit.actor()[1]))
-        touch(kurs)
-        audit.record(session, "Kursiyer eklendi", kurs, sonraki={"tc": person.tc_kimlik_no},
-                     aciklama=f"{person.ad} {person.soyad}" + (
-                         f" (gizli kimlik, resmî yazı {hidden['gizlilik_yazi']})" if hidden else ""))
-        return kayit
-
     # the loser of a race for the last seat runs its checks again and is told the class is full
-    return retry(session, attempt, concurrent=MSG_CONCURRENT)
+    return retry(session, lambda: stage_enrollment(session, kurs_id, person, contact, today, hidden),
+                 concurrent=MSG_CONCURRENT)
+
+
+def stage_enrollment(session, kurs_id: int, person: registry.Person, contact: dict, today: dt.date,
+                     hidden: Optional[dict] = None) -> Kayit:
+    """``enroll`` without the commit: every check first (``Refused`` before anything is
+    written), then the rows. An Excel import of a class (``app.trainees.imports``) runs it
+    for each row in one transaction; later rows see the earlier ones (capacity, twice)."""
+    kurs = session.execute(select(Kurs).where(Kurs.id == kurs_id)).scalar_one()
+    _check(session, kurs, person.tc_kimlik_no)
+    trainee = session.execute(select(Kursiyer).where(
+        Kursiyer.kurum_id == kurs.kurum_id, Kursiyer.tc_kimlik_no == person.tc_kimlik_no)).scalar_one_or_none()
+    if trainee is None:
+        trainee = Kursiyer(kurum_id=kurs.kurum_id, tc_kimlik_no=person.tc_kimlik_no)
+        session.add(trainee)
+    trainee.ad, trainee.soyad = person.ad, person.soyad
+    trainee.dogum_tarihi, trainee.uyruk = person.dogum_tarihi, person.uyruk
+    for key in ("telefon", "adres", "ogrenim"):
+        if contact.get(key):
+            setattr(trainee, key, contact[key].strip())
+    if hidden:
+        trainee.gizli = True
+        trainee.gizlilik_yazi, trainee.gizlilik_karar = hidden["gizlilik_yazi"], hidden["gizlilik_karar"]
+    kayit = Kayit(kurs_id=kurs.id, kursiyer=trainee, kurum_id=kurs.kurum_id, kayit_tarihi=today,
+                  durum=KAYIT_AKTIF,
+                  # seed §8: already completed this module: exempt (a star; no exam, no grade)
+                  muaf=completed_module(session, kurs.modul_id, person.tc_kimlik_no))
+    session.add(kayit)
+    session.add(KayitGecmisi(kayit=kayit, kurum_id=kurs.kurum_id, durum=KAYIT_AKTIF, tarih=today,
+                             aciklama="Kayıt", kullanici_adi=audit.actor()[1]))
+    touch(kurs)
+    audit.record(session, "Kursiyer eklendi", kurs, sonraki={"tc": person.tc_kimlik_no},
+                 aciklama=f"{person.ad} {person.soyad}" + (
+                     f" (gizli kimlik, resmî yazı {hidden['gizlilik_yazi']})" if hidden else ""))
+    return kayit
 
 
 # --- registration state (seed §5, §7) ---------------------------------------------------
@@ -263,4 +271,51 @@ def set_status(session, kayit: Kayit, durum: str, tarih: Optional[dt.date], acik
     audit.record(session, "Kayıt durumu değişti", kurs, onceki={"tc": kayit.kursiyer.tc_kimlik_no, "durum": before},
                  sonraki={"durum": durum, "tarih": tarih},
                  aciklama=f"{kayit.kursiyer}: {labels[before]} → {labels[durum]}. {aciklama}".strip())
+    if before == KAYIT_AKTIF:
+        _left(session, kayit, tarih)
     commit(session)
+
+
+# --- the end of an enrollment reaches the packages above ----------------------------------
+#: What packages above this one do, in the same transaction, when an enrollment stops
+#: being active (the trainee's own "Kayıt İptal", "Devamsızlıktan Kaldı", "Vefat Etti",
+#: or the course's cancellation or closing): each takes ``session, kayit, tarih`` (the
+#: leaving date) and writes its own audit rows. ``app.exams.rules`` withdraws the exam
+#: registrations not sat yet; ``app.fees.rules`` stops the installments due after the day.
+LEAVE_HOOKS: list = []
+
+
+def _left(session, kayit: Kayit, tarih: dt.date) -> None:
+    for hook in LEAVE_HOOKS:
+        hook(session, kayit, tarih)
+
+
+def leaving_date(kayit: Kayit) -> Optional[dt.date]:
+    """The day an enrollment that is no longer active ended (its last state's date); None
+    while it is active."""
+    if kayit.durum == KAYIT_AKTIF:
+        return None
+    from sqlalchemy.orm import object_session
+
+    return object_session(kayit).execute(select(KayitGecmisi.tarih).where(KayitGecmisi.kayit_id == kayit.id)
+                           .order_by(KayitGecmisi.id.desc()).limit(1)).scalar() or kayit.kayit_tarihi
+
+
+def end_with_course(session, kurs: Kurs, tarih: dt.date, aciklama: str) -> None:
+    """``workflow.END_HOOKS``: the course was cancelled or closed: every active enrollment
+    ends on ``tarih`` with "Kurs İptal" / "Kurs Kapandı", its history and the hooks above."""
+    durum = KAYIT_KURS_IPTAL if kurs.durum == IPTAL else KAYIT_KURS_KAPANDI
+    rows = session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id, Kayit.durum == KAYIT_AKTIF)
+                           .order_by(Kayit.id)).scalars().all()
+    for kayit in rows:
+        kayit.durum = durum
+        session.add(KayitGecmisi(kayit=kayit, kurum_id=kayit.kurum_id, durum=durum, tarih=tarih,
+                                 aciklama=aciklama or None, kullanici_adi=audit.actor()[1]))
+        _left(session, kayit, tarih)
+    if rows:
+        audit.record(session, "Kayıtlar sona erdi", kurs, sonraki={"durum": durum, "tarih": tarih,
+                     "kayit": [k.kursiyer.tc_kimlik_no for k in rows]},
+                     aciklama=f"{len(rows)} kursiyerin kaydı \"{durum.label}\" durumuyla sona erdi.")
+
+
+workflow.END_HOOKS.append(end_with_course)

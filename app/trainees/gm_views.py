@@ -13,7 +13,7 @@ from app.core import clock, settings
 from app.core.extensions import db
 from app.core.filters import KursInterface
 from app.core.models import Ayar
-from app.core.text import parse_date
+from app.core.parse import parse_date, parse_id
 from app.core.tx import Refused
 from app.core.views import READ_WRITE, KursModelView, RecordView
 from app.courses.models import Kurs
@@ -79,9 +79,9 @@ class KimlikIslemView(RecordView):
     def gizli(self):
         f = request.form
         try:
-            raw = f.get("kurs_no", "").strip()
-            kurs = db.session.execute(select(Kurs).where(Kurs.id == int(raw))).scalar_one_or_none() \
-                if raw.isdigit() else None
+            kurs_no = parse_id(f.get("kurs_no", ""))
+            kurs = db.session.execute(select(Kurs).where(Kurs.id == kurs_no)).scalar_one_or_none() \
+                if kurs_no is not None else None
             if kurs is None:
                 raise Refused("Bu numarada kurs bulunamadı.", "kurs_no")
             identity_changes.add_hidden(db.session, kurs, f.get("tc_kimlik_no"), parse_date(f.get("dogum_tarihi")),

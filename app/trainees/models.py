@@ -30,10 +30,14 @@ class KayitDurumu(State):
     DEVAMSIZ = "DEVAMSIZ", "Devamsızlıktan Kaldı"
     IPTAL = "IPTAL", "Kayıt İptal"
     VEFAT = "VEFAT", "Vefat Etti"
+    # the course itself ended (seed §9): set by cancelling or closing the course, never chosen
+    KURS_IPTAL = "KIPTAL", "Kurs İptal"
+    KURS_KAPANDI = "KKAPANDI", "Kurs Kapandı"
 
 
 KAYIT_AKTIF, KAYIT_DEVAMSIZ = KayitDurumu.AKTIF, KayitDurumu.DEVAMSIZ
 KAYIT_IPTAL, KAYIT_VEFAT = KayitDurumu.IPTAL, KayitDurumu.VEFAT
+KAYIT_KURS_IPTAL, KAYIT_KURS_KAPANDI = KayitDurumu.KURS_IPTAL, KayitDurumu.KURS_KAPANDI
 KAYIT_DURUMLARI = KayitDurumu.choices()
 
 
@@ -109,7 +113,7 @@ class Kayit(Model):
 
     __table_args__ = (
         UniqueConstraint("kurs_id", "kursiyer_id", name="uq_kayit_kurs_kursiyer"),
-        CheckConstraint("durum in ('AKTIF','DEVAMSIZ','IPTAL','VEFAT')", name="ck_kayit_durum"),
+        CheckConstraint("durum in ('AKTIF','DEVAMSIZ','IPTAL','VEFAT','KIPTAL','KKAPANDI')", name="ck_kayit_durum"),
     )
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.core import clock, uploads
 from app.core.extensions import db
-from app.core.filters import KursInterface
+from app.core.filters import KursInterface, like_literal
 from app.core.identity import tc_error
 from app.core.text import fold
 from app.core.views import RecordView, get_or_404
@@ -37,7 +37,7 @@ class KursiyerAramaView(RecordView):
                 error = tc_error(tc)
                 query = query.where(Kursiyer.tc_kimlik_no == tc)
             elif len(ad) >= 2:
-                query = query.where(Kursiyer.arama.like("%" + fold(ad) + "%"))
+                query = query.where(Kursiyer.arama.like("%" + like_literal(fold(ad)) + "%", escape="\\"))
             else:
                 error = "Kimlik Numarası veya en az iki harfle Adı Soyadı giriniz."
             if error is None:

@@ -78,6 +78,26 @@ def _date(value: str) -> dt.date:
     return day
 
 
+def person_values(row: dict) -> tuple[str, dict]:
+    """(tc, the columns of ``Kisi``) of one row of a registry file (CSV or Excel:
+    ``app.trainees.imports``), or ValueError with the reason in Turkish."""
+    try:
+        tc = str(row.get("tc_kimlik_no") or "").strip()
+        if not is_valid_tc(tc):
+            raise ValueError("geçersiz kimlik numarası")
+        values = dict(ad=str(row.get("ad") or "").strip(), soyad=str(row.get("soyad") or "").strip(),
+                      dogum_tarihi=_date(str(row.get("dogum_tarihi") or "")),
+                      cinsiyet=str(row.get("cinsiyet") or "").strip()[:1].upper() or None,
+                      baba_adi=str(row.get("baba_adi") or "").strip() or None,
+                      uyruk=str(row.get("uyruk") or "").strip() or "T.C.",
+                      gizli=str(row.get("gizli") or "").strip().lower() in ("1", "evet", "e", "true"))
+    except (KeyError, AttributeError) as exc:
+        raise ValueError(f"eksik sütun {exc}") from exc
+    if not values["ad"] or not values["soyad"]:
+        raise ValueError("ad ve soyad zorunludur")
+    return tc, values
+
+
 def import_csv(session, text: str) -> tuple[int, int, list[str]]:
     """Add or update people from CSV text. Returns (added, updated, errors by line);
     a line with an error is skipped, the others are stored."""
@@ -89,17 +109,8 @@ def import_csv(session, text: str) -> tuple[int, int, list[str]]:
     existing = {k.tc_kimlik_no: k for k in session.execute(select(Kisi)).scalars()}
     for line, row in enumerate(reader, start=2):
         try:
-            tc = (row.get("tc_kimlik_no") or "").strip()
-            if not is_valid_tc(tc):
-                raise ValueError("geçersiz kimlik numarası")
-            values = dict(ad=row["ad"].strip(), soyad=row["soyad"].strip(), dogum_tarihi=_date(row["dogum_tarihi"]),
-                          cinsiyet=(row.get("cinsiyet") or "").strip()[:1] or None,
-                          baba_adi=(row.get("baba_adi") or "").strip() or None,
-                          uyruk=(row.get("uyruk") or "").strip() or "T.C.",
-                          gizli=(row.get("gizli") or "").strip().lower() in ("1", "evet", "e", "true"))
-            if not values["ad"] or not values["soyad"]:
-                raise ValueError("ad ve soyad zorunludur")
-        except (KeyError, ValueError, AttributeError) as exc:
+            tc, values = person_values(row)
+        except ValueError as exc:
             errors.append(f"{line}. satır: {exc}")
             continue
         if tc in existing:

@@ -49,7 +49,9 @@ from app.courses.views import (
     durum_html,
     load,
 )
-from app.trainees import enrollment
+from app.core.import_views import import_view
+from app.trainees import enrollment, lookups
+from app.trainees.imports import KimlikImport, KursiyerImport
 from app.trainees.models import (
     KAYIT_DURUMLARI,
     Kayit,
@@ -89,7 +91,7 @@ def _islemler(kurs: Kurs) -> Markup:
     active = kurs.durum == AKTIF
     candidates = [
         (True, "Kurs", "can_read", "KursView.sayfa", "Kurs Bilgileri"),
-        (bool(enrollment.status_choices(kurs)), "Kursiyer", "can_read", "KayitDurumView.sayfa", "Kayıt İptal"),
+        (bool(enrollment.status_choices(kurs)), "KayitDurum", "can_read", "KayitDurumView.sayfa", "Kayıt İptal"),
         (True, "Ucret", "can_read", "UcretView.sayfa", "Ücret/Dekont Girişi"),
         (active, "Kursiyer", "can_read", "DevamsizlikView.sayfa", "Devamsızlık"),
         (active, "Sinav", "can_read", "SinavIslemView.sayfa", "Sınav İşlemleri"),
@@ -150,7 +152,8 @@ class KayitDurumView(CoursePageView):
     (active course: Aktif Kursiyer, Devamsızlıktan Kaldı, Kayıt İptal, Vefat Etti)."""
 
     route_base = "/kayitdurum"
-    class_permission_name = "Kursiyer"
+    # its own resource: Kurum Personeli enters trainees ("Kursiyer") but cancels nothing (SPEC §1)
+    class_permission_name = "KayitDurum"
 
     def _page(self, pk):
         kurs = load(pk)
@@ -177,7 +180,7 @@ class KayitDurumView(CoursePageView):
         choices = [(k, v) for k, v in KAYIT_DURUMLARI if k in enrollment.status_choices(kurs)]
         return self.render_template("trainees/kayit_durum.html", kurs=kurs, rows=rows, choices=choices,
                                     labels=dict(KAYIT_DURUMLARI), errors=errors, edited=edited,
-                                    can_write=self.appbuilder.sm.has_access("can_write", "Kursiyer"),
+                                    can_write=self.appbuilder.sm.has_access("can_write", "KayitDurum"),
                                     today=clock.today(), pre_approval=kurs.durum in enrollment.OPEN_STATES), status
 
 
@@ -276,7 +279,8 @@ class KursiyerEkleView(RecordView):
             islem = request.form.get("islem", "sorgula")
             valid = form.validate()
             try:
-                person = enrollment.find_person(db.session, form.tc_kimlik_no.data or "", form.dogum_tarihi.data)
+                person = lookups.find_person(db.session, kurs.kurum_id, form.tc_kimlik_no.data or "",
+                                             form.dogum_tarihi.data, g.user.id)
                 if islem == "kaydet" and valid:
                     enrollment.enroll(db.session, kurs.id, person, form.data, clock.today())
                     flash(f"{person.ad} {person.soyad} kursa eklendi.", "success")
@@ -297,6 +301,17 @@ class KursiyerEkleView(RecordView):
                                     reason=reason, count=enrollment.active_count(db.session, kurs)), status
 
 
+# --- Excel imports (``app.trainees.imports``; the screen is ``app.core.import_views``) -------
+def _back_to_course(kurs):
+    return "Kurs Bilgileri", url_for("KursView.sayfa", pk=kurs.id) + "#kursiyerler"
+
+
+KursiyerAktarView = import_view(KursiyerImport(), "KursiyerAktarView", "/kursiyeraktar", "Kursiyer",
+                                back=_back_to_course)
+KimlikAktarView = import_view(KimlikImport(), "KimlikAktarView", "/kimlikaktar", "KimlikIslem",
+                              back=lambda _: ("Kursiyer Kimlik İşlemleri", url_for("KimlikIslemView.sayfa")))
+
+
 # --- REST API (read-only; changes go through the screens' rules) ----------------------------
 APIS = [
     read_only_api("kursiyer", Kursiyer, "Kursiyer",
@@ -312,8 +327,9 @@ def _course_page_trainees(kurs) -> dict:
     sm = current_app.appbuilder.sm
     if not sm.has_access("can_read", "Kursiyer"):
         return {}
-    return {"enrollments": kurs.kayitlar, "kayit_durum": KayitDurumu.labels(),
-            "can_enroll": sm.has_access("can_write", "Kursiyer") and enrollment.accepts_additions(kurs) is None}
+    can_enroll = sm.has_access("can_write", "Kursiyer") and enrollment.accepts_additions(kurs) is None
+    return {"enrollments": kurs.kayitlar, "kayit_durum": KayitDurumu.labels(), "can_enroll": can_enroll,
+            "import_url": url_for("KursiyerAktarView.sayfa", pk=kurs.id) if can_enroll else None}
 
 
 course_views.PAGE_PARTS.append(_course_page_trainees)

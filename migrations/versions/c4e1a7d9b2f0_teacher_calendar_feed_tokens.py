@@ -6,7 +6,7 @@ reported and charted by payment date per institution: an index on
 (kurum_id, odeme_tarihi).
 
 Revision ID: c4e1a7d9b2f0
-Revises: 885e5b788ccb
+Revises: c4e1a7d2b9f0
 Create Date: 2026-11-25 23:30:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4e1a7d9b2f0'
-down_revision = '885e5b788ccb'
+down_revision = 'c4e1a7d2b9f0'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,67 @@
+"""Counting attempts over a time window, shared by every worker when Redis is there.
+
+Login (by account, and by address at a far higher ceiling) and the identity registry
+lookup (by user and by TC number) count here. With ``REDIS_URL`` set the counts live in
+Redis, so the gunicorn workers and the servers of a district share them; without it
+they live in this process (one worker, tests). Limits are written as the ``limits``
+library reads them: "10 per 15 minutes".
+
+``allowed(kind, key, limit)`` asks without counting, ``hit`` counts one (and answers
+whether it was still within the limit), ``clear`` forgets a key (a successful login).
+``THROTTLE_ENABLED`` (default on) turns it all off for tests that log in hundreds of times.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+log = logging.getLogger(__name__)
+
+
+def _limiter():
+    ext = current_app.extensions
+    if "kurs_throttle" not in ext:
+        uri = current_app.config.get("REDIS_URL") or "memory://"
+        ext["kurs_throttle"] = MovingWindowRateLimiter(storage_from_string(uri))
+    return ext["kurs_throttle"]
+
+
+def enabled() -> bool:
+    return bool(current_app.config.get("THROTTLE_ENABLED", True))
+
+
+def _key(kind: str, key: str) -> tuple:
+    return (current_app.config.get("THROTTLE_PREFIX", "kurs"), kind, key)
+
+
+def allowed(kind: str, key: str, limit: str) -> bool:
+    if not enabled():
+        return True
+    try:
+        return _limiter().test(parse(limit), *_key(kind, key))
+    except Exception:  # Redis down: log it and let the user in rather than lock a district out
+        log.exception("throttle storage unreachable")
+        return True
+
+
+def hit(kind: str, key: str, limit: str) -> bool:
+    if not enabled():
+        return True
+    try:
+        return _limiter().hit(parse(limit), *_key(kind, key))
+    except Exception:
+        log.exception("throttle storage unreachable")
+        return True
+
+
+def clear(kind: str, key: str, limit: str) -> None:
+    if not enabled():
+        return
+    try:
+        _limiter().clear(parse(limit), *_key(kind, key))
+    except Exception:
+        log.exception("throttle storage unreachable")
