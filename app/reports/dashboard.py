@@ -61,9 +61,20 @@ class Chart:
     birim: str = ""
     bos: str = "Kayıt yok."
     cizilen: int = 0  # how many of the series the chart draws (0: all); the table shows every one
+    ek: str = ""  # what follows the title, untranslated (a month)
 
-    def as_dict(self) -> dict:
-        return asdict(self)
+    def as_dict(self, gettext=None) -> dict:
+        """The chart as the page's JSON and table read it; ``gettext`` translates its
+        words (titles, series, states, approvers) for the English screens."""
+        out = asdict(self)
+        if gettext is not None:
+            out["baslik"] = gettext(self.baslik) + (f" ({self.ek})" if self.ek else "")
+            out["bos"] = gettext(self.bos)
+            out["etiketler"] = [gettext(label) if isinstance(label, str) else label for label in self.etiketler]
+            out["seriler"] = [{**s, "ad": gettext(s["ad"])} for s in self.seriler]
+        elif self.ek:
+            out["baslik"] = f"{self.baslik} ({self.ek})"
+        return out
 
 
 def _num(value) -> float | int:
@@ -93,10 +104,10 @@ def lesson_hours_this_month(session, today: dt.date) -> Chart:
                Kurs.durum.in_(TAUGHT),
                or_(nxt.id.is_(None), nxt.kesim_tarihi.is_(None), Ders.tarih <= nxt.kesim_tarihi))
         .group_by(Kurs.id, Modul.ad).order_by(Kurs.id)).all()
-    return Chart("ders-saatleri", f"{AYLAR[today.month - 1]} {today.year}: verilen ders saatleri", "bar",
+    return Chart("ders-saatleri", "Bu ay verilen ders saatleri", "bar",
                  [f"{kid} {ad}" for kid, ad, _, _ in rows],
                  [_series("Verilen", [r[2] for r in rows]), _series("Planlanan", [r[3] for r in rows])], "saat",
-                 "Bu ay dersi olan kurs yok.")
+                 "Bu ay dersi olan kurs yok.", ek=f"{AYLAR[today.month - 1]} {today.year}")
 
 
 def _last_months(today: dt.date, n: int = 6) -> list[tuple[int, int]]:
