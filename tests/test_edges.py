@@ -1,6 +1,8 @@
 """Issue 12, "Smaller things a user hits" and "Exam registration": error pages, …"""
 from __future__ import annotations
 
+import re
+
 from app.core.extensions import db
 from tests.conftest import login, make_app
 
@@ -54,12 +56,16 @@ def test_exam_date_before_the_course_end_is_refused_with_the_end_date(app):
     from tests.conftest import csrf_token
 
     with app.app_context():
-        kurs = db.session.execute(select(Kurs).join(Kurs.kurum).where(
-            Kurs.durum == "AKTIF", Kurs.kurum.has(kurum_kodu="100001"))).scalars().first()
+        # the demo's running Moda A1 (belgeli, new regulation), its first active trainee
+        kurs = db.session.execute(select(Kurs).where(
+            Kurs.durum == "AKTIF", Kurs.kurum.has(kurum_kodu="100001")).order_by(Kurs.id)).scalars().first()
+        assert kurs.belge_durumu == "BELGELI"
         period = db.session.execute(select(SinavDonemi).where(
             SinavDonemi.ilce_id == kurs.kurum.ilce_id, SinavDonemi.acik.is_(True),
-            SinavDonemi.tarih >= clock.today(), SinavDonemi.tarih <= kurs.bitis)).scalars().first()
-        kayit = db.session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id)).scalars().first()
+            SinavDonemi.tarih >= clock.today(), SinavDonemi.tarih <= kurs.bitis)
+            .order_by(SinavDonemi.id)).scalars().first()
+        kayit = db.session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id, Kayit.durum == "AKTIF")
+                                   .order_by(Kayit.id)).scalars().first()
         pk, end, ids = kurs.id, kurs.bitis, (kayit.id, period.id)
         before = db.session.execute(select(func.count()).select_from(SinavKaydi)).scalar()
     web = login(app.test_client(), "12345678950")
@@ -67,7 +73,7 @@ def test_exam_date_before_the_course_end_is_refused_with_the_end_date(app):
                                                "csrf_token": csrf_token(web, "/")})
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400
-    assert f"kursun bitiş tarihinden ({end:%d.%m.%Y}) sonra olmalıdır" in html
+    assert f"kursun bitiş tarihinden ({end:%d.%m.%Y}) sonra olmalıdır" in html, re.findall(r"kurs-error[^>]*>([^<]*)", html)
     with app.app_context():
         assert db.session.execute(select(func.count()).select_from(SinavKaydi)).scalar() == before
 
@@ -271,9 +277,9 @@ def test_adding_a_trainee_active_in_the_same_module_elsewhere_warns_before_savin
 
     with app.app_context():
         running = db.session.execute(select(Kurs).where(
-            Kurs.durum == "AKTIF", Kurs.kurum.has(kurum_kodu="100001"))).scalars().first()
-        kayit = db.session.execute(select(Kayit).where(Kayit.kurs_id == running.id,
-                                                       Kayit.durum == "AKTIF")).scalars().first()
+            Kurs.durum == "AKTIF", Kurs.kurum.has(kurum_kodu="100001")).order_by(Kurs.id)).scalars().first()
+        kayit = db.session.execute(select(Kayit).where(Kayit.kurs_id == running.id, Kayit.durum == "AKTIF")
+                                   .order_by(Kayit.id)).scalars().first()
         person = kayit.kursiyer
         tc, born = person.tc_kimlik_no, person.dogum_tarihi.strftime("%d.%m.%Y")
         start = factories.weekday_on_or_after(clock.today() + dt.timedelta(weeks=3), 5)
