@@ -460,7 +460,7 @@ def test_exam_to_certificate_journey(app, live_server, browser, tmp_path):
     page.fill("input[name=soru]", "20")
     with page.expect_navigation():
         page.click("#notlar button[type=submit]")
-    assert "85.00 puan (geçti)" in page.content()
+    assert "85,00 puan (geçti)" in page.content()
     _logout(page, live_server)
 
     # Kurs Sonu Onayı, then the printer
@@ -486,7 +486,7 @@ def test_exam_to_certificate_journey(app, live_server, browser, tmp_path):
     page.fill("#dogum_tarihi", birth.strftime("%d.%m.%Y"))
     with page.expect_navigation():
         page.click("#sorgula")
-    assert code in page.inner_text("#belgeler") and "85.00 puan" in page.content()
+    assert code in page.inner_text("#belgeler") and "85,00 puan" in page.content()
     page.screenshot(path=str(ARTIFACTS / "35-sorgu.png"), full_page=True)
     page.goto(f"{live_server}/sorgu/dogrula/{code}")
     assert "Bu belge geçerlidir." in page.content() and name in page.content()
