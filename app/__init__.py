@@ -203,6 +203,9 @@ def _register_filters(app: Flask) -> None:
     from app.core.identity import id_label
 
     app.jinja_env.filters["kimlik_etiketi"] = id_label
+    from app.core.tree import full_name
+
+    app.jinja_env.filters["kisi_adi"] = full_name  # a stored username as the person's name
     from app.core.text import tr_upper
 
     app.jinja_env.filters["buyuk"] = tr_upper  # Turkish capitals: "Nisan" -> "NİSAN", not "NISAN"
