@@ -82,7 +82,6 @@ MATRIX: dict[str, frozenset] = {
     # --- the institution's classrooms and teachers: Kurum Müdürü -----------------
     **_crud("SinifView", "SinifApi", {MUDUR}, {MUDUR}),
     **_crud("EgiticiView", "EgiticiApi", {MUDUR}, {MUDUR}),
-    "EgiticiTakvimView.yenile": frozenset({MUDUR}),  # a new secret address for the teacher's calendar feed
     # --- the audit log is never changed --------------------------------------------
     **_crud("DenetimView", None, (), ()),
     # --- course planning, lesson plan, cancelling and closing: Kurum Müdürü ------
