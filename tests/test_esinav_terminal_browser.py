@@ -127,7 +127,7 @@ def test_two_candidates_resume_on_a_spare_seat_finish_and_find_the_result(app, l
     public.fill("#dogum_tarihi", born.strftime("%d.%m.%Y"))
     with public.expect_navigation():
         public.click("#sorgula")
-    assert "80.00 puan, başarılı" in public.inner_text("#sonuclar")
+    assert "80,00 puan, başarılı" in public.inner_text("#sonuclar")
     _shot(public, "10-sorgu")
     # the answer sheet, first page as PNG
     pdf = staff_ctx.request.get(f"{live_server}/esinav/salon/{exam['salon']}/cevap/{exam['adaylar'][1]}.pdf")

@@ -72,14 +72,12 @@ def test_a_hall_of_50_from_one_address_starts_at_once_with_the_rate_limits_on(ap
     with limited.app_context():
         started = db.session.execute(select(AdaySinavi).where(AdaySinavi.id.in_(exam["sinavlar"]))).scalars().all()
         assert len(started) == 50 and all(a.durum == SINAVDA for a in started)
-    # brute force against one account is still stopped (the login limit is per account or address, not lifted)
+    # one person's wrong passwords do not lock the school's address for the others
     client = limited.test_client()
-    codes = []
     for _ in range(12):
-        resp = client.post("/login/", data={"username": "kadikoy.sinav", "password": "yanlis",
-                                            "csrf_token": csrf_token(client)})
-        codes.append(resp.status_code)
-    assert 429 in codes
+        client.post("/login/", data={"username": "yok.boyle.biri", "password": "yanlis",
+                                     "csrf_token": csrf_token(client)})
+    assert login(limited.test_client(), "kadikoy.sinav")
 
 
 def test_seat_code_is_bound_to_session_and_seat(app):
