@@ -130,6 +130,13 @@ MATRIX: dict[str, frozenset] = {
     "ResetMyPasswordView.this_form_post": EVERYONE,
     "UserInfoEditView.this_form_post": EVERYONE,
     "SorguView.sorgu": EVERYONE,
+    # --- the e-Sınav candidate terminal (issue 11): the seat code and the attempt's token
+    # authorise it, not a login; the result computer is public like the lookup
+    "TerminalView.giris": EVERYONE,
+    "TerminalView.yaz": EVERYONE,
+    "SonucBilgisayariView.sonuc": EVERYONE,
+    # minutes lost to a technical fault: hall staff (the rule lets only the hall's Salon Başkanı)
+    "TerminalSalonView.ek_sure": frozenset({SINAV, SUBE}),
 }
 
 #: rows whose NOBODY holds for the Admin too (the rest of NOBODY/empty rows are the Admin's)
