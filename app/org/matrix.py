@@ -116,6 +116,14 @@ MATRIX: dict[str, frozenset] = {
     "KursSonuView.yazdir": frozenset({MUDUR}),
     # printing the entry documents starts a print job: whoever may read the registrations
     "SinavGirisView.yazdir": frozenset({GM, SUBE, MEM, MUDUR, PERSONEL}),
+    # --- e-Sınav (issue 10): the bank (district and GM), centres and sessions (district),
+    # the hall screen (district and the hall's staff; app.esinav.access narrows staff to
+    # their own halls on the day) ------------------------------------------------------------
+    **{f"SoruBankasiView.{m}": frozenset({GM, SUBE}) for m in ("ekle", "duzelt", "aktiflik", "ice_aktar", "iptal")},
+    **{f"SinavMerkeziView.{m}": frozenset({SUBE}) for m in ("ekle", "salon", "koltuk")},
+    "OturumView.planla": frozenset({SUBE}),
+    "OturumView.hazirla": frozenset({SUBE}),
+    "SalonEkraniView.islem": frozenset({SUBE, SINAV}),
     # --- FAB's own administration: the Admin only ---------------------------------------
     **{f"RoleModelView.{m}": frozenset() for m in ("add", "edit", "delete")},
     "RoleModelView.action[copyrole]": frozenset(),
