@@ -70,10 +70,11 @@ def build_exam(app, db, n: int = 3, questions: int = 5, bank: int = 8, saat: dt.
         s = db.session
         persons = _people(s, n)
         sinif = factories.classroom(s, "100001", capacity=max(20, n))
-        start = factories.weekday_on_or_after(today - dt.timedelta(weeks=5), 0)
+        start = factories.weekday_on_or_after(today - dt.timedelta(weeks=20), 0)  # ended before the exam
         kurs = factories.planned_course(s, "100001", "ING-DIL", 1, sinif.ad, None, start, {0, 2, 4}, 4, "09:00")
         kayitlar = factories.enroll(s, kurs.id, persons)
         factories.approve_all(s, kurs)
+        assert kurs.bitis < today, kurs.bitis
         donem_id = factories.exam_period(s, "Kadıköy", today, kapasite=n)
         rights = [factories.exam_registration(s, kid, donem_id) for kid in kayitlar]
         ilce = s.execute(select(Birim).filter_by(ad="Kadıköy")).scalar_one()

@@ -90,3 +90,16 @@ def test_seat_code_is_bound_to_session_and_seat(app):
     a = Terminal(app.test_client(), exam["codes"][0]).state()
     b = Terminal(app.test_client(), other["codes"][0]).state()
     assert a["aday"]["tc"] == exam["people"][0][0] and b["aday"]["tc"] == other["people"][0][0]
+
+
+def test_the_demo_sessions_terminals_open(app):
+    """README: the demo's prepared sessions of today open on the terminal by their seat codes."""
+    from app.esinav import terminal
+    from app.esinav.models import Aday
+
+    with app.app_context():
+        aday = db.session.execute(select(Aday).order_by(Aday.id)).scalars().first()  # the demo's come first
+        code = terminal.seat_code(app.config["SECRET_KEY"], aday.oturum_id, aday.koltuk_id)
+        tc = aday.kursiyer.tc_kimlik_no
+    state = Terminal(app.test_client(), code).state()
+    assert state["aday"]["tc"] == tc and state["faz"] in ("kimlik", "kurallar", "bekle", "sinav", "bitti")

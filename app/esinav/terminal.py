@@ -237,13 +237,7 @@ def start(session, oturum, koltuk, token: str) -> None:
 
 
 # --- the exam ---------------------------------------------------------------------------------
-def _open_attempt(session, oturum_id: int, koltuk_id: int, token: str, now: dt.datetime):
-    """(attempt id, seat id) of the open attempt on this seat with this token, in one query."""
-    s, a = AdaySinavi.__table__.c, Aday.__table__.c
-    row = session.execute(select(s.id, s.durum, s.son_an).join_from(AdaySinavi.__table__, Aday.__table__,
-                                                                    a.id == s.aday_id)
-                          .where(s.token == (token or ""), a.oturum_id == oturum_id, a.koltuk_id == koltuk_id)
-                          ).first()
+def _check_open(session, row, now: dt.datetime) -> None:
     if row is None:
         raise Refused(MSG_NOT_YOURS)
     if row.durum == HAZIR.value:
@@ -253,43 +247,71 @@ def _open_attempt(session, oturum_id: int, koltuk_id: int, token: str, now: dt.d
     if row.son_an is not None and now >= row.son_an:
         terminal_close.close_if_expired(session, session.get(AdaySinavi, row.id), now)
         raise Refused(MSG_TIME)
+
+
+def _attempt_query(oturum_id: int, koltuk_id: int, token: str):
+    """The attempt on this seat with this token (none: not this terminal's to write)."""
+    s, a = AdaySinavi.__table__.c, Aday.__table__.c
+    return (select(s.id, s.durum, s.son_an).select_from(AdaySinavi.__table__)
+            .join(Aday.__table__, a.id == s.aday_id)
+            .where(s.token == (token or ""), a.oturum_id == oturum_id, a.koltuk_id == koltuk_id))
+
+
+def _open_attempt(session, oturum_id: int, koltuk_id: int, token: str, now: dt.datetime):
+    """(attempt id, deadline) of the open attempt on this seat with this token, or Refused."""
+    row = session.execute(_attempt_query(oturum_id, koltuk_id, token)).first()
+    _check_open(session, row, now)
     return row.id, row.son_an
+
+
+def _insert_tap(session, **values):
+    """INSERT the tap unless its (attempt, sequence number) is stored already: its id, or None."""
+    table = CevapOlayi.__table__
+    dialect = session.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        module = __import__(f"sqlalchemy.dialects.{dialect}", fromlist=["insert"])
+        stmt = module.insert(table).values(**values).on_conflict_do_nothing(index_elements=["sinav_id", "sira"])
+        return session.execute(stmt.returning(table.c.id)).scalar()
+    try:
+        with session.begin_nested():
+            return session.execute(insert(table).values(**values).returning(table.c.id)).scalar()
+    except IntegrityError:
+        return None
 
 
 def answer(session, oturum_id: int, koltuk_id: int, token: str, no, secim, seq, ip: Optional[str]) -> dict:
     """Store one tap (choice, or None to clear) before the terminal shows it. Returns the
-    acknowledgement: {"no", "secim" (shown letter or None), "son_kayit", "kalan_sn"}."""
+    acknowledgement: {"no", "secim" (shown letter or None), "son_kayit", "kalan_sn"}.
+    Four statements and a commit: the checks in one SELECT, the tap, the answer, the time."""
     now = clock.local_now()
     if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq < 2**31:
         raise Refused(MSG_SEQ)
     if secim is not None and secim not in SECENEKLER:
         raise Refused(MSG_CHOICE)
-    if not isinstance(no, int) or isinstance(no, bool):
+    if not isinstance(no, int) or isinstance(no, bool) or not 0 < no < 10000:
         raise Refused(MSG_QUESTION)
-    sinav_id, son_an = _open_attempt(session, oturum_id, koltuk_id, token, now)
-    q, o = SinavSorusu.__table__.c, CevapOlayi.__table__.c
-    row = session.execute(select(q.id, q.secenek_sirasi, q.ilce_id, o.id.label("olay"), o.sinav_sorusu_id,
-                                 o.secim.label("olay_secim"))
-                          .outerjoin(CevapOlayi.__table__, and_(o.sinav_id == q.sinav_id, o.sira == seq))
-                          .where(q.sinav_id == sinav_id, q.sira == no)).first()
-    if row is None:
+    s, q, o = AdaySinavi.__table__.c, SinavSorusu.__table__.c, CevapOlayi.__table__.c
+    row = session.execute(
+        _attempt_query(oturum_id, koltuk_id, token)
+        .add_columns(q.id.label("soru"), q.secenek_sirasi, q.ilce_id, o.id.label("olay"), o.sinav_sorusu_id,
+                     o.secim.label("olay_secim"))
+        .outerjoin(SinavSorusu.__table__, and_(q.sinav_id == s.id, q.sira == no))
+        .outerjoin(CevapOlayi.__table__, and_(o.sinav_id == s.id, o.sira == seq))).first()
+    _check_open(session, row, now)
+    sinav_id, son_an = row.id, row.son_an
+    if row.soru is None:
         raise Refused(MSG_QUESTION)
     letter = row.secenek_sirasi[SECENEKLER.index(secim)] if secim else None  # the version's letter
     if row.olay is not None:  # a re-sent tap: stored already, acknowledged again
-        if row.sinav_sorusu_id != row.id or row.olay_secim != letter:
+        if row.sinav_sorusu_id != row.soru or row.olay_secim != letter:
             raise Refused(MSG_SEQ)
         return _ack(session, sinav_id, no, secim, now)
-    try:
-        with session.begin_nested():
-            session.execute(insert(CevapOlayi.__table__).values(
-                sinav_id=sinav_id, sinav_sorusu_id=row.id, ilce_id=row.ilce_id, sira=seq, secim=letter, zaman=now,
-                koltuk_id=koltuk_id, ip=(ip or "")[:45]))
-    except IntegrityError:  # the same tap, re-sent while the first was being stored
-        return _ack(session, sinav_id, no, secim, now)
-    later = select(o.id).where(o.sinav_sorusu_id == row.id, o.sira > seq).exists()
-    session.execute(update(SinavSorusu.__table__).where(q.id == row.id, ~later)
+    if _insert_tap(session, sinav_id=sinav_id, sinav_sorusu_id=row.soru, ilce_id=row.ilce_id, sira=seq,
+                   secim=letter, zaman=now, koltuk_id=koltuk_id, ip=(ip or "")[:45]) is None:
+        return _ack(session, sinav_id, no, secim, now)  # the same tap, stored meanwhile by its twin
+    later = select(o.id).where(o.sinav_sorusu_id == row.soru, o.sira > seq).exists()
+    session.execute(update(SinavSorusu.__table__).where(q.id == row.soru, ~later)
                     .values(secim=letter, cevap_zamani=now))
-    s = AdaySinavi.__table__.c
     session.execute(update(AdaySinavi.__table__).where(s.id == sinav_id).values(son_kayit=now, son_temas=now))
     session.commit()
     return {"no": no, "secim": secim, "son_kayit": _hms(now), "kalan_sn": max(0, int((son_an - now).total_seconds()))}

@@ -221,8 +221,7 @@
       if (r.status === 200) {
         queue.shift(); saveQueue(); retryMs = 500;
         var q = question(r.json.no);
-        if (q && !pendingFor(q.no)) { q.secim = r.json.secim; }
-        else if (q) { q.secim = r.json.secim; }
+        if (q) { q.secim = r.json.secim; }  // stored: now shown as chosen (a later pending tap shows as pending)
         S.son_kayit = r.json.son_kayit;
         if (r.json.kalan_sn !== null && r.json.kalan_sn !== undefined) { S.kalan_sn = r.json.kalan_sn; clockAt = performance.now(); }
         error("");
