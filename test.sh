@@ -7,7 +7,7 @@
 #      order with -p randomly --randomly-seed=N);
 #   4. the date-sensitive tests on SQLite again with the clock (KURS_SAAT) on chosen days:
 #      a Wednesday, a Saturday, a leap day, New Year's Eve, a public holiday, and
-#      01:30 in Istanbul on a server in UTC (the UTC date is the day before);
+#      00:05 in Istanbul on a server in UTC (the UTC date is the day before);
 #   5. pytest again on PostgreSQL when TEST_DATABASE_URL is set or a server answers
 #      on 127.0.0.1:5432 (database kurs_test is created), browser journeys excepted.
 # Exits non-zero when any run fails.
@@ -37,11 +37,11 @@ echo "== SQLite =="
 
 # The tests read "today" from app.core.clock, frozen per session (tests/conftest.py).
 DATE_TESTS=(tests/test_courses.py tests/test_lesson_plan.py tests/test_exams.py tests/test_absences.py
-            tests/test_enrollment.py tests/test_fees.py tests/test_course_races.py)
+            tests/test_enrollment.py tests/test_fees.py tests/test_course_races.py tests/test_time_zone.py)
 # moment (Istanbul time) and the server's TZ
 DATE_MATRIX=("2026-11-25T10:00 Europe/Istanbul" "2026-11-28T10:00 Europe/Istanbul"
              "2028-02-29T10:00 Europe/Istanbul" "2026-12-31T10:00 Europe/Istanbul"
-             "2027-04-23T10:00 Europe/Istanbul" "2026-11-26T01:30 UTC")
+             "2027-04-23T10:00 Europe/Istanbul" "2026-11-26T00:05 UTC")
 for entry in "${DATE_MATRIX[@]}"; do
   read -r moment zone <<<"$entry"
   echo "== SQLite, KURS_SAAT=$moment TZ=$zone =="

@@ -53,6 +53,12 @@ def create_app(overrides: dict | None = None) -> Flask:
                 if name != "SecurityApi":
                     app.before_request_funcs.setdefault(name, []).append(_api_writes_need_a_token)
         _close_downloads(app)
+        from app.core import openapi
+
+        openapi.install(app)
+        from app.core.views import guard_fab_actions
+
+        guard_fab_actions(app)
 
     from app.org import sessions
 
@@ -194,6 +200,9 @@ def _register_filters(app: Flask) -> None:
     from app.core.identity import id_label
 
     app.jinja_env.filters["kimlik_etiketi"] = id_label
+    from app.core.tree import full_name
+
+    app.jinja_env.filters["kisi_adi"] = full_name  # a stored username as the person's name
     from app.core.text import tr_upper
 
     app.jinja_env.filters["buyuk"] = tr_upper  # Turkish capitals: "Nisan" -> "NİSAN", not "NISAN"

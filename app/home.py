@@ -43,7 +43,9 @@ class HomeView(IndexView):
 
         if sc is None or sc.is_none or not self.appbuilder.sm.has_access("can_read", "Kurs"):
             return []
-        return [c.as_dict() for c in dashboard.charts(db.session, sc.tur, clock.today())]
+        from flask_babel import gettext
+
+        return [c.as_dict(gettext) for c in dashboard.charts(db.session, sc.tur, clock.today())]
 
     def _deadlines(self, sc):
         """Courses to complete (1 year belgeli / 1 month belgesiz after their end) and

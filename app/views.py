@@ -176,6 +176,9 @@ def register(appbuilder) -> None:
 
     _menu(appbuilder, AyarView, "Ayarlar", "Genel Müdürlük", "fa-sliders")
     _menu(appbuilder, KimlikIslemView, "Kursiyer Kimlik İşlemleri", "Genel Müdürlük", "fa-id-card")
+    from app.trainees.gm_views import MahkemeKarariView
+
+    appbuilder.add_view_no_menu(MahkemeKarariView)
     _menu(appbuilder, BirimView, "Birimler", "Yönetici Modülü", "fa-sitemap", "fa-cogs")
     _menu(appbuilder, DenetimView, "Denetim Kayıtları", "Yönetici Modülü", "fa-history", "fa-cogs")
     sorgu = appbuilder.add_view_no_menu(SorguView)

@@ -54,10 +54,12 @@ def free_day(session, after: dt.date, weekdays: Optional[Iterable[int]] = None,
 
 
 def classroom(session, kod: str, capacity: int = 20) -> Sinif:
-    """A classroom of its own for one test (not named like the demo's)."""
+    """A classroom of its own for one test (not named like the demo's). Not active: the
+    institution's active classrooms together stay within its licence (seed §10), however
+    many tests make one."""
     kurum = _one(session, Kurum, kurum_kodu=kod)
     row = Sinif(kurum_id=kurum.id, ad=f"Test Sınıfı {next(_serial)}", egitim_turu="Test", ders="Test",
-                kapasite=capacity)
+                kapasite=capacity, aktif=False)
     session.add(row)
     session.flush()
     return row

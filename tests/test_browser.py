@@ -471,6 +471,13 @@ def test_exam_to_certificate_journey(app, live_server, browser, tmp_path):
         page.click("#kurs-sonu-kaydet")
     assert page.locator(".kurs-sonu-gri").count() == 1
     page.screenshot(path=str(ARTIFACTS / "33-kurs-sonu-gri.png"), full_page=True)
+    # issuing the certificates asks once: "İptal" leaves the printer grey, "Tamam" issues
+    asked = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.click("#kurs-sonu-yazdir")
+    page.wait_for_timeout(300)
+    assert asked and "geri alınamaz" in asked[0] and page.locator(".kurs-sonu-gri").count() == 1
+    page.once("dialog", lambda d: d.accept())
     with page.expect_navigation():
         page.click("#kurs-sonu-yazdir")
     assert page.locator(".kurs-sonu-yesil").count() == 1 and "Kurs Bitirme Belgesi verildi" in page.content()

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from app.core.extensions import db
 from app.core.tree import Kurum
 from app.courses.models import AKTIF, Kurs
-from tests.test_browser import ARTIFACTS, _login, browser, live_server  # noqa: F401  (fixtures)
+from tests.test_browser import ARTIFACTS, _login, _logout, browser, live_server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +55,7 @@ def test_director_prints_roll_call_and_course_file_district_sees_charts(app, liv
     pdf = page.request.get(live_server + href)
     text = _save(pdf.body(), "42-kurs-dosyasi")
     assert "KURS DOSYASI" in text and "1. Kurs Bilgileri" in text and "Moda Dil Kursu" in text
-    page.goto(f"{live_server}/logout/")
+    _logout(page, live_server)
 
     # the district's home page: four charts drawn, each with its table
     _login(page, live_server, "kadikoy.mudur")

@@ -224,3 +224,35 @@ def test_a_trainee_who_leaves_has_no_exam_and_no_debt_after_the_day(app, durum):
     with app.app_context():
         assert factories.exam_registration(db.session, third, period).sira == 3
     assert director.get(f"/sinavgiris/belge/{sitting}").status_code == 404
+
+
+def test_an_exam_registration_racing_the_cancellation_never_outlives_it(app):
+    """The registration and "Aktif Kursu İptal Et" at the same moment: either the cancellation
+    wins and the registration is refused, or the registration lands first and the
+    cancellation (or its retry) withdraws it; never a registration on a cancelled course."""
+    from tests.conftest import run_together
+
+    pk, (kid,) = factories.active_course(app, db, weeks_ago=2, days=(6,), hours=4, trainees=(45, 1))
+    with app.app_context():
+        period = factories.exam_period(db.session, "Kadıköy", db.session.get(Kurs, pk).bitis + dt.timedelta(days=9))
+
+    def prepare(session):
+        kayit = session.get(Kayit, kid)
+        _ = (kayit.kurs.durum, kayit.durum, kayit.kursiyer.ad)
+        return kayit
+
+    def register(session, kayit):
+        return exams.register(session, kayit, period, False, True, TODAY).id
+
+    def cancel(session, kayit):
+        return workflow.end_course(session, kayit.kurs, workflow.AKTIF_IPTAL, "Yarış")
+
+    results = run_together(app, prepare, register, cancel)
+    with app.app_context():
+        durum = db.session.get(Kurs, pk).durum
+        left = db.session.execute(select(SinavKaydi).where(SinavKaydi.kayit_id == kid)).scalars().all()
+        if durum == IPTAL:
+            assert left == [], results
+            assert db.session.get(Kayit, kid).durum == KAYIT_KURS_IPTAL
+        else:  # the cancellation lost the race and was told so; the registration stands on an active course
+            assert results[1][0] == "refused" and len(left) == 1, results

@@ -111,3 +111,40 @@ def test_collections_chart_counts_this_months_payments(app):
     assert month.endswith(str(TODAY.year))
     assert abs(_values(charts["tahsilat"])[month][0] - float(total)) < 0.005
     assert len(charts["tahsilat"]["etiketler"]) == 6
+
+
+def test_home_page_queries_do_not_grow_with_absent_trainees(app):
+    """The absence slot compares hours with the limit in SQL: two more absent trainees,
+    the same number of statements (it read the setting once per absent trainee)."""
+    from app.absences.models import Devamsizlik
+    from app.trainees.models import Kayit
+    from tests import factories
+
+    pk, kayitlar = factories.active_course(app, db, weeks_ago=5, days=(1, 3), hours=4, trainees=(48, 4))
+    web = login(app.test_client(), "12345678950")
+
+    def absent(ids):
+        with app.app_context():
+            kurs = db.session.get(Kurs, pk)
+            lesson = next(l for l in planning.effective_lessons(kurs) if l.tarih <= TODAY)
+            for kid in ids:
+                db.session.add(Devamsizlik(kurum_id=kurs.kurum_id, kayit_id=db.session.get(Kayit, kid).id,
+                                           ders_id=lesson.id, saat=1))
+            db.session.commit()
+
+    def statements():
+        with app.app_context():
+            engine = db.engine
+        seen = []
+        listener = lambda *a: seen.append(1)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert web.get("/").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    absent(kayitlar[:2])
+    before = statements()
+    absent(kayitlar[2:])
+    assert statements() == before

@@ -181,3 +181,155 @@ def test_print_all_prints_those_with_a_photo_and_links_the_others(app):
     reader = PdfReader(io.BytesIO(pdf.data))
     pdf.close()
     assert len(reader.pages) == 1 and john_name in reader.pages[0].extract_text()
+
+
+# --- FAB's own texts in Turkish ---------------------------------------------------------------
+ENGLISH_LEFT = ("Are you sure you want to delete this item?", "The user's password for authentication",
+                "You sure you want", "Delete record", "Add a new record", "Record Count", "Refresh")
+
+
+def test_fab_texts_speak_turkish(app):
+    director = login(app.test_client(), "12345678950")
+    html = director.get("/sinif/list/").get_data(as_text=True)
+    assert "Bu kayıt silinsin mi? Bu işlem geri alınamaz." in html
+    users = login(app.test_client(), "100001")
+    form = users.get("/kullanici/add").get_data(as_text=True)
+    assert "Kullanıcının giriş şifresi" in form
+    for page in (html, form, director.get("/egitici/list/").get_data(as_text=True),
+                 director.get("/kursplanlama/list/").get_data(as_text=True)):
+        for english in ENGLISH_LEFT:
+            assert english not in page, english
+
+
+# --- irreversible actions ask once (a bundled script, no inline handler) ----------------------
+def test_irreversible_actions_ask_once_through_the_bundled_script(app):
+    from sqlalchemy import select
+
+    from app.courses.models import Kurs
+    from app.core.tree import Kurum
+
+    with app.app_context():
+        moda = db.session.execute(select(Kurum).filter_by(kurum_kodu="100001")).scalar_one().id
+
+        def course(durum):
+            return db.session.execute(select(Kurs).where(Kurs.kurum_id == moda, Kurs.durum == durum)
+                                      .order_by(Kurs.id)).scalars().first()
+
+        active, draft, ended = course("AKTIF").id, course("TASLAK"), course("KURS_SONU_ONAYLANDI").id
+        draft = (draft.id, draft.taslak_adim or "acma")
+    web = login(app.test_client(), "12345678950")
+    pages = {
+        f"/kurs/{active}/iptal-kapat": "Bu işlem geri alınamaz",          # cancel / close a course
+        f"/kursplani/{draft[0]}/{draft[1]}": f"Taslak {draft[0]} silinsin mi?",  # delete a draft
+        f"/kayitdurum/{active}": "için kayıt durumu değiştirilsin mi?",    # a registration state
+        f"/kurssonu/?kurs_no={ended}": "kurs sonu belgeleri verilsin mi?",  # issue certificates
+    }
+    for url, question in pages.items():
+        resp = web.get(url)
+        html = resp.get_data(as_text=True)
+        assert resp.status_code == 200, url
+        assert f'data-onay="' in html and question in html, url
+        assert "/static/js/onay.js" in html, url
+        assert "onsubmit=" not in html and "confirm(" not in html, url  # nothing inline
+    script = web.get("/static/js/onay.js")
+    assert script.status_code == 200 and b"data-onay" in script.data and b"confirm(" in script.data
+    script.close()
+
+
+# --- people by name, not username ------------------------------------------------------------
+def test_history_shows_full_names_not_usernames(app):
+    from app.core.tree import Kullanici
+    from tests import factories
+    from tests.conftest import csrf_token
+
+    pk, (kayit, _other) = factories.active_course(app, db, weeks_ago=3, days=(1, 3), time="16:00",
+                                                  trainees=(25, 2))
+    with app.app_context():
+        user = db.session.query(Kullanici).filter_by(username="12345678950").one()
+        name = f"{user.first_name} {user.last_name}"
+    web = login(app.test_client(), "12345678950")
+    resp = web.post(f"/kayitdurum/{pk}", data={"kayit_id": kayit, "durum": "IPTAL", "tarih": "25.11.2026",
+                                               "aciklama": "Kendi isteği", "csrf_token": csrf_token(web, "/")})
+    assert resp.status_code == 302
+    html = web.get(f"/kayitdurum/{pk}").get_data(as_text=True)
+    assert f"Kendi isteği ({name})" in html and "(12345678950)" not in html
+    page = web.get(f"/kurs/{pk}").get_data(as_text=True)
+    history = page.split('id="kurs-tarihce"', 1)[1]
+    assert name in history and "<td>12345678950</td>" not in history
+
+
+def test_adding_a_trainee_active_in_the_same_module_elsewhere_warns_before_saving(app):
+    import datetime as dt
+
+    from sqlalchemy import func, select
+
+    from app.core import clock
+    from app.courses.models import Kurs
+    from app.trainees.models import Kayit
+    from tests import factories
+    from tests.conftest import csrf_token
+
+    with app.app_context():
+        running = db.session.execute(select(Kurs).where(
+            Kurs.durum == "AKTIF", Kurs.kurum.has(kurum_kodu="100001"))).scalars().first()
+        kayit = db.session.execute(select(Kayit).where(Kayit.kurs_id == running.id,
+                                                       Kayit.durum == "AKTIF")).scalars().first()
+        person = kayit.kursiyer
+        tc, born = person.tc_kimlik_no, person.dogum_tarihi.strftime("%d.%m.%Y")
+        start = factories.weekday_on_or_after(clock.today() + dt.timedelta(weeks=3), 5)
+        new = factories.planned_course(db.session, "100001", running.program.kod, running.modul.sira, None, None,
+                                       start, {5}, 4, "07:00")
+        pk, running_id = new.id, running.id
+        db.session.commit()
+        before = db.session.execute(select(func.count()).select_from(Kayit)).scalar()
+    web = login(app.test_client(), "12345678950")
+    resp = web.post(f"/kursiyerekle/{pk}", data={"tc_kimlik_no": tc, "dogum_tarihi": born, "islem": "sorgula",
+                                                 "csrf_token": csrf_token(web, "/")})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and 'id="baska-kurs"' in html
+    assert "başka bir kursta aktif kursiyerdir" in html and f"Kurs No {running_id}" in html
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(Kayit)).scalar() == before
+    # someone new to the module gets no warning
+    from app.core.identity import make_tc
+    from app.trainees.models import Kisi
+
+    with app.app_context():
+        db.session.add(Kisi(tc_kimlik_no=make_tc("777000123"), ad="Yeni", soyad="Kişi",
+                            dogum_tarihi=dt.date(1991, 3, 4), uyruk="T.C.", gizli=False))
+        db.session.commit()
+    html = web.post(f"/kursiyerekle/{pk}", data={
+        "tc_kimlik_no": make_tc("777000123"), "dogum_tarihi": "04.03.1991", "islem": "sorgula",
+        "csrf_token": csrf_token(web, "/")}).get_data(as_text=True)
+    assert "Yeni Kişi" in html and 'id="baska-kurs"' not in html
+
+
+# --- Sınıf Bilgileri: the classrooms together within the licence (seed §10) --------------------
+def test_classrooms_together_may_not_exceed_the_licence(app):
+    from sqlalchemy import func, select
+
+    from app.core.tree import Kurum
+    from app.org import rules
+    from app.org.models import Sinif
+    from tests.conftest import csrf_token
+
+    with app.app_context():
+        moda = db.session.execute(select(Kurum).filter_by(kurum_kodu="100001")).scalar_one()
+        used = rules.active_capacity(db.session, moda.id)
+        before = db.session.execute(select(func.count()).select_from(Sinif)).scalar()
+    assert used >= 48  # Derslik 1, 2, 3: 20 + 16 + 12
+    web = login(app.test_client(), "12345678950")
+    resp = web.post("/sinif/add", data={"ad": "Konferans Salonu", "egitim_turu": "Yabancı Dil", "ders": "İngilizce",
+                                        "kapasite": "80", "aktif": "y", "csrf_token": csrf_token(web, "/sinif/add")})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert "toplam kapasitesi ruhsattaki 120 kişiyi aşamaz" in html and f"diğer sınıflar {used} kişilik" in html
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(Sinif)).scalar() == before
+        # nor may the licence shrink below the classrooms' seats
+        moda = db.session.execute(select(Kurum).filter_by(kurum_kodu="100001")).scalar_one()
+        with db.session.no_autoflush:
+            moda.ruhsat_kapasitesi = 40
+            errors = rules.validate_kurum(db.session, moda)
+        db.session.rollback()
+    assert "toplam" in errors["ruhsat_kapasitesi"]

@@ -315,7 +315,7 @@ def test_scope_kurum_never_sees_questions_staff_only_their_halls_today(app, kurs
     assert staff.get(f"/esinav/salon/{other_hall}").status_code == 404
     assert staff.get(f"/esinav/salon/{other_hall}/yoklama.pdf").status_code == 404
     clock.set_now(clock.now() + dt.timedelta(days=1))
-    assert staff.get(f"/esinav/salon/{mine}").status_code == 404  # not on another day
+    assert login(app.test_client(), "kadikoy.sinav").get(f"/esinav/salon/{mine}").status_code == 404  # not another day
     clock.set_now(clock.now() - dt.timedelta(days=1))
     moda = login(app.test_client(), "12345678950")
     page = moda.get(f"/esinav/oturum/{oturum.id}")
@@ -377,3 +377,28 @@ def test_a_used_question_is_corrected_as_a_new_version(app, kurs_id):
         db.session.refresh(q)
         assert q.surum_id == surum.id and "(düzeltildi)" not in q.surum.govde
         assert SINAVDA  # the terminal (issue 11) starts attempts; here they stay drawn
+
+
+def test_bank_screens_answer_bad_input_at_the_field(app, kurs_id):
+    web = login(app.test_client(), "kadikoy.sube")
+    with app.app_context():
+        before = _count(Soru)
+        a1 = _a1(db.session).id
+        oturum = ef.session_for(db.session, kurs_id, n=1)
+        surum = oturum.adaylar[0].sinav.sorular[0].surum
+        soru_id, surum_id = surum.soru_id, surum.id
+    token = csrf_token(web, "/esinav/soru/")
+    r = web.post("/esinav/soru/ekle", data={"csrf_token": token, "modul": a1, "govde": "Üç seçenek?", "a": "x",
+                                             "b": "y", "c": "z", "d": "", "dogru": "A"})
+    assert r.status_code == 400 and "tam 4 seçeneği" in r.get_data(as_text=True)
+    r = web.post("/esinav/soru/ice-aktar", data={"csrf_token": token, "modul": a1, "kip": "kismi",
+                                                  "dosya": (io.BytesIO(b"%PDF-1.4 x"), "sorular.xlsx")},
+                 content_type="multipart/form-data")
+    assert r.status_code == 400 and "adı değiştirilmiş bir PDF" in r.get_data(as_text=True)
+    r = web.post(f"/esinav/soru/{soru_id}/iptal", data={"csrf_token": token, "surum": surum_id, "islem": "iptal",
+                                                         "neden": "deneme", "uygula": "0"})
+    assert r.status_code == 200 and "Önizleme:" in r.get_data(as_text=True)
+    with app.app_context():
+        assert _count(Soru) == before and db.session.get(SoruSurumu, surum_id).iptal is False
+    moda = login(app.test_client(), "12345678950")
+    assert moda.get("/esinav/soru/").status_code == 403

@@ -177,3 +177,35 @@ def test_papers_of_another_institution_answer_404(app, course):
     assert course["tcs"][1] not in text
     with app.app_context():
         assert db.session.execute(select(Kayit).where(Kayit.id == kid)).scalar_one()
+
+
+def _sheet(resp):
+    from openpyxl import load_workbook
+
+    assert resp.status_code == 200 and resp.mimetype.endswith("spreadsheetml.sheet"), resp.status_code
+    ws = load_workbook(io.BytesIO(resp.data)).active
+    return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+def test_tables_also_as_xlsx(app, course):
+    from decimal import Decimal
+
+    web = login(app.test_client(), "12345678950")
+    pk = course["pk"]
+    assert f"/yazdir/{pk}/kursiyer-listesi?bicim=xlsx" in web.get(f"/kurs/{pk}").get_data(as_text=True)
+    rows = _sheet(web.get(f"/yazdir/{pk}/kursiyer-listesi?bicim=xlsx"))
+    assert rows[0][:3] == ["S.No", "T.C. Kimlik No", "Adı"] and len(rows) == 4
+    assert sorted(r[1] for r in rows[1:]) == sorted(course["tcs"])  # identity numbers as text
+    assert isinstance(rows[1][6], dt.datetime)  # Kayıt Tarihi: a real date
+    sheet = _sheet(web.get(f"/yazdir/{pk}/yoklama?ay={_month(TODAY)}&bicim=xlsx"))
+    assert sheet[0][-1] == "İmza" and len(sheet) == 4 and all(c is None for c in sheet[1][3:])
+    sheet = _sheet(web.get(f"/ekstre/{course['kayitlar'][0]}?bicim=xlsx"))
+    assert sheet[1][1:2] == ["Tahakkuk"] and sheet[1][5] == Decimal("4500")
+    assert sheet[-1][2] == "Peşinat" and sheet[-1][4] == 1000 and sheet[-1][5] == 3500  # amounts as numbers
+    sheet = _sheet(web.get(f"/tahsilat/?gun={TODAY:%d.%m.%Y}&bicim=xlsx"))
+    mine = [r for r in sheet if r[4] == f"PR-{pk}"]
+    assert len(mine) == 1 and mine[0][9] == 1000 and mine[0][0] == "100001"
+    sheet = _sheet(web.get("/devamsizlikraporu/?bicim=xlsx"))
+    assert [r[5:] for r in sheet if r[3] == course["tcs"][1]] == [[32, 24]]
+    sheet = _sheet(web.get(f"/puantaj/{course['egitici']}?ay={_month(TODAY)}&bicim=xlsx"))
+    assert sheet[-1][0] == "Günlük Toplam" and sheet[-1][-1] == sum(r[-1] for r in sheet[1:-1]) > 0

@@ -97,3 +97,30 @@ def test_teacher_feed_subscribes_without_login_and_renews(app):
 def _audit_count(app):
     with app.app_context():
         return db.session.query(DenetimKaydi).filter_by(islem="Takvim adresi yenilendi").count()
+
+
+def test_english_screens_turkish_papers(app):
+    """In English the screens of issue 14 speak English; the official papers stay Turkish."""
+    from tests.test_dashboard import _charts
+
+    moda = _moda(app)
+    web = login(app.test_client(), "kadikoy.sube")
+    web.get("/lang/en")
+    try:
+        home = web.get("/").get_data(as_text=True)
+        assert "Figures" in home and "Göstergeler" not in home
+        charts = _charts(home)
+        assert charts["durumlar"]["baslik"] == "Courses by state" and "Active" in charts["durumlar"]["etiketler"]
+        assert charts["onaylar"]["etiketler"] == ["Institution Director", "District Branch Manager", "District Director"]
+        with app.app_context():
+            pk = db.session.query(Kurs).filter_by(kurum_id=moda, durum="AKTIF").order_by(Kurs.id).first().id
+        page = web.get(f"/kurs/{pk}").get_data(as_text=True)
+        assert "Roll-Call Sheet" in page and "Course File" in page
+        week = web.get(f"/haftalikprogram/{moda}").get_data(as_text=True)
+        assert "Weekly Timetable" in week and "Previous Week" in week
+        assert "Collection Report" in web.get("/tahsilat/").get_data(as_text=True)
+        text = PdfReader(io.BytesIO(web.get(f"/yazdir/{pk}/yoklama").data)).pages[0].extract_text()
+        assert "YOKLAMA ÇİZELGESİ" in text and "İmza" in text
+    finally:
+        web.get("/lang/tr")
+    assert "Göstergeler" in web.get("/").get_data(as_text=True)

@@ -82,3 +82,20 @@ def test_export_sorts_in_turkish(app, teachers, as_user):
     header = [c.value for c in sheet[1]]
     column = header.index("Adı")
     assert [row[column] for row in sheet.iter_rows(min_row=2, values_only=True)] == TURKISH
+
+
+def test_trainee_search_results_sort_in_turkish(app, as_user):
+    """"Kursiyer Arama": the results, by name, in the Turkish alphabet."""
+    import datetime as dt
+
+    from app.trainees.models import Kursiyer
+
+    with app.app_context():
+        kurum = db.session.execute(select(Kurum).filter_by(kurum_kodu="100002")).scalar_one()
+        for i, name in enumerate(NAMES):
+            db.session.add(Kursiyer(kurum_id=kurum.id, tc_kimlik_no=make_tc(f"{771000000 + i}"), ad=name,
+                                    soyad="Aramasıralı", dogum_tarihi=dt.date(2000, 1, 1)))
+        db.session.commit()
+    html = as_user("23456789138").get("/kursiyerarama/?ad=aramasırali&listele=1").get_data(as_text=True)
+    found = re.findall(r"<td>([^<>\s]+) Aramasıralı</td>", html)
+    assert found == TURKISH

@@ -52,7 +52,7 @@ def rows_of_every_model(app):
     from app.trainees.models import Sorusturma
     from tests import factories
 
-    kurs_id, (kayit_id,) = factories.active_course(app, db, trainees=(40, 1))
+    kurs_id, (kayit_id,) = factories.active_course(app, db, trainees=(49, 1))
     with app.app_context():
         moda = _kurum("100001").id
         ders = db.session.execute(select(Ders).where(Ders.kurs_id == kurs_id).limit(1)).scalar_one()

@@ -13,6 +13,7 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.absences.models import Devamsizlik
 from app.core import audit, settings
@@ -21,6 +22,7 @@ from app.core.tx import Refused
 from app.courses import planning
 from app.courses.models import AKTIF, Ders, Kurs
 from app.courses.planning import touch
+from app.org.models import Modul
 from app.trainees.models import KAYIT_AKTIF, Kayit
 
 
@@ -98,18 +100,23 @@ def save_day(session, kurs: Kurs, day: dt.date, grid: dict[tuple[int, int], str]
 
 def over_limit(session, today: dt.date, limit: int = 20) -> list[tuple[Kayit, int, int]]:
     """(enrollment, absent hours, limit) of active trainees above their course's limit,
-    in the user's scope (the home page's slot)."""
-    sums = dict(session.execute(
-        select(Kayit.id, func.sum(Devamsizlik.saat)).join(Devamsizlik, Devamsizlik.kayit_id == Kayit.id)
-        .join(Kurs, Kayit.kurs_id == Kurs.id).where(Kurs.durum == AKTIF, Kayit.durum == KAYIT_AKTIF)
-        .group_by(Kayit.id)).all())
-    if not sums:
+    in the user's scope (the home page's slot; the printed list passes a large ``limit``).
+
+    The comparison is made in SQL (hours > module hours × rate, which for whole hours is
+    the same as hours > int(module hours × rate)), so only the rows shown are loaded: the
+    home page no longer reads the setting once per absent trainee."""
+    rate = settings.get(session, "devamsizlik_orani")
+    num, den = Decimal(rate).as_integer_ratio()  # whole numbers: exact on both databases
+    total = func.sum(Devamsizlik.saat)
+    found = session.execute(
+        select(Kayit.id, total).join(Devamsizlik, Devamsizlik.kayit_id == Kayit.id)
+        .join(Kurs, Kayit.kurs_id == Kurs.id).join(Modul, Kurs.modul_id == Modul.id)
+        .where(Kurs.durum == AKTIF, Kayit.durum == KAYIT_AKTIF)
+        .group_by(Kayit.id, Modul.sure_saat).having(total * den > Modul.sure_saat * num)
+        .order_by(Kayit.id).limit(limit)).all()
+    if not found:
         return []
-    kayitlar = session.execute(select(Kayit).where(Kayit.id.in_(list(sums))).order_by(Kayit.id)).scalars().all()
-    out = []
-    for kayit in kayitlar:
-        hours = sums[kayit.id]
-        allowed = limit_hours(session, kayit.kurs)
-        if hours > allowed:
-            out.append((kayit, int(hours), allowed))
-    return out[:limit]
+    sums = dict(found)
+    kayitlar = session.execute(select(Kayit).where(Kayit.id.in_(list(sums))).options(selectinload(Kayit.kurs))
+                               .order_by(Kayit.id)).scalars().all()
+    return [(k, int(sums[k.id]), int(Decimal(k.kurs.modul.sure_saat) * rate)) for k in kayitlar]

@@ -10,7 +10,7 @@ from flask_appbuilder.api import ModelRestApi, expose, permission_name, protect,
 from flask_appbuilder.api.schemas import get_list_schema
 from marshmallow import ValidationError
 
-from app.core import list_export, refs, scope, tx, validation
+from app.core import list_export, parse, refs, scope, tx, validation
 from app.core.tx import Refused
 from app.core.extensions import db
 
@@ -32,6 +32,15 @@ class KursApi(ModelRestApi):
 
     def domain_errors(self, item) -> dict:
         return validation.validate(db.session, item)
+
+    def _get_field_info(self, field, *args, **kwargs):
+        """FAB translates a missing label or description with gettext(""), which answers
+        the catalogue's header ("Project-Id-Version: ..."): empty stays empty."""
+        info = super()._get_field_info(field, *args, **kwargs)
+        for key, given in (("label", self.label_columns), ("description", self.description_columns)):
+            if not given.get(field.name):
+                info[key] = "" if key == "description" else field.name
+        return info
 
     @expose("/export/<fmt>", methods=["GET"])
     @protect()
@@ -79,6 +88,9 @@ class KursApi(ModelRestApi):
     def post_headless(self):
         if not request.is_json:
             return self.response_400(message="İstek JSON olmalıdır.")
+        problems = parse.payload_problems(self.datamodel.obj, request.json)
+        if problems:
+            return self.response_422(message={k: [v] for k, v in problems.items()})
         try:
             item = self.add_model_schema.load(request.json)
         except ValidationError as err:
@@ -97,6 +109,9 @@ class KursApi(ModelRestApi):
             return self.response_400(message="İstek JSON olmalıdır.")
         if not item:
             return self.response_404()
+        problems = parse.payload_problems(self.datamodel.obj, request.json)
+        if problems:
+            return self.response_422(message={k: [v] for k, v in problems.items()})
         try:
             data = self._merge_update_item(item, request.json)
             item = self.edit_model_schema.load(data, instance=item)

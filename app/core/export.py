@@ -108,19 +108,25 @@ def write_xlsx(out, title: str, columns: list[Column], rows: Iterable[list]) -> 
     ws.append(header)
     formats = [DATE_FORMAT if c.kind == DATE else DATETIME_FORMAT if c.kind == DATETIME
                else MONEY_FORMAT if c.kind == MONEY else None for c in columns]
+    # one styled cell per date/money column, given each row's value: the write-only sheet
+    # writes a row as it is appended, so the cell is free again for the next row
+    styled = [None] * len(columns)
+    for i, number_format in enumerate(formats):
+        if number_format:
+            styled[i] = WriteOnlyCell(ws, None)
+            styled[i].number_format = number_format
     for row in rows:
         out_row = []
-        for value, number_format in zip(row, formats):
+        for i, value in enumerate(row):
             if isinstance(value, str):
                 value = ILLEGAL_CHARACTERS_RE.sub("", value)
                 if value.startswith(DANGEROUS):
                     cell = WriteOnlyCell(ws, None)
                     cell.value, cell.data_type, cell.quotePrefix = value, "s", True
                     value = cell
-            elif number_format and value is not None:
-                cell = WriteOnlyCell(ws, value)
-                cell.number_format = number_format
-                value = cell
+            elif styled[i] is not None and value is not None:
+                styled[i].value = value
+                value = styled[i]
             out_row.append(value)
         ws.append(out_row)
     wb.save(out)
@@ -227,8 +233,10 @@ def kind_of(datamodel, name: str, money: Iterable[str] = ()) -> str:
 
 def header_of(labels: dict, name: str, fallback: Optional[dict] = None) -> str:
     """A column's Turkish header: the screen's label; ``kurum_id`` is labelled as ``kurum``."""
+    # ``kurum_id`` first as ``kurum`` (FAB adds a label "Kurum Id" of its own to a screen's labels)
+    keys = (name[:-3], name) if name.endswith("_id") and len(name) > 3 else (name,)
     for source in (labels, fallback or {}):
-        for key in (name, name[:-3] if name.endswith("_id") else None):
-            if key and key in source:
+        for key in keys:
+            if key in source:
                 return str(source[key])
     return name.replace("_", " ").capitalize()

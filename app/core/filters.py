@@ -153,6 +153,12 @@ class KursInterface(SQLAInterface):
                 return None
         return super().get(id, filters, *args, **kwargs)
 
+    def get_related_obj(self, col_name: str, value):
+        """The related row for a relation filter, by a parsed id (FAB's Query.get is
+        legacy in SQLAlchemy 2 and takes any text)."""
+        pk = parse.parse_id(value if not hasattr(value, "id") else value.id)
+        return None if pk is None else self.session.get(self.get_related_model(col_name), pk)
+
     def filter_value(self, column: str, value):
         """A list filter's value as the column can compare it, or None (dropped)."""
         if self.is_relation(column):

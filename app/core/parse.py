@@ -243,3 +243,52 @@ def parse_decimal_filter(raw):
     if not re.fullmatch(r"-?[0-9]{1,12}([.][0-9]{1,4})?", text):
         return None
     return text
+
+
+# --- JSON bodies of the REST API (core.api.KursApi) --------------------------------
+MSG_ID = "Bir kayıt numarası (id) giriniz."
+
+
+def column_problem(column, value) -> Optional[str]:
+    """Why ``value`` (from a JSON body) cannot be stored in ``column``, or None."""
+    import math
+
+    from sqlalchemy import BigInteger, Integer, Numeric, String
+
+    kind = column.type
+    if isinstance(value, str):
+        return text_problem(value, getattr(kind, "length", None) if isinstance(kind, String) else None)
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)) and isinstance(kind, (Integer, Numeric)):
+        if isinstance(value, float) and not math.isfinite(value):
+            return MSG_NUMBER
+        limits = NumberLimits.for_column(column)
+        if isinstance(kind, Integer) and not isinstance(kind, BigInteger):
+            limits = NumberLimits(-MAX_INT - 1, MAX_INT)
+        if not limits.low <= value <= limits.high:
+            return out_of_range(limits.low, limits.high)
+    return None
+
+
+def payload_problems(model, data) -> dict:
+    """{field: message} for a JSON body meant for ``model``: columns as above, and a
+    relationship given as anything but an id (or a list of ids)."""
+    from sqlalchemy import inspect as sa_inspect
+
+    if not isinstance(data, dict):
+        return {}
+    mapper = sa_inspect(model)
+    problems = {}
+    for key, value in data.items():
+        if key in mapper.relationships:
+            values = value if mapper.relationships[key].uselist and isinstance(value, list) else [value]
+            if mapper.relationships[key].uselist and not isinstance(value, list):
+                problems[key] = MSG_ID
+            elif any(v is not None and (isinstance(v, bool) or parse_id(v) is None) for v in values):
+                problems[key] = MSG_ID
+        elif key in mapper.columns:
+            problem = column_problem(mapper.columns[key], value)
+            if problem:
+                problems[key] = problem
+    return problems

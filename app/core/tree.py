@@ -101,3 +101,23 @@ class Kullanici(User):
     oturum_surumu = Column(Integer, nullable=False, default=0, server_default="0")
     sifre_degismeli = Column(Boolean, nullable=False, default=False, server_default=false())
     birim = relationship("Birim", foreign_keys=[birim_id], lazy="joined")
+
+
+def full_name(username) -> str:
+    """The person behind a stored username ("Ayşe Yılmaz"), for histories that keep the
+    username only; the username when the account has no name, "Sistem" for none. Looked
+    up once per username per request."""
+    if not username or username == "sistem":
+        return "Sistem"
+    from flask import g, has_request_context
+    from sqlalchemy import select
+
+    from app.core.extensions import db
+
+    cache = g.setdefault("_kisi_adlari", {}) if has_request_context() else {}
+    if username not in cache:
+        user = db.session.execute(select(Kullanici).where(Kullanici.username == username)).scalar_one_or_none()
+        name = " ".join(p for p in ((user.first_name or "").strip(), (user.last_name or "").strip()) if p) \
+            if user is not None else ""
+        cache[username] = name or username
+    return cache[username]

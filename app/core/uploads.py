@@ -77,8 +77,17 @@ def remove(relative: str) -> None:
         pass
 
 
+#: a stored file never runs as a page: no script, no plugin, no frame of ours, whatever it holds
+SANDBOX = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+
+
 def send_stored(relative, mimetype: str, download_name: str):
-    """Serve a stored file (the caller has loaded its row through the scope); 404 if gone."""
+    """Serve a stored file (the caller has loaded its row through the scope); 404 if gone.
+
+    Documents (PDF) are sent as attachments, so the browser saves them rather than
+    opening them as a page of this site; images are shown inline (an <img> needs that).
+    Both carry a sandboxing Content-Security-Policy and ``nosniff``: even a file that a
+    browser took for HTML could run no script in this site's name."""
     if not relative:
         abort(404)
     try:
@@ -87,6 +96,9 @@ def send_stored(relative, mimetype: str, download_name: str):
         abort(404)
     if not os.path.exists(path):
         abort(404)
-    response = send_file(path, mimetype=mimetype, download_name=download_name, max_age=0)
+    response = send_file(path, mimetype=mimetype, download_name=download_name, max_age=0,
+                         as_attachment=not mimetype.startswith("image/"))
     response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = SANDBOX
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -391,3 +391,24 @@ def kurum_default(item) -> None:
     if own is not None and getattr(item, "kurum_id", None) is None \
             and getattr(item, "kurum", None) is None:
         item.kurum_id = own
+
+
+def guard_fab_actions(app) -> None:
+    """FAB's own screens (roles, permissions) take any action name and row id in
+    ``action_post``: an unknown action or an id that is not one is a 404, as on ours."""
+    import functools
+
+    views = {v.blueprint.name: v for v in app.appbuilder.baseviews if getattr(v, "blueprint", None)}
+    for endpoint, func in list(app.view_functions.items()):
+        bp, _, name = endpoint.rpartition(".")
+        view = views.get(bp)
+        if name != "action_post" or view is None or isinstance(view, KursModelView):
+            continue
+
+        def checked(*args, _func=func, _view=view, **kwargs):
+            if request.form.get("action", "") not in (_view.actions or {}) or any(
+                    parse.parse_id(pk) is None for pk in request.form.getlist("rowid")):
+                abort(404)
+            return _func(*args, **kwargs)
+
+        app.view_functions[endpoint] = functools.wraps(func)(checked)

@@ -13,6 +13,12 @@ Choices (SPEC leaves them open):
 * On a day, each teacher's hours follow one another from the day's start time, in
   the order the teachers are listed ("stacked"): teacher A 2 h from 09:00, then
   teacher B 2 h from 10:40.
+* A course lasts at most one week per lesson hour of its module, plus
+  ``SURE_PAYI_HAFTA`` (4) weeks for holidays and breaks, and never more than
+  ``AZAMI_HAFTA`` (104, two years): a course is taught at least one hour a week
+  (``latest_end``). A 24-hour module ends within 28 weeks of its start, a 120-hour one
+  within two years; a course "until 31.12.2100" cannot be planned, nor can one "Ders
+  Planını Haftalara Uygula" fill decades of weeks.
 * "Ders Planını Haftalara Uygula" copies the selected day to the same weekday of
   every *following* week up to and including the course's end date, skipping
   holidays, days that already have lessons, and (for a changed plan) days not after
@@ -29,9 +35,17 @@ from dateutil.rrule import WEEKLY, rrule
 DERS_DK = 40
 TENEFFUS_DK = 10
 GUNLUK_AZAMI_SAAT = 10
+SURE_PAYI_HAFTA = 4
+AZAMI_HAFTA = 104
 GUNLER = ["Pazartesi", "Salı", "Çarşamba", "Perşembe", "Cuma", "Cumartesi", "Pazar"]
 #: the calendar's column headings (the first three letters would make two "Paz" and two "Cum")
 GUNLER_KISA = ["Pzt", "Sal", "Çar", "Per", "Cum", "Cmt", "Paz"]
+
+
+def latest_end(start: dt.date, module_hours: int) -> dt.date:
+    """The last day a course of a ``module_hours`` module starting on ``start`` may end on."""
+    weeks = min(max(int(module_hours or 0), 1) + SURE_PAYI_HAFTA, AZAMI_HAFTA)
+    return start + dt.timedelta(weeks=weeks) - dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from app.core import audit, clock, tx
+from app.core import audit, clock, collation, tx
 from app.core.tx import Refused
 from app.courses import lesson_plan
 from app.courses.lesson_plan import Lesson
@@ -155,7 +155,7 @@ def double_bookings(session: Session, kurs: Kurs) -> list[tuple[dt.date, str]]:
 def institution_teachers(session: Session, kurum_id: int) -> list[Egitici]:
     """The institution's active teachers, by name (what "Eğiticiler → Seç" offers)."""
     return session.execute(select(Egitici).where(Egitici.kurum_id == kurum_id, Egitici.aktif.is_(True))
-                           .order_by(Egitici.ad, Egitici.soyad)).scalars().all()
+                           .order_by(collation.ordered(Egitici.ad), collation.ordered(Egitici.soyad))).scalars().all()
 
 
 def day_start(kurs: Kurs, day: dt.date, day_lessons) -> str:
@@ -263,7 +263,7 @@ def set_teachers(session: Session, kurs: Kurs, egitici_ids: set[int]) -> None:
         raise Refused("Çıkarılan eğiticinin bu planda dersleri var; önce o günleri yeniden "
                       "planlayınız.", "egitici")
     before = sorted(str(e) for e in plan.egiticiler)
-    plan.egiticiler = sorted(chosen, key=lambda e: (e.ad, e.soyad))
+    plan.egiticiler = sorted(chosen, key=lambda e: (collation.sort_key(e.ad), collation.sort_key(e.soyad)))
     touch(kurs)
     audit.record(session, "Eğiticiler değiştirildi", kurs, onceki={"egiticiler": before},
                  sonraki={"egiticiler": sorted(str(e) for e in chosen)})

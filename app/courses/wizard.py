@@ -40,12 +40,13 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Regexp
 from wtforms.validators import Optional as Opt
 
-from app.core import audit
+from app.core import audit, collation
 from app.core.text import parse_date
 from app.core.tree import Kurum
 from app.core.tx import Refused, commit
 from app.core.money import TrMoneyField, format_number, format_tl
 from app.core.views import TrDateField
+from app.courses import lesson_plan
 from app.courses.lesson_plan import GUNLER
 from app.courses.models import ACILIS, GECERLI, PLANLANDI, TASLAK, DersPlani, Kurs
 from app.courses.planning import institution_teachers
@@ -117,7 +118,7 @@ def allowed_programs(session: Session, kurum: Kurum):
     return session.execute(
         select(Program).where(Program.aktif.is_(True),
                               Program.kurum_turleri.any(id=kurum.kurum_turu_id))
-        .order_by(Program.ad)).scalars().all()
+        .order_by(collation.ordered(Program.ad))).scalars().all()
 
 
 def _program_choices(session, kurum, data):
@@ -139,7 +140,7 @@ def _bilgi_choices(session, kurum, data):
     policy = program.belge_politikasi if program else IKISI
     belge = [(k, v) for k, v in BELGE_CHOICES.items() if policy in (IKISI, k)]
     siniflar = session.execute(select(Sinif).where(Sinif.kurum_id == kurum.id, Sinif.aktif.is_(True))
-                               .order_by(Sinif.ad)).scalars().all()
+                               .order_by(collation.ordered(Sinif.ad))).scalars().all()
     return {"sinif_id": [(s.id, f"{s.ad} ({s.kapasite} kişilik)") for s in siniflar], "belge_durumu": belge}
 
 
@@ -155,6 +156,11 @@ def _bilgi_rule(session, kurum, data, today):
         errors["baslangic"] = "Başlama tarihi bugünden önce olamaz."
     if start and end and end < start:
         errors["bitis"] = "Bitiş tarihi başlama tarihinden önce olamaz."
+    modul = session.get(Modul, data["modul_id"]) if data.get("modul_id") else None
+    latest = lesson_plan.latest_end(start, modul.sure_saat) if start and modul is not None else None
+    if end and latest and end > latest:
+        errors["bitis"] = (f"Bu modül {modul.sure_saat} ders saatidir; kurs en geç {latest:%d.%m.%Y} tarihinde "
+                           "bitmelidir (haftada en az bir ders saati).")
     return errors
 
 

@@ -21,6 +21,7 @@ from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.core import audit, clock
 from app.core.tree import ILCE, KURUM
@@ -41,6 +42,7 @@ from app.courses.models import (
     Kurs,
 )
 from app.courses.planning import (
+    MSG_CONCURRENT,
     commit,
     current_plan,
     double_bookings,
@@ -73,6 +75,11 @@ END_HOOKS: list = []
 
 def _course_ended(session: Session, kurs: Kurs, aciklama: str) -> None:
     today = clock.today()
+    try:  # write the course's new state (and version) first: from here on the row is ours
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        raise Refused(MSG_CONCURRENT)
     for hook in END_HOOKS:
         hook(session, kurs, today, aciklama)
 

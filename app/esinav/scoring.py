@@ -127,8 +127,8 @@ def rekey_apply(session, surum: SoruSurumu, islem: str, yeni: Optional[str], ned
         raise Refused("Nedenini yazınız (denetim kaydına geçer).", "neden")
     preview = rekey_preview(session, surum, islem, yeni)
     before = {"iptal": surum.iptal, "dogru": surum.dogru}
-    if islem == "iptal":
-        surum.iptal, surum.iptal_nedeni = True, neden
+    if islem == "iptal":  # left out of every score, and never drawn again
+        surum.iptal, surum.iptal_nedeni, surum.soru.aktif = True, neden, False
     else:
         surum.dogru = override[surum.id][1]
     session.flush()

@@ -213,6 +213,7 @@ def prepare(session, oturum: Oturum, rng: Optional[random.Random] = None) -> int
     pool = session.execute(select(Soru).where(Soru.modul_id == oturum.modul_id, Soru.aktif.is_(True),
                                               (Soru.ilce_id == oturum.ilce_id) | Soru.ilce_id.is_(None))
                            ).scalars().all()
+    pool = [s for s in pool if not s.guncel.iptal]
     if len(pool) < oturum.soru_sayisi:
         raise Refused(f"Soru bankasında {len(pool)} soru var; {oturum.soru_sayisi} soru çekilemez.")
     drawn = 0

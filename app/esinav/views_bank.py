@@ -151,7 +151,7 @@ class SoruBankasiView(RecordView):
             except Refused as exc:
                 db.session.rollback()
                 errors = errors_of(exc)
-        status = 400 if errors or (report and report.bad) else 200
+        status = 400 if errors or (report and report.bad and not report.stored) else 200
         return self.render_template("esinav/ice_aktar.html", report=report, errors=errors, values=f.to_dict(),
                                     moduller=modules(), kinds=imports.KINDS), status
 

@@ -146,7 +146,10 @@ def rights_running_out(session, today: dt.date, within_days: int = 60, limit: in
     last exam day (course end + 12 months) is within ``within_days``."""
     rows = session.execute(select(Kayit).join(Kurs, Kayit.kurs_id == Kurs.id).where(
         Kurs.belge_durumu == BELGELI, Kurs.durum == AKTIF, Kayit.durum == KAYIT_AKTIF, Kayit.muaf.is_(False),
-        Kurs.bitis <= today, Kurs.bitis > today - relativedelta(months=12))).scalars().all()
+        Kurs.bitis <= today, Kurs.bitis > today - relativedelta(months=12),
+        # only courses whose last exam day can be near (the exact test is below; 3 days
+        # of slack for month ends), so the home page does not load every trainee
+        Kurs.bitis <= today + dt.timedelta(days=within_days + 3) - relativedelta(months=12))).scalars().all()
     out = []
     for kayit in rows:
         last = exams.last_exam_day(kayit.kurs)

@@ -155,6 +155,9 @@ def register(session, kayit: Kayit, donem_id, tercuman: bool, confirmed: bool, t
         raise Refused(f"Sınavlar kurs bitiminden itibaren en geç 12 ay içinde yapılmalıdır "
                       f"(son gün {last_exam_day(kurs):%d.%m.%Y}).", "donem")
     def attempt() -> SinavKaydi:
+        # read again on a retry: a cancellation that won the race has ended the enrollment
+        if kurs.durum != AKTIF or kayit.durum != KAYIT_AKTIF:
+            raise Refused("Kaydı aktif olmayan kursiyer sınava kaydedilemez.")
         taken, last_seat = session.execute(select(func.count(), func.coalesce(func.max(SinavKaydi.sira), 0))
                                            .where(SinavKaydi.donem_id == period.id)).one()
         if taken >= period.kapasite:
@@ -166,6 +169,7 @@ def register(session, kayit: Kayit, donem_id, tercuman: bool, confirmed: bool, t
         audit.record(session, "Sınav kaydı", kurs, sonraki={"tc": kayit.kursiyer.tc_kimlik_no, "hak": row.hak,
                      "donem": period.id, "tercuman": bool(tercuman)},
                      aciklama=f"{kayit.kursiyer}: {row.hak}. hak, {period}")
+        touch(kurs)  # a registration and the course's cancellation at once: one wins (at commit)
         return row
 
     # two registrations for the same seat number: the loser counts again

@@ -8,6 +8,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -46,6 +47,7 @@ class Odeme(Model):
         UniqueConstraint("kurum_id", "dekont_no", name="uq_odeme_dekont"),
         CheckConstraint("(tur = 'ODEME' AND tutar > 0) OR (tur <> 'ODEME' AND tutar < 0)", name="ck_odeme_tutar"),
         CheckConstraint("tur in ('ODEME','IADE','TERS')", name="ck_odeme_tur"),
+        Index("ix_odeme_kurum_tarih", "kurum_id", "odeme_tarihi"),  # collections by payment date
     )
 
 

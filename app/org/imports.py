@@ -28,7 +28,8 @@ def _add_checked(session, obj) -> None:
 class SinifImport(Importer):
     name = "sinif"
     title = "Excel'den Sınıf Bilgileri"
-    help = "Her satır kurumun bir sınıfıdır; Sınıf Bilgileri ekranının kuralları (ruhsat kapasitesi, aynı ad) uygulanır."
+    help = ("Her satır kurumun bir sınıfıdır; Sınıf Bilgileri ekranının kuralları (ruhsat kapasitesi, aynı ad) "
+            "uygulanır.")
     target_model = Kurum
     max_rows = 1000
     fields = [Field("ad", "Sınıf Adı", True, "text", "Derslik 3", 100),
@@ -48,7 +49,8 @@ class SinifImport(Importer):
 class EgiticiImport(Importer):
     name = "egitici"
     title = "Excel'den Eğitici Bilgileri"
-    help = "Her satır kurumun bir eğiticisidir; Eğitici Bilgileri ekranının kuralları (kimlik numarası, iki kez kayıt) uygulanır."
+    help = ("Her satır kurumun bir eğiticisidir; Eğitici Bilgileri ekranının kuralları (kimlik numarası, iki kez "
+            "kayıt) uygulanır.")
     target_model = Kurum
     max_rows = 1000
     fields = [Field("tc_kimlik_no", "T.C. Kimlik No", True, "tc", "10000000146", 11),

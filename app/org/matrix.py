@@ -116,6 +116,23 @@ MATRIX: dict[str, frozenset] = {
     "KursSonuView.yazdir": frozenset({MUDUR}),
     # printing the entry documents starts a print job: whoever may read the registrations
     "SinavGirisView.yazdir": frozenset({GM, SUBE, MEM, MUDUR, PERSONEL}),
+    # --- imports from files (Excel/CSV): whoever may write the records -------------------
+    "KursiyerAktarView.sayfa": frozenset(_ENTRY),
+    "KimlikAktarView.sayfa": frozenset({GM}),
+    "SinifAktarView.sayfa": frozenset({MUDUR}),
+    "EgiticiAktarView.sayfa": frozenset({MUDUR}),
+    "TatilAktarView.sayfa": frozenset({GM}),
+    "EgiticiTakvimView.yenile": frozenset({MUDUR}),
+    # --- e-Sınav (SPEC §10): the district runs it in its centres; hall staff in the hall --
+    "SinavMerkeziView.ekle": frozenset({SUBE}),
+    "SinavMerkeziView.salon": frozenset({SUBE}),
+    "SinavMerkeziView.koltuk": frozenset({SUBE}),
+    "OturumView.planla": frozenset({SUBE}),
+    "OturumView.hazirla": frozenset({SUBE}),
+    "SalonEkraniView.islem": frozenset({SUBE, SINAV}),
+    "TerminalSalonView.ek_sure": frozenset({SUBE, SINAV}),
+    # the question bank: the ministry and the district; never the institutions (SPEC §10)
+    **{f"SoruBankasiView.{m}": frozenset({GM, SUBE}) for m in ("ekle", "duzelt", "iptal", "aktiflik", "ice_aktar")},
     # --- FAB's own administration: the Admin only ---------------------------------------
     **{f"RoleModelView.{m}": frozenset() for m in ("add", "edit", "delete")},
     "RoleModelView.action[copyrole]": frozenset(),
@@ -130,13 +147,11 @@ MATRIX: dict[str, frozenset] = {
     "ResetMyPasswordView.this_form_post": EVERYONE,
     "UserInfoEditView.this_form_post": EVERYONE,
     "SorguView.sorgu": EVERYONE,
-    # --- the e-Sınav candidate terminal (issue 11): the seat code and the attempt's token
-    # authorise it, not a login; the result computer is public like the lookup
+    # the seat's terminal and the centre's result computer: no login, the seat's code or
+    # token (e-Sınav) and TC + birth date are their keys
     "TerminalView.giris": EVERYONE,
     "TerminalView.yaz": EVERYONE,
     "SonucBilgisayariView.sonuc": EVERYONE,
-    # minutes lost to a technical fault: hall staff (the rule lets only the hall's Salon Başkanı)
-    "TerminalSalonView.ek_sure": frozenset({SINAV, SUBE}),
 }
 
 #: rows whose NOBODY holds for the Admin too (the rest of NOBODY/empty rows are the Admin's)

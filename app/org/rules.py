@@ -60,7 +60,20 @@ def validate_kurum(session: Session, obj: Kurum) -> dict:
             errors["ruhsat_kapasitesi"] = (
                 f"Kurumun {largest} kişilik sınıfı var; ruhsat kapasitesi bundan küçük olamaz."
             )
+        elif (total := active_capacity(session, obj.id)) > obj.ruhsat_kapasitesi:
+            errors["ruhsat_kapasitesi"] = (
+                f"Kurumun aktif sınıfları toplam {total} kişiliktir; ruhsat kapasitesi bundan küçük olamaz."
+            )
     return errors
+
+
+def active_capacity(session: Session, kurum_id: int, exclude_id=None) -> int:
+    """The seats of the institution's active classrooms together."""
+    query = select(func.coalesce(func.sum(Sinif.kapasite), 0)).where(Sinif.kurum_id == kurum_id,
+                                                                      Sinif.aktif.is_(True))
+    if exclude_id:
+        query = query.where(Sinif.id != exclude_id)
+    return int(session.execute(query).scalar() or 0)
 
 
 def validate_sinif(session: Session, obj: Sinif) -> dict:
@@ -77,6 +90,15 @@ def validate_sinif(session: Session, obj: Sinif) -> dict:
         errors["kapasite"] = (
             f"Kapasite, ruhsatın izin verdiği {kurum.ruhsat_kapasitesi} kişiyi aşamaz."
         )
+    elif kurum is not None and obj.aktif is not False:
+        # seed §10: the building's quota is shared by its classrooms
+        others = active_capacity(session, kurum.id, exclude_id=obj.id)
+        if others + obj.kapasite > kurum.ruhsat_kapasitesi:
+            errors["kapasite"] = (
+                f"Kurumun aktif sınıflarının toplam kapasitesi ruhsattaki {kurum.ruhsat_kapasitesi} kişiyi aşamaz: "
+                f"diğer sınıflar {others} kişilik, bu sınıf en çok {max(kurum.ruhsat_kapasitesi - others, 0)} "
+                f"kişilik olabilir."
+            )
     if kurum is not None and obj.ad and exists_anywhere(
         session, Sinif, Sinif.kurum_id == kurum.id, Sinif.ad == obj.ad.strip(), exclude_id=obj.id
     ):

@@ -17,11 +17,12 @@ no inline script.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, case, extract, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.absences.models import Devamsizlik
@@ -60,9 +61,20 @@ class Chart:
     birim: str = ""
     bos: str = "Kayıt yok."
     cizilen: int = 0  # how many of the series the chart draws (0: all); the table shows every one
+    ek: str = ""  # what follows the title, untranslated (a month)
 
-    def as_dict(self) -> dict:
-        return asdict(self)
+    def as_dict(self, gettext=None) -> dict:
+        """The chart as the page's JSON and table read it; ``gettext`` translates its
+        words (titles, series, states, approvers) for the English screens."""
+        out = asdict(self)
+        if gettext is not None:
+            out["baslik"] = gettext(self.baslik) + (f" ({self.ek})" if self.ek else "")
+            out["bos"] = gettext(self.bos)
+            out["etiketler"] = [gettext(label) if isinstance(label, str) else label for label in self.etiketler]
+            out["seriler"] = [{**s, "ad": gettext(s["ad"])} for s in self.seriler]
+        elif self.ek:
+            out["baslik"] = f"{self.baslik} ({self.ek})"
+        return out
 
 
 def _num(value) -> float | int:
@@ -92,10 +104,10 @@ def lesson_hours_this_month(session, today: dt.date) -> Chart:
                Kurs.durum.in_(TAUGHT),
                or_(nxt.id.is_(None), nxt.kesim_tarihi.is_(None), Ders.tarih <= nxt.kesim_tarihi))
         .group_by(Kurs.id, Modul.ad).order_by(Kurs.id)).all()
-    return Chart("ders-saatleri", f"{AYLAR[today.month - 1]} {today.year}: verilen ders saatleri", "bar",
+    return Chart("ders-saatleri", "Bu ay verilen ders saatleri", "bar",
                  [f"{kid} {ad}" for kid, ad, _, _ in rows],
                  [_series("Verilen", [r[2] for r in rows]), _series("Planlanan", [r[3] for r in rows])], "saat",
-                 "Bu ay dersi olan kurs yok.")
+                 "Bu ay dersi olan kurs yok.", ek=f"{AYLAR[today.month - 1]} {today.year}")
 
 
 def _last_months(today: dt.date, n: int = 6) -> list[tuple[int, int]]:
@@ -108,14 +120,16 @@ def collections_vs_due(session, today: dt.date) -> Chart:
     months = _last_months(today)
     start = dt.date(*months[0], 1)
     end = today.replace(day=1) + relativedelta(months=1, days=-1)
-    got = {(int(y), int(m)): v for y, m, v in session.execute(
-        select(extract("year", Odeme.odeme_tarihi), extract("month", Odeme.odeme_tarihi), func.sum(Odeme.tutar))
-        .where(Odeme.odeme_tarihi >= start, Odeme.odeme_tarihi <= end)
-        .group_by(extract("year", Odeme.odeme_tarihi), extract("month", Odeme.odeme_tarihi))).all()}
-    due = {(int(y), int(m)): v for y, m, v in session.execute(
-        select(extract("year", Taksit.vade), extract("month", Taksit.vade), func.sum(Taksit.tutar))
-        .where(Taksit.vade >= start, Taksit.vade <= end)
-        .group_by(extract("year", Taksit.vade), extract("month", Taksit.vade))).all()}
+    # grouped by day in SQL (a plain column: no date function per row), the few days into months here
+    got, due = defaultdict(Decimal), defaultdict(Decimal)
+    for day, total in session.execute(select(Odeme.odeme_tarihi, func.sum(Odeme.tutar))
+                                      .where(Odeme.odeme_tarihi >= start, Odeme.odeme_tarihi <= end)
+                                      .group_by(Odeme.odeme_tarihi)).all():
+        got[(day.year, day.month)] += Decimal(total)
+    for day, total in session.execute(select(Taksit.vade, func.sum(Taksit.tutar))
+                                      .where(Taksit.vade >= start, Taksit.vade <= end)
+                                      .group_by(Taksit.vade)).all():
+        due[(day.year, day.month)] += Decimal(total)
     return Chart("tahsilat", "Tahsilat ve vadesi gelen taksitler (son 6 ay)", "bar",
                  [f"{AYLAR[m - 1]} {y}" for y, m in months],
                  [_series("Tahsilat (net)", [got.get(k, 0) for k in months]),

@@ -31,6 +31,7 @@ from typing import Optional
 from sqlalchemy import case, func, select
 
 from app.absences import rules as absences
+from app.core import collation
 from app.core.tree import Kurum
 from app.courses import planning
 from app.courses.lesson_plan import GUNLER_KISA, minutes_to_time
@@ -70,8 +71,8 @@ def month_days(year: int, month: int) -> list[dt.date]:
 
 
 def name_order():
-    """How printed lists order people (one place, so a Turkish collation plugs in here)."""
-    return (Kursiyer.ad, Kursiyer.soyad, Kursiyer.id)
+    """How printed lists order people: Turkish alphabetical order (``app.core.collation``)."""
+    return (collation.ordered(Kursiyer.ad), collation.ordered(Kursiyer.soyad), Kursiyer.id)
 
 
 def enrollments(session, kurs: Kurs, active_only: bool = False) -> list[Kayit]:
@@ -106,14 +107,15 @@ def lesson_rows(session, lessons) -> list[dict]:
 def roll_call(session, kurs: Kurs, year: int, month: int) -> dict:
     """The blank Yoklama Çizelgesi of a month: lesson days with their hours, trainees."""
     hours: dict[dt.date, int] = defaultdict(int)
-    teachers: set[int] = set()
+    teachers: set[int] = set()  # names printed in Turkish order
     for l in planning.effective_lessons(kurs):
         if (l.tarih.year, l.tarih.month) == (year, month):
             hours[l.tarih] += l.saat
             teachers.add(l.egitici_id)
     days = [{"tarih": d, "gun": GUNLER_KISA[d.weekday()], "saat": hours[d]} for d in sorted(hours)]
     return {"gunler": days, "kursiyerler": enrollments(session, kurs, active_only=True),
-            "egiticiler": sorted(_teacher_names(session, teachers).values()), "ay": month_title(year, month),
+            "egiticiler": sorted(_teacher_names(session, teachers).values(), key=collation.sort_key),
+            "ay": month_title(year, month),
             "toplam_saat": sum(hours.values())}
 
 
@@ -186,7 +188,8 @@ def over_limit(session, today: dt.date) -> list[dict]:
     for kayit, hours, allowed in absences.over_limit(session, today, limit=10 ** 9):
         out.append({"kayit": kayit, "kursiyer": kayit.kursiyer, "kurs": kayit.kurs, "saat": hours,
                     "sinir": allowed})
-    out.sort(key=lambda r: (r["kurs"].kurum.kurum_kodu, r["kurs"].id, r["kursiyer"].ad, r["kursiyer"].soyad))
+    out.sort(key=lambda r: (r["kurs"].kurum.kurum_kodu, r["kurs"].id, collation.sort_key(r["kursiyer"].ad),
+                            collation.sort_key(r["kursiyer"].soyad)))
     return out
 
 

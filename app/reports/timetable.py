@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 from sqlalchemy import select
 
-from app.core import audit, clock, scope
+from app.core import audit, clock, collation, scope
 from app.core.tree import Kurum
 from app.core.tx import commit
 from app.courses import planning
@@ -50,10 +50,11 @@ def week(session, kurum: Kurum, day: dt.date, sinif_id: Optional[int] = None,
         lessons = [l for l in lessons if l.egitici_id == egitici_id]
     courses = {k.id: k for k in session.execute(select(Kurs).where(Kurs.id.in_({l.kurs_id for l in lessons})))
                .scalars()} if lessons else {}
-    teachers = {e.id: e for e in session.execute(select(Egitici).where(Egitici.kurum_id == kurum.id)
-                                                 .order_by(Egitici.ad, Egitici.soyad)).scalars()}
+    teachers = {e.id: e for e in session.execute(
+        select(Egitici).where(Egitici.kurum_id == kurum.id)
+        .order_by(collation.ordered(Egitici.ad), collation.ordered(Egitici.soyad))).scalars()}
     rooms = {s.id: s for s in session.execute(select(Sinif).where(Sinif.kurum_id == kurum.id)
-                                              .order_by(Sinif.ad)).scalars()}
+                                              .order_by(collation.ordered(Sinif.ad))).scalars()}
     by_day = defaultdict(list)
     for l in sorted(lessons, key=lambda l: (l.tarih, l.baslangic, l.sinif_id)):
         kurs = courses[l.kurs_id]

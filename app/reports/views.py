@@ -21,7 +21,7 @@ from app.core.views import RecordView, get_or_404
 from app.courses.models import Kurs
 from app.courses.views import PAGE_PARTS, load
 from app.org.models import Egitici
-from app.reports import papers
+from app.reports import papers, tables
 from app.trainees.models import Kayit
 
 
@@ -45,6 +45,8 @@ class YazdirView(RecordView):
         kurs = load(pk)
         foto = request.args.get("foto") == "1"
         rows = papers.enrollments(db.session, kurs)
+        if request.args.get("bicim") == "xlsx":
+            return tables.class_list(kurs, rows, clock.today())
         photos = {k.id: uploads.absolute(k.kursiyer.foto) for k in rows if foto and k.kursiyer.foto}
         return _pdf("reports/kursiyer_listesi.html", f"kursiyer-listesi-{kurs.id}.pdf",
                     extra_roots=(current_app.config["UPLOAD_FOLDER"],) if foto else (),
@@ -55,8 +57,10 @@ class YazdirView(RecordView):
     def yoklama(self, pk):
         kurs = load(pk)
         year, month = papers.parse_month(request.args.get("ay"), clock.today())
-        return _pdf("reports/yoklama.html", f"yoklama-{kurs.id}-{year}-{month:02d}.pdf",
-                    kurs=kurs, **papers.roll_call(db.session, kurs, year, month))
+        data = papers.roll_call(db.session, kurs, year, month)
+        if request.args.get("bicim") == "xlsx":
+            return tables.roll_call(kurs, data, clock.today())
+        return _pdf("reports/yoklama.html", f"yoklama-{kurs.id}-{year}-{month:02d}.pdf", kurs=kurs, **data)
 
     @expose("/<int:pk>/kurs-dosyasi")
     @has_access
@@ -79,8 +83,11 @@ class EkstreView(RecordView):
     @has_access
     def pdf(self, pk):
         kayit = get_or_404(Kayit, pk)
+        data = papers.statement(db.session, kayit, clock.today())
+        if request.args.get("bicim") == "xlsx":
+            return tables.statement(kayit, data, clock.today())
         return _pdf("reports/ekstre.html", f"hesap-ekstresi-{kayit.id}.pdf", kayit=kayit, kurs=kayit.kurs,
-                    kursiyer=kayit.kursiyer, **papers.statement(db.session, kayit, clock.today()))
+                    kursiyer=kayit.kursiyer, **data)
 
 
 class TahsilatView(RecordView):
@@ -102,6 +109,8 @@ class TahsilatView(RecordView):
             error, gun = "Tarihi gg.aa.yyyy biçiminde giriniz (ör. 23.11.2026).", ""
         start, end, title = papers.collection_period(gun, ay, today, parse_date)
         data = papers.collections(db.session, start, end)
+        if request.args.get("bicim") == "xlsx":
+            return tables.collections(data, title, today)
         if request.args.get("bicim") == "pdf":
             return _pdf("reports/tahsilat.html", f"tahsilat-{start:%Y%m%d}-{end:%Y%m%d}.pdf", baslik=title, **data)
         return self.render_template("reports/tahsilat_ekran.html", baslik=title, gun=gun, ay=ay, hata=error,
@@ -119,8 +128,10 @@ class DevamsizlikRaporuView(RecordView):
     @expose("/")
     @has_access
     def pdf(self):
-        return _pdf("reports/devamsizlik_siniri.html", "devamsizlik-siniri.pdf",
-                    satirlar=papers.over_limit(db.session, clock.today()))
+        rows = papers.over_limit(db.session, clock.today())
+        if request.args.get("bicim") == "xlsx":
+            return tables.over_limit(rows, clock.today())
+        return _pdf("reports/devamsizlik_siniri.html", "devamsizlik-siniri.pdf", satirlar=rows)
 
 
 class PuantajView(RecordView):
@@ -137,8 +148,11 @@ class PuantajView(RecordView):
     def pdf(self, pk):
         egitici = get_or_404(Egitici, pk)
         year, month = papers.parse_month(request.args.get("ay"), clock.today())
+        data = papers.teacher_month(db.session, egitici, year, month)
+        if request.args.get("bicim") == "xlsx":
+            return tables.teacher_month(data, clock.today())
         return _pdf("reports/puantaj.html", f"puantaj-{egitici.id}-{year}-{month:02d}.pdf", kurum=egitici.kurum,
-                    **papers.teacher_month(db.session, egitici, year, month))
+                    **data)
 
 
 VIEWS = [YazdirView, EkstreView, DevamsizlikRaporuView, PuantajView]

@@ -161,6 +161,19 @@ def completed_module(session, modul_id: int, tc: str) -> bool:
     return False
 
 
+def active_elsewhere(session, kurs: Kurs, tc: str) -> list[tuple]:
+    """Courses of the same module, planned or running, where this person is an active
+    trainee (any institution: the same person may have a record at each). Shown on
+    "Kursiyer Ekleme" before saving; the user decides. [(Kurs No, institution, start, end)]"""
+    with scope.unscoped():
+        rows = session.execute(
+            select(Kurs).join(Kayit, Kayit.kurs_id == Kurs.id).join(Kursiyer, Kayit.kursiyer_id == Kursiyer.id)
+            .where(Kursiyer.tc_kimlik_no == tc, Kayit.durum == KAYIT_AKTIF, Kurs.modul_id == kurs.modul_id,
+                   Kurs.id != kurs.id, Kurs.durum.in_(OPEN_STATES + (AKTIF,)))
+            .order_by(Kurs.id)).scalars().unique().all()
+        return [(k.id, k.kurum.ad, k.baslangic, k.bitis) for k in rows]
+
+
 def _previous_level_done(session, kurs: Kurs, tc: str) -> bool:
     with scope.unscoped():
         prev = session.execute(select(Modul.id).where(

@@ -9,15 +9,16 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.core import clock, settings
+from app.core import clock, settings, uploads
 from app.core.extensions import db
 from app.core.filters import KursInterface
 from app.core.models import Ayar
 from app.core.parse import parse_date, parse_id
 from app.core.tx import Refused
-from app.core.views import READ_WRITE, KursModelView, RecordView
+from app.core.views import READ_WRITE, KursModelView, RecordView, get_or_404
 from app.courses.models import Kurs
 from app.trainees import identity_changes
+from app.trainees.models import Kursiyer
 
 
 class AyarView(KursModelView):
@@ -92,3 +93,20 @@ class KimlikIslemView(RecordView):
             return self._render({exc.field or "genel": exc.message}, f.to_dict(), "gizli", 400)
         flash("Gizli kimlikli kursiyer kursa eklendi.", "success")
         return redirect(url_for("KursView.sayfa", pk=kurs.id))
+
+
+class MahkemeKarariView(RecordView):
+    """The court decision (PDF) stored with a hidden identity: Genel Müdürlük only (the
+    "KimlikIslem" permission), never the institution whose trainee it concerns."""
+
+    route_base = "/mahkemekarari"
+    datamodel = KursInterface(Kursiyer)
+    class_permission_name = "KimlikIslem"
+    method_permission_name = {"karar": "read"}
+    default_view = "karar"
+
+    @expose("/<int:pk>")
+    @has_access
+    def karar(self, pk):
+        row = get_or_404(Kursiyer, pk, Kursiyer.gizli.is_(True))
+        return uploads.send_stored(row.gizlilik_karar, "application/pdf", f"mahkeme-karari-{row.id}.pdf")

@@ -7,7 +7,7 @@ from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
 
-from app.core import clock, uploads
+from app.core import clock, collation, uploads
 from app.core.extensions import db
 from app.core.filters import KursInterface, like_literal
 from app.core.identity import tc_error
@@ -32,7 +32,8 @@ class KursiyerAramaView(RecordView):
         ad = request.args.get("ad", "").strip()
         rows, error = [], None
         if "listele" in request.args:
-            query = select(Kursiyer).order_by(Kursiyer.ad, Kursiyer.soyad).limit(100)
+            query = select(Kursiyer).order_by(
+                collation.ordered(Kursiyer.ad), collation.ordered(Kursiyer.soyad)).limit(100)
             if tc:
                 error = tc_error(tc)
                 query = query.where(Kursiyer.tc_kimlik_no == tc)

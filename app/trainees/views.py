@@ -273,7 +273,7 @@ class KursiyerEkleView(RecordView):
     def ekle(self, pk):
         kurs = load(pk)
         form = KursiyerForm(formdata=request.form if request.method == "POST" else None)
-        person, status = None, 200
+        person, status, elsewhere = None, 200, []
         reason = enrollment.accepts_additions(kurs)
         if request.method == "POST":
             islem = request.form.get("islem", "sorgula")
@@ -281,6 +281,7 @@ class KursiyerEkleView(RecordView):
             try:
                 person = lookups.find_person(db.session, kurs.kurum_id, form.tc_kimlik_no.data or "",
                                              form.dogum_tarihi.data, g.user.id)
+                elsewhere = enrollment.active_elsewhere(db.session, kurs, person.tc_kimlik_no)
                 if islem == "kaydet" and valid:
                     enrollment.enroll(db.session, kurs.id, person, form.data, clock.today())
                     flash(f"{person.ad} {person.soyad} kursa eklendi.", "success")
@@ -298,6 +299,7 @@ class KursiyerEkleView(RecordView):
             if not valid:
                 status = 400
         return self.render_template("trainees/kursiyer_ekle.html", kurs=kurs, form=form, person=person,
+                                    elsewhere=elsewhere,
                                     reason=reason, count=enrollment.active_count(db.session, kurs)), status
 
 
@@ -329,6 +331,7 @@ def _course_page_trainees(kurs) -> dict:
         return {}
     can_enroll = sm.has_access("can_write", "Kursiyer") and enrollment.accepts_additions(kurs) is None
     return {"enrollments": kurs.kayitlar, "kayit_durum": KayitDurumu.labels(), "can_enroll": can_enroll,
+            "can_read_karar": sm.has_access("can_read", "KimlikIslem"),
             "import_url": url_for("KursiyerAktarView.sayfa", pk=kurs.id) if can_enroll else None}
 
 
