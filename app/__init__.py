@@ -64,6 +64,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     sessions.install(app)
     _trust_proxy(app)
+    from app.core import headers
+
+    headers.install(app)
     _register_health(app)
     _register_errors(app)
     _register_filters(app)

@@ -6,6 +6,9 @@ registrations (through the rules), a bank of questions for the course's module, 
 centre with one hall (``n`` seats + spare ones), a session at ``saat`` with
 ``kadikoy.sinav`` as Salon Başkanı, the candidates seated in order and checked in
 (``checked_in``), and every attempt drawn (as part 1's ``sessions.prepare`` does).
+The session is at 07:00 by default: before the tests' clock (10:00), so the rows a test
+writes at "exam time" are older than the other tests' rows (newest-first lists such as
+the audit log keep their first page).
 Returns a plain dict of ids and seat codes (usable after the app context is gone).
 """
 from __future__ import annotations
@@ -63,7 +66,7 @@ def _people(session, n: int) -> list[registry.Person]:
             for p in out]
 
 
-def build_exam(app, db, n: int = 3, questions: int = 5, bank: int = 8, saat: dt.time = dt.time(10, 0),
+def build_exam(app, db, n: int = 3, questions: int = 5, bank: int = 8, saat: dt.time = dt.time(7, 0),
                sure_dk: int = 40, spare: int = 2, checked_in: bool = True, sonuc_goster: bool = True) -> dict:
     today = clock.today()
     with app.app_context():

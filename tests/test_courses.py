@@ -273,10 +273,12 @@ def test_approval_chain_in_order_and_in_scope(app):
     assert _state(app, pk) == (AKTIF, None, 3)
     html = director.get(f"/kurs/{pk}").get_data(as_text=True)
     assert html.count("kurs-onay-ok") == 3 and "Aktif" in html
-    # the history
+    # the history, by the people's names (issue 12), not their usernames
+    history = html.split('id="kurs-tarihce"', 1)[1]
     for text in ("Kurs planlandı", "Onaylandı (Kurum Müdürü)", "Onaylandı (İlçe Şube Müdürü)",
-                 "Onaylandı (İlçe MEM Müdürü)", "kadikoy.sube", "kadikoy.mudur", "12345678950"):
-        assert text in html, text
+                 "Onaylandı (İlçe MEM Müdürü)", "Kadıköy Şube Müdürü", "Kadıköy MEM Müdürü", "Şükrü Işıklı"):
+        assert text in history, text
+    assert "kadikoy.sube" not in history and "12345678950" not in history
 
 
 def test_approval_refuses_with_the_list_of_problems(app):

@@ -1,6 +1,8 @@
 """Issue 12, "Smaller things a user hits" and "Exam registration": error pages, …"""
 from __future__ import annotations
 
+import re
+
 from app.core.extensions import db
 from tests.conftest import login, make_app
 
@@ -54,12 +56,16 @@ def test_exam_date_before_the_course_end_is_refused_with_the_end_date(app):
     from tests.conftest import csrf_token
 
     with app.app_context():
-        kurs = db.session.execute(select(Kurs).join(Kurs.kurum).where(
-            Kurs.durum == "AKTIF", Kurs.kurum.has(kurum_kodu="100001"))).scalars().first()
+        # the demo's running Moda A1 (belgeli, new regulation), its first active trainee
+        kurs = db.session.execute(select(Kurs).where(
+            Kurs.durum == "AKTIF", Kurs.kurum.has(kurum_kodu="100001")).order_by(Kurs.id)).scalars().first()
+        assert kurs.belge_durumu == "BELGELI"
         period = db.session.execute(select(SinavDonemi).where(
             SinavDonemi.ilce_id == kurs.kurum.ilce_id, SinavDonemi.acik.is_(True),
-            SinavDonemi.tarih >= clock.today(), SinavDonemi.tarih <= kurs.bitis)).scalars().first()
-        kayit = db.session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id)).scalars().first()
+            SinavDonemi.tarih >= clock.today(), SinavDonemi.tarih <= kurs.bitis)
+            .order_by(SinavDonemi.id)).scalars().first()
+        kayit = db.session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id, Kayit.durum == "AKTIF")
+                                   .order_by(Kayit.id)).scalars().first()
         pk, end, ids = kurs.id, kurs.bitis, (kayit.id, period.id)
         before = db.session.execute(select(func.count()).select_from(SinavKaydi)).scalar()
     web = login(app.test_client(), "12345678950")
@@ -67,7 +73,7 @@ def test_exam_date_before_the_course_end_is_refused_with_the_end_date(app):
                                                "csrf_token": csrf_token(web, "/")})
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400
-    assert f"kursun bitiş tarihinden ({end:%d.%m.%Y}) sonra olmalıdır" in html
+    assert f"kursun bitiş tarihinden ({end:%d.%m.%Y}) sonra olmalıdır" in html, re.findall(r"kurs-error[^>]*>([^<]*)", html)
     with app.app_context():
         assert db.session.execute(select(func.count()).select_from(SinavKaydi)).scalar() == before
 
@@ -242,20 +248,20 @@ def test_history_shows_full_names_not_usernames(app):
     from tests import factories
     from tests.conftest import csrf_token
 
-    pk, (kayit, _other) = factories.active_course(app, db, weeks_ago=3, days=(1, 3), time="16:00",
-                                                  trainees=(25, 2))
+    pk, (kayit, _other) = factories.active_course(app, db, kod="100002", program="BLG-ISL", weeks_ago=3,
+                                                  days=(1, 3), time="16:00", trainees=(25, 2))
     with app.app_context():
-        user = db.session.query(Kullanici).filter_by(username="12345678950").one()
+        user = db.session.query(Kullanici).filter_by(username="23456789138").one()
         name = f"{user.first_name} {user.last_name}"
-    web = login(app.test_client(), "12345678950")
+    web = login(app.test_client(), "23456789138")
     resp = web.post(f"/kayitdurum/{pk}", data={"kayit_id": kayit, "durum": "IPTAL", "tarih": "25.11.2026",
                                                "aciklama": "Kendi isteği", "csrf_token": csrf_token(web, "/")})
     assert resp.status_code == 302
     html = web.get(f"/kayitdurum/{pk}").get_data(as_text=True)
-    assert f"Kendi isteği ({name})" in html and "(12345678950)" not in html
+    assert f"Kendi isteği ({name})" in html and "(23456789138)" not in html
     page = web.get(f"/kurs/{pk}").get_data(as_text=True)
     history = page.split('id="kurs-tarihce"', 1)[1]
-    assert name in history and "<td>12345678950</td>" not in history
+    assert name in history and "<td>23456789138</td>" not in history
 
 
 def test_adding_a_trainee_active_in_the_same_module_elsewhere_warns_before_saving(app):
@@ -271,13 +277,14 @@ def test_adding_a_trainee_active_in_the_same_module_elsewhere_warns_before_savin
 
     with app.app_context():
         running = db.session.execute(select(Kurs).where(
-            Kurs.durum == "AKTIF", Kurs.kurum.has(kurum_kodu="100001"))).scalars().first()
-        kayit = db.session.execute(select(Kayit).where(Kayit.kurs_id == running.id,
-                                                       Kayit.durum == "AKTIF")).scalars().first()
+            Kurs.durum == "AKTIF", Kurs.kurum.has(kurum_kodu="100001")).order_by(Kurs.id)).scalars().first()
+        kayit = db.session.execute(select(Kayit).where(Kayit.kurs_id == running.id, Kayit.durum == "AKTIF")
+                                   .order_by(Kayit.id)).scalars().first()
         person = kayit.kursiyer
         tc, born = person.tc_kimlik_no, person.dogum_tarihi.strftime("%d.%m.%Y")
         start = factories.weekday_on_or_after(clock.today() + dt.timedelta(weeks=3), 5)
-        new = factories.planned_course(db.session, "100001", running.program.kod, running.modul.sira, None, None,
+        # Moda's own teacher (a teacher per test would crowd Moda's teacher list past one page)
+        new = factories.planned_course(db.session, "100001", running.program.kod, running.modul.sira, None, "İlker",
                                        start, {5}, 4, "07:00")
         pk, running_id = new.id, running.id
         db.session.commit()

@@ -218,7 +218,7 @@ def test_time_out_with_a_dead_terminal_and_girmedi_at_the_end_of_the_session(app
     resp = public.post("/sorgu/", data={"tc": person[0], "dogum_tarihi": person[1].strftime("%d.%m.%Y"),
                                         "csrf_token": _csrf(app, "/sorgu/", public)})
     html = resp.get_data(as_text=True)
-    assert "50.00 puan, başarısız" in html, html[html.find('id="sonuclar"'):][:400]
+    assert "50,00 puan, başarısız" in html, html[html.find('id="sonuclar"'):][:400]
     with app.app_context():
         attempt = db.session.get(AdaySinavi, exam["sinavlar"][0])
         assert attempt.durum == SURE_BITTI and attempt.bitis == exam["bitis"] and attempt.puan == 50

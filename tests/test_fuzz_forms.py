@@ -100,9 +100,11 @@ def walk(client):
             continue
         if resp.status_code >= 500:
             errors.append(f"GET {path}: {resp.status_code}")
+        body = resp.get_data()  # streamed downloads (Excel/CSV exports) run to the end
+        resp.close()
         if resp.status_code != 200 or "html" not in (resp.content_type or ""):
             continue
-        html = resp.get_data(as_text=True)
+        html = body.decode("utf-8", "replace")
         for href in re.findall(r'href="([^"]+)"', html):
             target = _same_site(href.replace("&amp;", "&"), "http://localhost" + path)
             if target and target not in seen and visits.get(_shape(target), 0) < PER_SHAPE:

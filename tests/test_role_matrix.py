@@ -144,7 +144,7 @@ def _targets():
 
     def pick(model):
         if model is Kurs:
-            return db.session.query(Kurs).filter_by(kurum_id=moda.id, durum=AKTIF).first()
+            return db.session.query(Kurs).filter_by(kurum_id=moda.id, durum=AKTIF).order_by(Kurs.id).first()
         if model is Kurum:
             return moda
         if model is Birim:

@@ -12,7 +12,7 @@ from app.core import clock
 from app.core.extensions import db
 from app.courses.models import Kurs
 from app.trainees import enrollment, identity_changes
-from app.trainees.models import Kursiyer, Sorusturma
+from app.trainees.models import Kayit, Kursiyer, Sorusturma
 from tests import factories
 from tests.conftest import login
 from tests.test_enrollment import _pdf_bytes
@@ -41,8 +41,8 @@ def test_court_decision_opens_for_general_directorate_only(app):
         kurs_id = kurs.id
         identity_changes.add_hidden(db.session, db.session.get(Kurs, kurs_id), "56789123416", dt.date(1985, 6, 15),
                                     "Gizli", "Kişi", "E-1-2-3", today, _pdf_file(), today)
-        pk = db.session.execute(select(Kursiyer.id).where(Kursiyer.tc_kimlik_no == "56789123416",
-                                                          Kursiyer.gizli.is_(True))).scalars().first()
+        pk = db.session.execute(select(Kayit.kursiyer_id).where(Kayit.kurs_id == kurs_id)).scalar_one()
+        assert db.session.get(Kursiyer, pk).gizli
     url = f"/mahkemekarari/{pk}"
     gm = login(app.test_client(), "gm")
     assert_cannot_run(gm.get(url))

@@ -47,8 +47,9 @@ def test_week_of_an_institution_on_screen_and_printed(app):
     assert "gg.aa.yyyy" in web.get(f"/haftalikprogram/{moda}?hafta=32.13.2026").get_data(as_text=True)
     pdf = web.get(f"{url}&bicim=pdf")
     assert pdf.mimetype == "application/pdf"
-    text = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "HAFTALIK DERS PROGRAMI" in text and f"{week[0]:%d.%m.%Y}" in text and "Pazartesi" in text
+    assert f"Bu hafta {sum(l.saat for l in lessons)} ders saati." in text
     # a district chooses among its institutions; another institution's week is not found
     district = login(app.test_client(), "uskudar.sube").get("/haftalikprogram/").get_data(as_text=True)
     assert "Üsküdar Özel Öğretim Kursu" in district and "Moda Dil Kursu" not in district

@@ -56,7 +56,8 @@ def hostile(app):
         kadikoy = s.execute(select(Birim).filter_by(ad="Kadıköy")).scalar_one()
         program = s.execute(select(Program).filter_by(kod="ING-DIL")).scalar_one()
         modul = s.execute(select(Modul).filter_by(program_id=program.id, sira=1)).scalar_one()
-        sinif = Sinif(kurum_id=moda.id, ad=f"{IMG} Derslik", egitim_turu=SCRIPT, ders=BOTH, kapasite=20)
+        # not active: Moda's active classrooms stay within its licence (seed §10) for the other tests
+        sinif = Sinif(kurum_id=moda.id, ad=f"{IMG} Derslik", egitim_turu=SCRIPT, ders=BOTH, kapasite=20, aktif=False)
         egitici = Egitici(kurum_id=moda.id, tc_kimlik_no=_tc("987654321"), ad=IMG, soyad=SCRIPT, brans=BOTH)
         s.add_all([sinif, egitici])
         s.flush()

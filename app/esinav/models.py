@@ -249,8 +249,10 @@ class Oturum(Model):
     olusturma = Column(DateTime, nullable=False, default=_now)
     olusturan_id = Column(Integer, ForeignKey("ab_user.id"))
 
-    donem = relationship("SinavDonemi", lazy="joined")
-    modul = relationship("Modul", lazy="joined")
+    # loaded on access, not joined: a session row is locked with FOR UPDATE when it is closed
+    # (PostgreSQL refuses FOR UPDATE on the nullable side of an outer join)
+    donem = relationship("SinavDonemi")
+    modul = relationship("Modul")
     salonlar = relationship("OturumSalon", back_populates="oturum", order_by="OturumSalon.id",
                             cascade="all, delete-orphan")
     adaylar = relationship("Aday", back_populates="oturum", order_by="Aday.sira")

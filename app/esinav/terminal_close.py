@@ -112,7 +112,8 @@ def close_expired(session, now: Optional[dt.datetime] = None) -> int:
     ids = session.execute(select(AdaySinavi.id).where(AdaySinavi.durum == SINAVDA, AdaySinavi.son_an <= now)
                           .order_by(AdaySinavi.id)).scalars().all()
     for sinav_id in ids:
-        attempt = session.get(AdaySinavi, sinav_id, populate_existing=True, with_for_update=True)
+        session.execute(select(AdaySinavi.id).where(AdaySinavi.id == sinav_id).with_for_update())
+        attempt = session.get(AdaySinavi, sinav_id, populate_existing=True)
         close_if_expired(session, attempt, now)
         session.commit()
     for oturum in session.execute(select(Oturum).where(Oturum.durum == HAZIRLANDI)).scalars().all():
@@ -153,7 +154,8 @@ def session_over(session, oturum: Oturum, now: dt.datetime) -> bool:
 
 def close_session(session, oturum: Oturum, now: dt.datetime) -> None:
     """The session's time is over: every open attempt ends, whoever never started is Girmedi."""
-    oturum = session.get(Oturum, oturum.id, with_for_update=True, populate_existing=True)  # one closer at a time
+    session.execute(select(Oturum.id).where(Oturum.id == oturum.id).with_for_update())  # one closer at a time
+    session.refresh(oturum)
     if oturum.durum != HAZIRLANDI:
         session.rollback()
         return

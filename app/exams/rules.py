@@ -141,6 +141,8 @@ def register(session, kayit: Kayit, donem_id, tercuman: bool, confirmed: bool, t
     period = next((p for p in open_periods(session, kurs, today) if str(p.id) == str(donem_id)), None)
     if period is None:
         raise Refused("Sınav Tarihi, İlçe MEM'in açtığı sınav dönemlerinden seçilmelidir.", "donem")
+    if kurs.bitis is not None and period.tarih <= kurs.bitis:  # exams come after the training (seed §8)
+        raise Refused(f"Sınav tarihi kursun bitiş tarihinden ({kurs.bitis:%d.%m.%Y}) sonra olmalıdır.", "donem")
     rows = sittings(session, kayit)
     state = outcome(rows, kayit)
     if state == "gecti":
@@ -149,8 +151,6 @@ def register(session, kayit: Kayit, donem_id, tercuman: bool, confirmed: bool, t
         raise Refused("Kursiyerin sonucu girilmemiş bir sınav kaydı var.")
     if len(rows) >= MAX_RIGHTS:
         raise Refused("Dört sınav hakkı kullanılmış; beşinci sınava kayıt yapılamaz.")
-    if kurs.bitis is not None and period.tarih <= kurs.bitis:  # exams come after the training (seed §8)
-        raise Refused(f"Sınav tarihi kursun bitiş tarihinden ({kurs.bitis:%d.%m.%Y}) sonra olmalıdır.", "donem")
     if period.tarih > last_exam_day(kurs):
         raise Refused(f"Sınavlar kurs bitiminden itibaren en geç 12 ay içinde yapılmalıdır "
                       f"(son gün {last_exam_day(kurs):%d.%m.%Y}).", "donem")

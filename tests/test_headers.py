@@ -1,0 +1,52 @@
+"""No script in a page: the Content-Security-Policy allows scripts only from this site's
+files, and no page of the application carries an inline script or an on*= attribute that
+the policy would have to allow. Frames, MIME sniffing, referrers and caches as
+app/core/headers.py says. The pages are found by walking the application from the home
+page (tests/test_fuzz_forms.walk), not listed by hand."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import login
+from tests.test_fuzz_forms import walk
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)
+HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
+
+
+def test_every_answer_carries_the_security_headers(client):
+    for url in ("/login/", "/", "/health", "/nosuchpage/"):
+        headers = client.get(url).headers
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self';" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+        assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["Referrer-Policy"] == "same-origin"
+        assert "no-store" in headers["Cache-Control"]
+
+
+def test_pages_with_personal_data_are_not_cached(as_user):
+    client = as_user("12345678950")
+    for url in ("/kursislemleri/list/", "/kurskursiyer/list/", "/api/v1/kursiyer/"):
+        assert client.get(url).headers["Cache-Control"] == "no-store", url
+    static = client.get("/static/js/kurs.js")
+    static.close()
+    assert static.status_code == 200 and "no-store" not in static.headers.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("user", ["12345678950", "kadikoy.sube", "admin"])
+def test_no_page_has_an_inline_script_or_handler(app, user):
+    client = login(app.test_client(), user)
+    pages, _forms, _errors = walk(client)
+    assert len(pages) > 20
+    for path in sorted(pages):
+        resp = client.get(path)
+        html = resp.get_data(as_text=True) if "html" in (resp.content_type or "") else resp.get_data() and ""
+        resp.close()
+        if resp.status_code != 200 or not html:
+            continue
+        found = INLINE_SCRIPT.search(html) or HANDLER.search(html)
+        assert found is None, f"{path}: {html[max(0, found.start() - 200):found.end() + 200]}"
