@@ -76,13 +76,13 @@ def test_moda_director_adds_a_classroom(live_server, browser):
     page.fill("#ders", "İngilizce")
     page.fill("#kapasite", "500")
     with page.expect_navigation():
-        page.click("button[type=submit]")
+        page.click("form#model_form button[type=submit]")
     assert "ruhsatın izin verdiği 120 kişiyi aşamaz" in page.content()
     assert page.input_value("#ad") == "Derslik İğdır"  # nothing typed is lost
     page.screenshot(path=str(ARTIFACTS / "02-sinif-hata.png"), full_page=True)
     page.fill("#kapasite", "24")
     with page.expect_navigation():
-        page.click("button[type=submit]")
+        page.click("form#model_form button[type=submit]")
     page.wait_for_url("**/sinif/list/**")
     assert "Derslik İğdır" in page.content()
     page.screenshot(path=str(ARTIFACTS / "03-sinif-listesi.png"), full_page=True)
