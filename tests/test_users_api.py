@@ -162,7 +162,8 @@ def test_api_jwt_login_and_scope(app):
     assert [k["kurum_kodu"] for k in data["result"]] == ["100001"]
     moda = data["result"][0]["id"]
     resp = client.post("/api/v1/sinif/", headers=headers, json={
-        "kurum": moda, "ad": "API Sınıfı", "egitim_turu": "Yabancı Dil", "ders": "İngilizce", "kapasite": 12})
+        "kurum": moda, "ad": "API Sınıfı", "egitim_turu": "Yabancı Dil", "ders": "İngilizce", "kapasite": 12,
+        "aktif": False})  # inactive: outside the licence sum, whatever other tests left active
     assert resp.status_code == 201, resp.get_data(as_text=True)
     resp = client.post("/api/v1/sinif/", headers=headers, json={
         "kurum": moda, "ad": "API Büyük", "egitim_turu": "X", "ders": "Y", "kapasite": 999})

@@ -16,7 +16,7 @@ import shutil
 import threading
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from stdnum.tr import tckimlik
 
 from app.core import clock
@@ -92,7 +92,8 @@ def hostile(app):
             Sorusturma(kurs_id=kurs.id, kurum_id=moda.id, sayi=IMG, tarih=today, evrak="sorusturma/yok.pdf",
                        evrak_adi=SCRIPT),
             SinavKaydi(kurum_id=moda.id, kayit_id=kayit.id, donem_id=donem.id, hak=1, sira=1),
-            DenetimKaydi(zaman=clock.local_now(), kullanici_adi=IMG, kurum_id=moda.id, birim_id=moda.birim_id,
+            # the newest row of the log (tests that move the clock on leave later rows behind)
+            DenetimKaydi(zaman=_newest(s), kullanici_adi=IMG, kurum_id=moda.id, birim_id=moda.birim_id,
                          nesne="Kurs", nesne_id=kurs.id, islem="İade", aciklama=BOTH,
                          onceki=json.dumps({"yetkili": SCRIPT}), sonraki=json.dumps({"yetkili": IMG})),
         ]
@@ -118,6 +119,14 @@ def hostile(app):
             s.flush()
         s.commit()
         s.info.pop("denetim_kapali", None)
+
+
+def _newest(s):
+    from app.core.models import DenetimKaydi
+
+    latest = s.execute(select(func.max(DenetimKaydi.zaman))).scalar()
+    now = clock.local_now()
+    return max(now, latest + dt.timedelta(seconds=1)) if latest else now
 
 
 def _page(client, url) -> str:
