@@ -163,6 +163,10 @@ class KursInterface(SQLAInterface):
         """A list filter's value as the column can compare it, or None (dropped)."""
         if self.is_relation(column):
             return value if parse.parse_id(value) is not None else None
+        if self.is_enum(column):
+            kind = self.list_columns[column].type
+            names = set(getattr(kind, "enums", ()) or ())
+            return value if value in names else None
         if self.is_integer(column):
             return value if parse.parse_int(value) is not None else None
         if self.is_date(column) or self.is_datetime(column):
