@@ -21,7 +21,7 @@ from typing import Optional
 
 from sqlalchemy import select
 
-from app.core.parse import parse_count
+from app.core.parse import parse_count, text_problem
 from app.core import audit, clock
 from app.core.text import fold
 from app.core.tree import Kullanici
@@ -57,6 +57,8 @@ def add_centre(session, ilce_id: int, ad: str, adres: str) -> SinavMerkezi:
     ad, adres = (ad or "").strip(), (adres or "").strip()
     problems = [(f, m) for f, v, m in (("ad", ad, "Merkez adını giriniz."), ("adres", adres, "Adresi giriniz."))
                 if not v]
+    problems += [(f, text_problem(v, SinavMerkezi.__table__.c[f].type.length)) for f, v in (("ad", ad), ("adres", adres))
+                 if v and text_problem(v, SinavMerkezi.__table__.c[f].type.length)]
     if problems:
         raise Refused("Sınav merkezi kaydedilmedi.", problems=problems)
     row = SinavMerkezi(ilce_id=ilce_id, ad=ad, adres=adres, aktif=True)
@@ -70,6 +72,8 @@ def add_centre(session, ilce_id: int, ad: str, adres: str) -> SinavMerkezi:
 def add_hall(session, merkez: SinavMerkezi, ad: str, seats: str, spare: str) -> Salon:
     ad = (ad or "").strip()
     problems = [] if ad else [("ad", "Salon adını giriniz.")]
+    if ad and text_problem(ad, Salon.__table__.c["ad"].type.length):
+        problems.append(("ad", text_problem(ad, Salon.__table__.c["ad"].type.length)))
     n = parse_count(seats, blank=None)  # ASCII digits only ("²".isdigit() is True)
     k = parse_count(spare, blank=0)
     if n is None or not 1 <= n <= 200:
