@@ -67,6 +67,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app.core import headers
 
     headers.install(app)
+    app.before_request(_no_nul_in_the_request)
     _register_health(app)
     _register_errors(app)
     _register_filters(app)
@@ -98,6 +99,21 @@ def _trust_proxy(app: Flask) -> None:
     proxies = {p.strip() for p in str(app.config.get("TRUSTED_PROXIES") or "").split(",") if p.strip()}
     if proxies:
         app.wsgi_app = _TrustedProxyFix(app.wsgi_app, proxies)
+
+
+def _no_nul_in_the_request():
+    """A NUL character in any form field or query parameter (PostgreSQL cannot store or
+    compare it) is refused before any view reads it; text fields also say so at the field
+    (core.parse.TextLimits), this covers choices and hidden fields."""
+    values = list(request.args.values())
+    if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values += list(request.form.values())
+    if any("\x00" in v for v in values):
+        message = "İstekte yazdırılamayan karakter (NUL) var; işlem yapılmadı."
+        if _wants_json():
+            return jsonify(message=message), 400
+        return message, 400
+    return None
 
 
 def _api_writes_need_a_token():

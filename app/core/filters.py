@@ -163,6 +163,12 @@ class KursInterface(SQLAInterface):
         """A list filter's value as the column can compare it, or None (dropped)."""
         if self.is_relation(column):
             return value if parse.parse_id(value) is not None else None
+        kind = getattr(self.list_columns.get(column), "type", None)
+        states = getattr(kind, "enum", None) or getattr(kind, "enum_class", None)
+        if self.is_enum(column) or states is not None:  # a state column (core.states.StateType) too
+            names = set(getattr(kind, "enums", ()) or ()) | {getattr(m, "value", m) for m in (states or ())} \
+                | {getattr(m, "name", m) for m in (states or ())}
+            return value if value in names else None
         if self.is_integer(column):
             return value if parse.parse_int(value) is not None else None
         if self.is_date(column) or self.is_datetime(column):

@@ -21,6 +21,7 @@ from typing import Optional
 
 from sqlalchemy import select
 
+from app.core.parse import parse_count, text_problem
 from app.core import audit, clock
 from app.core.text import fold
 from app.core.tree import Kullanici
@@ -56,6 +57,8 @@ def add_centre(session, ilce_id: int, ad: str, adres: str) -> SinavMerkezi:
     ad, adres = (ad or "").strip(), (adres or "").strip()
     problems = [(f, m) for f, v, m in (("ad", ad, "Merkez adını giriniz."), ("adres", adres, "Adresi giriniz."))
                 if not v]
+    problems += [(f, text_problem(v, SinavMerkezi.__table__.c[f].type.length)) for f, v in (("ad", ad), ("adres", adres))
+                 if v and text_problem(v, SinavMerkezi.__table__.c[f].type.length)]
     if problems:
         raise Refused("Sınav merkezi kaydedilmedi.", problems=problems)
     row = SinavMerkezi(ilce_id=ilce_id, ad=ad, adres=adres, aktif=True)
@@ -69,8 +72,10 @@ def add_centre(session, ilce_id: int, ad: str, adres: str) -> SinavMerkezi:
 def add_hall(session, merkez: SinavMerkezi, ad: str, seats: str, spare: str) -> Salon:
     ad = (ad or "").strip()
     problems = [] if ad else [("ad", "Salon adını giriniz.")]
-    n = int(seats) if (seats or "").strip().isdigit() else None
-    k = int(spare) if (spare or "0").strip().isdigit() else None
+    if ad and text_problem(ad, Salon.__table__.c["ad"].type.length):
+        problems.append(("ad", text_problem(ad, Salon.__table__.c["ad"].type.length)))
+    n = parse_count(seats, blank=None)  # ASCII digits only ("²".isdigit() is True)
+    k = parse_count(spare, blank=0)
     if n is None or not 1 <= n <= 200:
         problems.append(("koltuk", "Koltuk (bilgisayar) sayısı 1 ile 200 arasında olmalıdır."))
     if k is None or (n is not None and not 0 <= k < n):
@@ -145,10 +150,10 @@ def plan(session, ilce_id: int, donem: Optional[SinavDonemi], modul, saat: Optio
         problems.append(("modul", "Modülü seçiniz."))
     if saat is None:
         problems.append(("saat", "Başlama saatini SS:DD biçiminde giriniz."))
-    minutes = int(sure) if (sure or "").strip().isdigit() else None
+    minutes = parse_count(sure, blank=None)
     if minutes is None or not 1 <= minutes <= 600:
         problems.append(("sure", "Süre 1 ile 600 dakika arasında bir tam sayı olmalıdır."))
-    count = int(soru_sayisi) if (soru_sayisi or "").strip().isdigit() else None
+    count = parse_count(soru_sayisi, blank=None)
     if count is None or not 1 <= count <= 200:
         problems.append(("soru_sayisi", "Soru sayısı 1 ile 200 arasında bir tam sayı olmalıdır."))
     elif modul is not None and count > (held := bank.count_for(session, ilce_id, modul.id)):

@@ -13,6 +13,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_login import current_user, user_logged_in
 from sqlalchemy import select
 
+from app.core.parse import parse_id
 from app.core import clock, scope, uploads
 from app.core import pdf as core_pdf
 from app.core.extensions import db
@@ -142,8 +143,8 @@ class OturumView(RecordView):
                 rows.append((int(f.get(f"baskan_{h.id}")), BASKAN))
             rows += [(int(u), GOZETMEN) for u in f.getlist(f"gozetmen_{h.id}") if u.isdigit()]
             staff[h.id] = rows
-        donem = db.session.get(SinavDonemi, f.get("donem", type=int) or 0)
-        modul = next((m for m in modules() if m.id == f.get("modul", type=int)), None)
+        donem = db.session.get(SinavDonemi, f.get("donem", type=parse_id) or 0)
+        modul = next((m for m in modules() if m.id == f.get("modul", type=parse_id)), None)
         try:
             oturum = sessions.plan(db.session, ilce_id, donem, modul, parse_time(f.get("saat")), f.get("sure"),
                                    f.get("soru_sayisi"), halls, staff, user_id=current_user.id)
@@ -256,7 +257,7 @@ class SalonEkraniView(RecordView):
                 hall.refuse_entry(db.session, used, aday, f.get("neden"), f.get("tutanak"))
                 message = f"{aday.kursiyer}: Sınava Alınmadı; tutanak düzenlendi."
             elif action == "tasi":
-                seat = db.session.execute(select(Koltuk).where(Koltuk.id == (f.get("koltuk", type=int) or 0))
+                seat = db.session.execute(select(Koltuk).where(Koltuk.id == (f.get("koltuk", type=parse_id) or 0))
                                           ).scalar_one_or_none()
                 hall.move(db.session, used, aday, seat, f.get("neden"))
                 message = f"{aday.kursiyer}: {aday.koltuk.no} numaralı koltuğa taşındı."

@@ -11,6 +11,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.core.parse import parse_id
 from app.core import scope
 from app.core.extensions import db
 from app.core.filters import KursInterface
@@ -58,7 +59,7 @@ class SoruBankasiView(RecordView):
     default_view = "liste"
 
     def _list(self, errors=None, values=None, status=200):
-        modul_id = request.args.get("modul", type=int)
+        modul_id = request.args.get("modul", type=parse_id)
         query = select(Soru).order_by(Soru.modul_id, Soru.id)
         if modul_id:
             query = query.where(Soru.modul_id == modul_id)
@@ -75,7 +76,7 @@ class SoruBankasiView(RecordView):
     @has_access
     def ekle(self):
         owner, f = bank_owner(), request.form
-        modul = db.session.get(Modul, f.get("modul", type=int) or 0)
+        modul = db.session.get(Modul, f.get("modul", type=parse_id) or 0)
         try:
             bank.add(db.session, owner, modul, f.get("govde", ""), _options(f), f.get("dogru"),
                      user_id=current_user.id)
@@ -120,7 +121,7 @@ class SoruBankasiView(RecordView):
         """Cancel or re-key a version: "Önizle" (dry run) first, then "Uygula"."""
         soru, f = get_or_404(Soru, pk), request.form
         surum = db.session.execute(select(SoruSurumu).where(SoruSurumu.soru_id == soru.id,
-                                                            SoruSurumu.id == f.get("surum", type=int))
+                                                            SoruSurumu.id == f.get("surum", type=parse_id))
                                    ).scalar_one_or_none()
         if surum is None:
             return self._show(soru, {"surum": "Sürümü seçiniz."}, f.to_dict(), status=400)
@@ -144,7 +145,7 @@ class SoruBankasiView(RecordView):
         if request.method == "POST":
             upload = request.files.get("dosya")
             data = upload.read(imports.MAX_BYTES + 1) if upload else b""
-            modul = db.session.get(Modul, f.get("modul", type=int) or 0)
+            modul = db.session.get(Modul, f.get("modul", type=parse_id) or 0)
             try:
                 report = imports.run(db.session, owner, upload.filename if upload else "", data, modul,
                                      f.get("kip") == "hepsi", user_id=current_user.id)
