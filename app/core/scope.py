@@ -315,6 +315,13 @@ def current() -> Optional[Scope]:
 
 SCOPED_MODELS: list = []
 
+#: Tables without an owner that every signed-in user may read: the catalog (programs,
+#: modules, holidays, institution types), the unit tree, settings and the identity
+#: registry (read through the lookup). Any other table without ``__owner__`` is closed:
+#: a scoped user reads no row of it (``_closed_tables``), so a new table is private until
+#: someone decides otherwise here (tests/test_scope_walk.py keeps this list honest).
+SHARED_TABLES = frozenset({"ayar", "birim", "kisi", "kurum_turu", "modul", "program", "tatil"})
+
 
 def scoped_models():
     if not SCOPED_MODELS:
@@ -340,7 +347,9 @@ def _filter_statement(state) -> None:
     scope = current()
     if scope is None or scope.is_all:
         return
-    options = []
+    options = [with_loader_criteria(m.class_, false(), include_aliases=True) for m in mappers
+               if not getattr(m.class_, "__owner__", None) and m.local_table.name not in SHARED_TABLES
+               and not m.local_table.name.startswith("ab_")]  # closed by default
     for model in scoped_models():
         clause = scope.owner_clause(model)
         if clause is not None:
