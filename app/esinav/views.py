@@ -133,15 +133,15 @@ class OturumView(RecordView):
     @has_access
     def planla(self):
         ilce_id, f = _district(), request.form
-        halls = [db.session.get(Salon, int(i)) for i in f.getlist("salon") if i.isdigit()]
+        halls = [db.session.get(Salon, parse_id(i)) for i in f.getlist("salon") if parse_id(i) is not None]
         staff = {}
         for h in halls:
             if h is None:
                 continue
             rows = []
-            if f.get(f"baskan_{h.id}", "").isdigit():
-                rows.append((int(f.get(f"baskan_{h.id}")), BASKAN))
-            rows += [(int(u), GOZETMEN) for u in f.getlist(f"gozetmen_{h.id}") if u.isdigit()]
+            if parse_id(f.get(f"baskan_{h.id}", "")) is not None:
+                rows.append((parse_id(f.get(f"baskan_{h.id}")), BASKAN))
+            rows += [(parse_id(u), GOZETMEN) for u in f.getlist(f"gozetmen_{h.id}") if parse_id(u) is not None]
             staff[h.id] = rows
         donem = db.session.get(SinavDonemi, f.get("donem", type=parse_id) or 0)
         modul = next((m for m in modules() if m.id == f.get("modul", type=parse_id)), None)
