@@ -52,9 +52,16 @@ def hall(session, seats=6, spare=2):
 
 def session_for(session, kurs_id: int, n=3, start_in=dt.timedelta(hours=1), seats=6, spare=2, soru=5,
                 staff=(("kadikoy.sinav", BASKAN),), prepare=True) -> Oturum:
-    """A planned (and prepared) session today, ``start_in`` from now, in a hall of its own."""
+    """A planned (and prepared) session ``start_in`` from now (negative: already started), in a
+    hall of its own, planned an hour before its start: no row is stamped later than now (the
+    audit log lists newest first; a row from the future would push other tests' rows away)."""
     ilce = kadikoy(session)
-    start = clock.local_now() + start_in
+    start = (clock.local_now() + start_in).replace(microsecond=0)
+    with clock.frozen(start - dt.timedelta(hours=1)):
+        return _plan(session, ilce, start, kurs_id, n, seats, spare, soru, staff, prepare)
+
+
+def _plan(session, ilce, start, kurs_id, n, seats, spare, soru, staff, prepare) -> Oturum:
     donem = SinavDonemi(ilce_id=ilce.id, ad=f"Test e-Sınav {next(_serial)}", tarih=start.date(),
                         saat=start.time().replace(microsecond=0), merkez="Test", salon="Salon T", kapasite=50)
     session.add(donem)

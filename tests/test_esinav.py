@@ -167,15 +167,16 @@ def test_staff_login_is_stamped_and_late_or_absent_staff_listed(app, kurs_id):
     with app.app_context():
         late = ef.staff_user(db.session, "kadikoy.test.gozetmen", "Kadıköy")
         never = ef.staff_user(db.session, "kadikoy.test.gozetmen2", "Kadıköy")
-        oturum = ef.session_for(db.session, kurs_id, n=1, start_in=dt.timedelta(minutes=40),
+        oturum = ef.session_for(db.session, kurs_id, n=1, start_in=dt.timedelta(minutes=5),
                                 staff=(("kadikoy.sinav", BASKAN), (late.username, ef.GOZETMEN),
                                        (never.username, ef.GOZETMEN)))
         pk, start = oturum.id, oturum.baslama
+    now = clock.now()
     clock.set_now(start - dt.timedelta(minutes=20))
     login(app.test_client(), "kadikoy.sinav")
     clock.set_now(start - dt.timedelta(minutes=10))
     login(app.test_client(), "kadikoy.test.gozetmen")
-    clock.set_now(start)
+    clock.set_now(now)  # 5 minutes before the start: past the 15-minute line
     web = login(app.test_client(), "kadikoy.sube")
     html = web.get(f"/esinav/oturum/{pk}").get_data(as_text=True)
     with app.app_context():
@@ -191,8 +192,10 @@ def test_staff_login_is_stamped_and_late_or_absent_staff_listed(app, kurs_id):
 # --- the hall ---------------------------------------------------------------------------------
 def test_hall_check_in_absent_refused_late_move_and_invalid(app, kurs_id):
     with app.app_context():
-        oturum = ef.session_for(db.session, kurs_id, n=5, seats=7, spare=2)
-        other = ef.session_for(db.session, kurs_id, n=1)
+        now = clock.now()
+        oturum = ef.session_for(db.session, kurs_id, n=5, seats=7, spare=2, start_in=-dt.timedelta(minutes=5))
+        other = ef.session_for(db.session, kurs_id, n=1, start_in=-dt.timedelta(minutes=5))
+        clock.set_now(oturum.baslama - dt.timedelta(minutes=30))  # at the door, before the start
         used = oturum.salonlar[0]
         a, b, c, d, e = sorted(oturum.adaylar, key=lambda x: x.sira)
         with pytest.raises(Refused) as exc:
@@ -217,7 +220,7 @@ def test_hall_check_in_absent_refused_late_move_and_invalid(app, kurs_id):
         log = db.session.execute(select(KoltukDegisikligi).where(KoltukDegisikligi.aday_id == a.id)).scalar_one()
         assert log.neden == "Bilgisayar arızası" and log.eski.no == 1
         # late arrival: admitted while nobody has left, no extra time; refused once someone left
-        clock.set_now(oturum.baslama + dt.timedelta(minutes=5))
+        clock.set_now(now)  # 5 minutes after the start
         hall.check_in(db.session, used, d, True, True)
         assert d.gec_geldi and d.sinav.ek_dakika == 0
         a.sinav.durum, a.sinav.bitis = BITTI, clock.local_now()
@@ -304,7 +307,8 @@ def test_item_statistics_flag_doubtful_questions(app, kurs_id):
 def test_scope_kurum_never_sees_questions_staff_only_their_halls_today(app, kurs_id):
     with app.app_context():
         oturum = ef.session_for(db.session, kurs_id, n=1)
-        mine = oturum.salonlar[0].id
+        yesterday = ef.session_for(db.session, kurs_id, n=1, start_in=-dt.timedelta(days=1))
+        mine, old = oturum.salonlar[0].id, yesterday.salonlar[0].id
         not_mine = ef.session_for(db.session, kurs_id, n=1, staff=(("kadikoy.test.baskan", BASKAN),)) \
             if ef.staff_user(db.session, "kadikoy.test.baskan", "Kadıköy") else None
         other_hall = not_mine.salonlar[0].id
@@ -314,9 +318,7 @@ def test_scope_kurum_never_sees_questions_staff_only_their_halls_today(app, kurs
     assert staff.get(f"/esinav/salon/{mine}").status_code == 200
     assert staff.get(f"/esinav/salon/{other_hall}").status_code == 404
     assert staff.get(f"/esinav/salon/{other_hall}/yoklama.pdf").status_code == 404
-    clock.set_now(clock.now() + dt.timedelta(days=1))
-    assert login(app.test_client(), "kadikoy.sinav").get(f"/esinav/salon/{mine}").status_code == 404  # not another day
-    clock.set_now(clock.now() - dt.timedelta(days=1))
+    assert staff.get(f"/esinav/salon/{old}").status_code == 404  # assigned, but not on the day
     moda = login(app.test_client(), "12345678950")
     page = moda.get(f"/esinav/oturum/{oturum.id}")
     assert page.status_code == 200 and text not in page.get_data(as_text=True)
