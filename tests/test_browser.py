@@ -278,6 +278,8 @@ def test_trainee_journey_inquiry_enrollment_photo_fees_absences(app, live_server
     page.click("text=Kurum İşlemleri")
     page.click("text=Kurs İnceleme Soruşturma")
     page.wait_for_url("**/kursinceleme/list/**")
+    # oldest first, as a person clicks the column heading (other tests' newer courses fill the first page)
+    page.goto(f"{live_server}/kursinceleme/list/?_oc_KursSorusturmaView=id&_od_KursSorusturmaView=asc")
     with page.expect_navigation():
         page.click(f"a.sorusturma[href='/sorusturma/{pk}']")
     page.fill("#sayi", "E-34-2026-118")
