@@ -4,7 +4,8 @@
 #   2. Debian's Chromium for the browser journeys and poppler's pdftoppm for PDF page images
 #      (installed when missing and we may);
 #   3. pytest on SQLite (in random order: pytest-randomly prints the seed; rerun one
-#      order with -p randomly --randomly-seed=N);
+#      order with -p randomly --randomly-seed=N), then the browser journeys on a fresh
+#      demo database in file order;
 #   4. the date-sensitive tests on SQLite again with the clock (KURS_SAAT) on chosen days:
 #      a Wednesday, a Saturday, a leap day, New Year's Eve, a public holiday, and
 #      00:05 in Istanbul on a server in UTC (the UTC date is the day before);
@@ -33,7 +34,12 @@ fi
 export KURS_DATA_DIR="${KURS_DATA_DIR:-$(mktemp -d)}"
 status=0
 echo "== SQLite =="
-.venv/bin/python -m pytest "$@" || status=$?
+.venv/bin/python -m pytest -m "not browser" "$@" || status=$?
+# The browser journeys walk the demo as a new user would: on a fresh demo database of their
+# own, in file order (the random order above shuffles every other test; journeys written
+# against the demo must not meet what other tests left in it).
+echo "== SQLite, browser journeys =="
+.venv/bin/python -m pytest -m browser -p no:randomly "$@" || status=$?
 
 # The tests read "today" from app.core.clock, frozen per session (tests/conftest.py).
 DATE_TESTS=(tests/test_courses.py tests/test_lesson_plan.py tests/test_exams.py tests/test_absences.py

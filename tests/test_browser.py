@@ -296,6 +296,7 @@ def test_trainee_journey_inquiry_enrollment_photo_fees_absences(app, live_server
     page.click("text=Kurum İşlemleri")
     page.click("text=Kurs Kursiyer Başvurular")
     page.wait_for_url("**/kursbasvuru/list/**")
+    page.goto(f"{live_server}/kursbasvuru/list/?_oc_KursBasvuruView=id&_od_KursBasvuruView=asc")  # oldest first
     with page.expect_navigation():
         page.click(f"a.kursiyer-ekle[href='/kursiyerekle/{pk}']")
     page.fill("#tc_kimlik_no", "45678912316")
