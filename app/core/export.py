@@ -178,7 +178,7 @@ def file_name(title: str, fmt: str, today: dt.date) -> str:
 
 def response(fmt: str, title: str, columns: list[Column], rows: Iterable[list], today: dt.date):
     """The download: CSV streamed as it is written; .xlsx written to a temporary file
-    when the body is read (memory stays flat) and sent from there (``_xlsx_chunks``)."""
+    (memory stays flat) and sent from there."""
     from flask import Response, stream_with_context
 
     name = file_name(title, fmt, today)
@@ -186,23 +186,31 @@ def response(fmt: str, title: str, columns: list[Column], rows: Iterable[list], 
         resp = Response(stream_with_context(csv_chunks(columns, rows)), mimetype=FORMATS["csv"])
         resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return resp
-    resp = Response(stream_with_context(_xlsx_chunks(title, columns, rows)), mimetype=FORMATS["xlsx"])
+    out = tempfile.TemporaryFile()
+    try:
+        write_xlsx(out, title, columns, rows)
+        size = out.tell()
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
+    resp = Response(_file_chunks(out), mimetype=FORMATS["xlsx"])
+    resp.call_on_close(out.close)  # also when the body is never read (a client that hangs up)
     resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    resp.headers["Content-Length"] = str(size)
     return resp
 
 
-def _xlsx_chunks(title: str, columns: list[Column], rows: Iterable[list], size: int = 64 * 1024) -> Iterator[bytes]:
-    """The workbook written to a temporary file when the body is first read (memory stays
-    flat), then its bytes; the file is closed (deleted) at the end. A response whose body
-    is never read never opens a file."""
-    with tempfile.TemporaryFile() as out:
-        write_xlsx(out, title, columns, rows)
-        out.seek(0)
+def _file_chunks(f, size: int = 64 * 1024) -> Iterator[bytes]:
+    """The file's bytes, and the file closed (deleted) once they are sent."""
+    try:
         while True:
-            chunk = out.read(size)
+            chunk = f.read(size)
             if not chunk:
                 return
             yield chunk
+    finally:
+        f.close()
 
 
 def kind_of(datamodel, name: str, money: Iterable[str] = ()) -> str:
