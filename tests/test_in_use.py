@@ -37,7 +37,8 @@ def test_classroom_and_teacher_in_use_are_not_deleted_by_form(app, as_user):
         resp = post_form(client, f"{url}/delete/{pk}", {}, form_url=f"{url}/list/")
         assert resp.status_code == 302
         page = client.get(resp.headers["Location"]).get_data(as_text=True)
-        assert "kullanıldığı için silinemez" in page and "kurs" in page, page[-3000:]
+        # where it is used (refs.refuse_if_used), not only the database's own refusal (MSG_IN_USE)
+        assert "kullanıldığı için silinemez (kullanıldığı yer:" in page and "30 ders saati" in page, page[-3000:]
         with app.app_context():
             assert db.session.get(model, pk) is not None
 

@@ -16,7 +16,6 @@ from app.core.extensions import db
 
 log = logging.getLogger(__name__)
 
-READ, WRITE, DELETE = "read", "write", "delete"
 from app.core.filters import KursInterface
 from app.core.views import METHOD_PERMISSIONS, READ_WRITE  # noqa: F401
 

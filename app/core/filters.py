@@ -22,7 +22,6 @@ from app.core.text import fold
 
 log = logging.getLogger(__name__)
 
-READ, WRITE, DELETE = "read", "write", "delete"
 
 def like_literal(text: str) -> str:
     """``text`` for a LIKE pattern with ``escape="\\"``: ``%`` and ``_`` typed into a

@@ -130,7 +130,7 @@ def read(data: bytes, importer: Importer) -> list[tuple[int, dict]]:
     return _match(table, importer)
 
 
-def _check_zip(data: bytes) -> None:
+def check_zip(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -153,7 +153,7 @@ def _too_many(max_rows: int) -> BadFile:
 def _xlsx_rows(data: bytes, max_rows: int) -> list[list]:
     from openpyxl import load_workbook
 
-    _check_zip(data)
+    check_zip(data)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file

@@ -220,7 +220,6 @@ class KursIslemleriView(CourseListView):
 #: The tabs every course list shows (``courses/sekmeler.html``): the finished courses
 #: are reached from each list, by their state, as the seed's "Tamamlanan" courses.
 FINISHED = (TAMAMLANDI, KAPATILDI, IPTAL)
-FINISHED_TABS = [(TAMAMLANDI, "Tamamlanan"), (KAPATILDI, "Kapatılan"), (IPTAL, "İptal Edilen")]
 
 
 class FilterYear(BaseFilter):

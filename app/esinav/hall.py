@@ -183,6 +183,7 @@ def answer_call(session, used: OturumSalon, aday: Aday) -> None:
     """The Salon Başkanı went to the candidate who pressed "Salon başkanını çağır"."""
     _own(aday, used)
     aday.cagri = None
+    _audit(session, "e-Sınav çağrı yanıtlandı", aday, "Salon başkanı adayın yanına gitti")
     commit(session)
 
 

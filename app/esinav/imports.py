@@ -22,7 +22,7 @@ from typing import Optional
 
 from sqlalchemy import select
 
-from app.core import audit
+from app.core import audit, importer
 from app.core.text import fold
 from app.core.tx import Refused, commit
 from app.esinav import bank
@@ -113,11 +113,18 @@ def parse_csv(data: bytes) -> list[Row]:
     return _table_rows((reader.line_num, cells) for cells in reader)
 
 
+MAX_ROWS = 5000  # questions in one file
+
+
 def parse_xlsx(data: bytes) -> list[Row]:
     if not data.startswith(b"PK\x03\x04") or not zipfile.is_zipfile(io.BytesIO(data)):
         raise Refused("Dosya bir Excel (.xlsx) dosyası değil (ör. adı değiştirilmiş bir PDF); yüklenmedi.", "dosya")
     from openpyxl import load_workbook
 
+    try:
+        importer.check_zip(data)  # the same zip-bomb limits as every other Excel import
+    except importer.BadFile as exc:
+        raise Refused(str(exc), "dosya") from exc
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # a damaged or foreign zip
@@ -133,6 +140,8 @@ def parse_xlsx(data: bytes) -> list[Row]:
                               "içeren bir dosya yükleyiniz.", "dosya")
             values.append(cell.value)
         records.append((index, values))
+        if len(records) > MAX_ROWS + 1:
+            raise Refused(f"Dosyada {MAX_ROWS} satırdan fazla soru var; dosyayı bölerek yükleyiniz.", "dosya")
     return _table_rows(records)
 
 

@@ -27,7 +27,7 @@ from typing import Optional
 
 from sqlalchemy import func, select
 
-from app.core import audit, clock
+from app.core import audit, clock, parse
 from app.core.tx import Refused, commit
 from app.esinav.attempt_models import BITTI, HAZIR, KAPALI, SINAVDA, SURE_BITTI, AdaySinavi, CevapOlayi, EkSure
 from app.esinav.models import (
@@ -183,10 +183,9 @@ def grant_time(session, used, aday: Aday, dakika: str, neden: str, user_id: Opti
                                                     Gorevli.rol == BASKAN)).first()
     if boss is None:
         raise Refused("Ek süreyi yalnız Salon Başkanı verir.")
-    raw = (dakika or "").strip()
-    n = int(raw) if raw.isascii() and raw.isdigit() else None
+    n = parse.parse_int((dakika or "").strip(), 1, 120)
     neden = (neden or "").strip()
-    problems = ([] if n is not None and 1 <= n <= 120 else [("dakika", "Ek süre 1 ile 120 dakika arasında olmalıdır.")]) \
+    problems = ([] if n is not None else [("dakika", "Ek süre 1 ile 120 dakika arasında olmalıdır.")]) \
         + ([] if neden else [("neden", "Teknik arızayı yazınız (tutanağa geçer).")])
     if problems:
         raise Refused("Ek süre verilmedi.", problems=problems)

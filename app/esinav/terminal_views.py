@@ -13,9 +13,8 @@ seat code and the token are what authorise them. The terminal's page loads one s
 """
 from __future__ import annotations
 
-import os
 
-from flask import abort, current_app, g, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_appbuilder import BaseView, expose
 
 from app.core import clock, uploads
@@ -101,13 +100,7 @@ class TerminalView(BaseView):
     def foto(self, kod):
         oturum, koltuk = _seat(kod)
         aday = terminal.seated(db.session, oturum, koltuk)
-        path = aday.kursiyer.foto if aday is not None else None
-        absolute = uploads.absolute(path) if path else None
-        if not absolute or not os.path.exists(absolute):
-            abort(404)
-        response = send_file(absolute, mimetype="image/jpeg")
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
+        return uploads.send_stored(aday.kursiyer.foto if aday is not None else None, "image/jpeg", "aday.jpg")
 
     @expose("/<kod>/resim/<int:no>")
     def resim(self, kod, no):
@@ -117,10 +110,7 @@ class TerminalView(BaseView):
         if aday is None or aday.sinav is None or aday.sinav.baslama is None:
             abort(404)
         q = next((q for q in aday.sinav.sorular if q.sira == no), None)
-        absolute = uploads.absolute(q.surum.resim) if q is not None and q.surum.resim else None
-        if not absolute or not os.path.exists(absolute):
-            abort(404)
-        return send_file(absolute)
+        return uploads.send_stored(q.surum.resim if q is not None else None, "image/jpeg", f"soru-{no}.jpg")
 
     @expose("/<kod>/<islem>", methods=["POST"])
     def yaz(self, kod, islem):

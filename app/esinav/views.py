@@ -5,9 +5,8 @@ Rules live in ``app.esinav.sessions``, ``hall``, ``documents``, ``stats``; who s
 hall in ``app.esinav.access``. The bank's screens are in ``views_bank``."""
 from __future__ import annotations
 
-import os
 
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_login import current_user, user_logged_in
@@ -281,12 +280,7 @@ class SalonEkraniView(RecordView):
     def foto(self, pk, aday_id):
         used = access.hall_or_404(pk)
         aday = get_or_404(Aday, aday_id, Aday.oturum_salon_id == used.id)
-        path = aday.kursiyer.foto and uploads.absolute(aday.kursiyer.foto)
-        if not path or not os.path.exists(path):
-            abort(404)
-        response = send_file(path, mimetype="image/jpeg")
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
+        return uploads.send_stored(aday.kursiyer.foto, "image/jpeg", f"aday-{aday.id}.jpg")
 
     @expose("/<int:pk>/yoklama.pdf")
     @has_access

@@ -179,10 +179,13 @@ def register(session, kayit: Kayit, donem_id, tercuman: bool, confirmed: bool, t
 def withdraw_unsat(session, kayit: Kayit, tarih: dt.date) -> None:
     """``enrollment.LEAVE_HOOKS``: an enrollment that ended (the trainee left, the course was
     cancelled or closed) keeps no exam registration it has not sat: those rows are removed
-    (their right is not used, their entry document no longer prints) with an audit row."""
+    (their right is not used, their entry document no longer prints) with an audit row.
+    An exam held before the leaving day whose result is not entered yet was sat: it stays."""
     rows = session.execute(select(SinavKaydi).where(SinavKaydi.kayit_id == kayit.id,
                                                     SinavKaydi.durum == KAYITLI)).scalars().all()
     for row in rows:
+        if row.donem is not None and row.donem.tarih < tarih:
+            continue
         audit.record(session, "Sınav kaydı geri çekildi", kayit.kurs,
                      onceki={"tc": kayit.kursiyer.tc_kimlik_no, "hak": row.hak, "donem": row.donem_id},
                      aciklama=f"{kayit.kursiyer}: {row.hak}. hak, {row.donem or 'not girişi'} "
@@ -260,7 +263,7 @@ def withdraw(session, sinav: SinavKaydi, today: dt.date) -> None:
     period = sinav.donem
     if sinav.durum != KAYITLI:
         raise Refused("Sonucu girilmiş bir sınav kaydı geri alınamaz.")
-    if period is None or not period.acik or period.tarih < today:
+    if not may_withdraw(sinav, today):
         raise Refused("Sınav dönemi kayda kapandı; kayıt artık değiştirilemez.")
     kayit = sinav.kayit
     audit.record(session, "Sınav kaydı geri alındı", kayit.kurs,

@@ -264,16 +264,22 @@ def refund(session, kayit: Kayit, neden: str, leaving: Optional[dt.date], today:
         raise Refused("Ayrılış tarihini gg.aa.yyyy biçiminde giriniz.", "ayrilis")
     if leaving > today:
         raise Refused("Ayrılış tarihi ileri bir gün olamaz.", "ayrilis")
-    amount = refund_amount(session, kayit, leaving)
-    if amount <= 0:
-        raise Refused("İade edilecek tutar yok (ayrılıştan sonra ders kalmamış ya da ödeme yapılmamış).", "ayrilis")
-    row = Odeme(kurum_id=kayit.kurum_id, kayit_id=kayit.id, tur=IADE, aciklama=f"İade: {REFUND_REASONS[neden]}",
-                odeme_tarihi=today, tutar=-amount, neden=neden, kullanici_adi=audit.actor()[1])
-    session.add(row)
-    audit.record(session, "Ücret iadesi", kayit.kurs, sonraki={"tc": kayit.kursiyer.tc_kimlik_no, "tutar": -amount,
-                 "neden": neden, "ayrilis": leaving}, aciklama=f"{kayit.kursiyer}: {format_tl(amount)} iade ({REFUND_REASONS[neden]})")
-    commit(session)
-    return row
+
+    def attempt() -> Odeme:
+        amount = refund_amount(session, kayit, leaving)
+        if amount <= 0:
+            raise Refused("İade edilecek tutar yok (ayrılıştan sonra ders kalmamış ya da ödeme yapılmamış).",
+                          "ayrilis")
+        row = Odeme(kurum_id=kayit.kurum_id, kayit_id=kayit.id, tur=IADE, aciklama=f"İade: {REFUND_REASONS[neden]}",
+                    odeme_tarihi=today, tutar=-amount, neden=neden, kullanici_adi=audit.actor()[1])
+        session.add(row)
+        planning.touch(kayit.kurs)  # as add_payment: a second refund at once finds nothing left
+        audit.record(session, "Ücret iadesi", kayit.kurs, sonraki={"tc": kayit.kursiyer.tc_kimlik_no,
+                     "tutar": -amount, "neden": neden, "ayrilis": leaving},
+                     aciklama=f"{kayit.kursiyer}: {format_tl(amount)} iade ({REFUND_REASONS[neden]})")
+        return row
+
+    return retry(session, attempt, concurrent=planning.MSG_CONCURRENT)
 
 
 def course_totals(session, kurs: Kurs, today: Optional[dt.date] = None) -> dict:

@@ -8,13 +8,13 @@ from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
 
-from app.core import clock, money, scope
+from app.core import clock, money
 from app.core import pdf as documents
 from app.core.api import read_only_api
 from app.core.extensions import db
 from app.core.filters import KursInterface
 from app.core.text import parse_date
-from app.core.tree import Kullanici
+from app.core.tree import full_name
 from app.core.tx import Refused
 from app.core.views import RecordView, get_or_404
 from app.courses.models import Kurs
@@ -103,14 +103,6 @@ class UcretView(RecordView):
             db.session, kayit, f.get("neden"), parse_date(f.get("ayrilis")), clock.today()), "İade kaydedildi.")
 
 
-def _full_name(username) -> str:
-    """The issuer's name as the receipt prints it ("Ad Soyad"), the username if unknown."""
-    with scope.unscoped():
-        user = db.session.execute(select(Kullanici).where(Kullanici.username == username)).scalar_one_or_none()
-    name = f"{user.first_name or ''} {user.last_name or ''}".strip() if user is not None else ""
-    return name or (username or "")
-
-
 class MakbuzView(RecordView):
     """The printable receipt of one payment (PDF)."""
 
@@ -128,7 +120,7 @@ class MakbuzView(RecordView):
         ters = db.session.execute(select(Odeme).where(Odeme.ters_id == odeme.id)).scalar_one_or_none()
         data = documents.render_pdf("fees/makbuz.html", odeme=odeme, kursiyer=kayit.kursiyer, kurs=kayit.kurs,
                                     kurum=kayit.kurs.kurum, ters=ters, yazi_ile=money.in_words(odeme.tutar),
-                                    duzenleyen=_full_name(odeme.kullanici_adi),
+                                    duzenleyen=full_name(odeme.kullanici_adi),
                                     hesap=fees.account(db.session, kayit, clock.today()))
         return documents.pdf_response(data, f"makbuz-{odeme.id}.pdf")
 

@@ -46,8 +46,6 @@ from app.trainees.models import KAYIT_AKTIF, Kayit, Kursiyer
 
 AYLAR = ["Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim",
          "Kasım", "Aralık"]
-OUTCOMES = {"muaf": "Muaf", "gecti": "Geçti", "bekliyor": "Sınav bekliyor", "kaldi": "Kaldı (haklar bitti)",
-            "hak_var": "Hakkı var", "yok": "Sınava girmedi"}
 
 
 def parse_month(raw, today: dt.date) -> tuple[int, int]:
@@ -228,7 +226,7 @@ def course_file(session, kurs: Kurs, today: dt.date) -> dict:
         sittings = exams.sittings(session, k)
         scores = [s.puan for s in sittings if s.puan is not None]
         trainees.append({"kayit": k, "devamsizlik": missed.get(k.id, 0),
-                         "sonuc": OUTCOMES.get(exams.outcome(sittings, k), "") if exams.needs_exam(kurs) else "—",
+                         "sonuc": exams.OUTCOME_LABELS.get(exams.outcome(sittings, k), "") if exams.needs_exam(kurs) else "—",
                          "puan": max(scores) if scores else None, "belge": certs.get(k.id)})
     teacher_hours: dict[str, int] = defaultdict(int)
     rows = lesson_rows(session, lessons)
