@@ -6,7 +6,17 @@ SECRET_KEY     session signing key; default: a random key kept in the data folde
 SESSION_COOKIE_SECURE
                "1" when served over HTTPS (production).
 REDIS_URL      redis://host:port/db: login and lookup limits shared by every worker
-               (without it each process counts alone).
+               (without it each process counts alone), and the queue of background jobs
+               run by `flask --app run kurs worker` (without it they run in the web process).
+REDIS_PREFIX   prefix of this installation's keys and job queue in Redis (default "kurs").
+JOB_KEEP_MINUTES
+               how long a background job's state and output file are kept (default 60).
+JOB_TIMEOUT_SECONDS
+               a background job running longer is stopped (default 1800).
+S3_BUCKET      files (uploads, job outputs) in this bucket of an S3-compatible object store
+               instead of UPLOAD_FOLDER (the folder then only keeps copies that PDFs embed);
+S3_ENDPOINT_URL, S3_REGION, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY
+               where the store is and the keys to it (app/core/storage.py).
 TRUSTED_PROXIES
                addresses of the reverse proxies (nginx) whose X-Forwarded-For is believed,
                comma-separated; from anyone else the header is ignored.
@@ -57,6 +67,16 @@ class Config:
     LOGIN_LIMIT_ADDRESS = os.environ.get("LOGIN_LIMIT_ADDRESS", "100 per 15 minutes")
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "480"))
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    REDIS_PREFIX = os.environ.get("REDIS_PREFIX") or "kurs"
+    # Background jobs (app/core/jobs.py): kept so long after they start, stopped past the timeout
+    JOB_KEEP_MINUTES = int(os.environ.get("JOB_KEEP_MINUTES", "60"))
+    JOB_TIMEOUT_SECONDS = int(os.environ.get("JOB_TIMEOUT_SECONDS", "1800"))
+    # Stored files (app/core/storage.py): an S3-compatible object store when a bucket is named
+    S3_BUCKET = os.environ.get("S3_BUCKET") or None
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None
+    S3_REGION = os.environ.get("S3_REGION") or "us-east-1"
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID") or None
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY") or None
     TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "")
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"

@@ -74,3 +74,15 @@ def esinav_close_command():
     from app.esinav.terminal_close import close_expired
 
     click.echo(f"{close_expired(db.session)} sınav kapatıldı.")
+
+
+@kurs_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty (tests, cron).")
+@with_appcontext
+def worker_command(burst):
+    """Run background jobs (the entry documents' "Yazdır") from the Redis queue (REDIS_URL).
+    Start one or more per installation, on any machine that reaches the database, Redis
+    and the object store; a job is run by one of them."""
+    from app.core import jobs
+
+    jobs.work(burst=burst)

@@ -110,12 +110,11 @@ def _waiting(key: str) -> bytes:
     entry = session.get(key)
     if not entry or entry.get("user") != g.user.id:
         raise importer.BadFile("Önce dosyayı seçip \"Önizle\" ile kontrol ediniz.")
-    try:
-        with open(uploads.absolute(entry["dosya"]), "rb") as f:
-            return f.read(importer.MAX_BYTES + 1)
-    except (OSError, uploads.BadFile):
+    data = uploads.read(entry["dosya"])
+    if data is None:
         session.pop(key, None)
         raise importer.BadFile("Önizlenen dosya artık yok; dosyayı yeniden seçiniz.")
+    return data[:importer.MAX_BYTES + 1]
 
 
 def _forget(key: str) -> None:

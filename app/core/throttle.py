@@ -36,7 +36,8 @@ def enabled() -> bool:
 
 
 def _key(kind: str, key: str) -> tuple:
-    return (current_app.config.get("THROTTLE_PREFIX", "kurs"), kind, key)
+    config = current_app.config
+    return (config.get("THROTTLE_PREFIX") or config.get("REDIS_PREFIX") or "kurs", kind, key)
 
 
 def allowed(kind: str, key: str, limit: str) -> bool:

@@ -3,16 +3,18 @@ through scoped views (never as static files).
 
 ``store_pdf`` accepts a file only if pypdf can read it as a PDF with at least one
 page (a renamed JPEG or HTML file is refused, whatever its name or the browser's
-type says) and it is at most ``MAX_PDF_BYTES``. Files are kept under
-``UPLOAD_FOLDER/<kind>/`` with a random name; the table row keeps the path.
+type says) and it is at most ``MAX_PDF_BYTES``. Files are kept in ``core.storage`` (a local
+folder, or an object store shared by every server) as ``<kind>/<random name>``; the table
+row keeps that key.
 """
 from __future__ import annotations
 
 import io
-import os
 import secrets
 
 from flask import abort, current_app, send_file
+
+from app.core import storage
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
 MSG_NOT_PDF = "Yüklenen dosya geçerli bir PDF belgesi değil; lütfen PDF formatında bir evrak seçiniz."
@@ -42,18 +44,12 @@ def check_pdf(data: bytes) -> None:
         raise BadFile(MSG_NOT_PDF) from exc
 
 
-def _folder(kind: str) -> str:
-    path = os.path.join(current_app.config["UPLOAD_FOLDER"], kind)
-    os.makedirs(path, exist_ok=True)
-    return path
-
-
 def store(kind: str, data: bytes, suffix: str) -> str:
-    """Write ``data`` under a random name; returns the path relative to UPLOAD_FOLDER."""
-    name = secrets.token_hex(16) + suffix
-    with open(os.path.join(_folder(kind), name), "wb") as f:
-        f.write(data)
-    return f"{kind}/{name}"
+    """Store ``data`` under a random name; returns its key (``kind/name``), which the
+    table row keeps."""
+    key = f"{kind}/{secrets.token_hex(16)}{suffix}"
+    storage.get().put(key, data)
+    return key
 
 
 def store_pdf(kind: str, file_storage) -> str:
@@ -62,19 +58,34 @@ def store_pdf(kind: str, file_storage) -> str:
     return store(kind, data, ".pdf")
 
 
+def read(relative) -> bytes | None:
+    """The stored file's content, or None when it is gone (or the key is not one of ours)."""
+    try:
+        f = storage.get().open(relative)
+    except storage.BadKey:
+        return None
+    if f is None:
+        return None
+    with f:
+        return f.read()
+
+
 def absolute(relative: str) -> str:
-    root = os.path.realpath(current_app.config["UPLOAD_FOLDER"])
-    path = os.path.realpath(os.path.join(root, relative))
-    if not path.startswith(root + os.sep):
-        raise BadFile("geçersiz yol")
-    return path
+    """A path on this machine holding the stored file, for a PDF to embed (fetched from the
+    object store when that is where files live); ``BadFile`` for a key that is not ours."""
+    try:
+        return storage.get().local_path(relative)
+    except storage.BadKey as exc:
+        raise BadFile("geçersiz yol") from exc
 
 
 def remove(relative: str) -> None:
     try:
-        os.remove(absolute(relative))
-    except (OSError, BadFile):
+        storage.get().delete(relative)
+    except (OSError, storage.BadKey):
         pass
+    except Exception:  # the object store unreachable: an orphan file, not a failed request
+        current_app.logger.exception("dosya silinemedi: %s", relative)
 
 
 #: a stored file never runs as a page: no script, no plugin, no frame of ours, whatever it holds
@@ -91,12 +102,12 @@ def send_stored(relative, mimetype: str, download_name: str):
     if not relative:
         abort(404)
     try:
-        path = absolute(relative)
-    except BadFile:
+        f = storage.get().open(relative)
+    except storage.BadKey:
         abort(404)
-    if not os.path.exists(path):
+    if f is None:
         abort(404)
-    response = send_file(path, mimetype=mimetype, download_name=download_name, max_age=0,
+    response = send_file(f, mimetype=mimetype, download_name=download_name, max_age=0,
                          as_attachment=not mimetype.startswith("image/"))
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Security-Policy"] = SANDBOX

@@ -3,26 +3,23 @@
 One A4 page per registered trainee: colour photo, TC, name, exam date and time,
 center, hall and seat, institution, and places for the two seals and signatures.
 "Yazdır" prints every document of a period (in the user's scope) into one PDF as a
-background job: the pages are rendered in chunks, converted in worker processes (one
-per core, at most 4) and merged, the job's progress is
-written to a small JSON file that the page polls, so a long print neither blocks
-the request nor the server's other users, and it works with several workers.
+background job (``core.jobs``: an RQ worker when Redis is set up, else a thread): the
+pages are rendered in chunks, converted in worker processes (one per core, at most 4)
+and merged; the job's progress is in its state, which the page polls, and the PDF in
+``core.storage``, so a long print neither blocks the request nor the server's other
+users, and any server can follow and serve it.
 A trainee without a photo is named in a message instead of a broken page.
 """
 from __future__ import annotations
 
 import io
-import json
 import os
-import secrets
-import threading
-from pathlib import Path
 
 from flask import current_app
 from pypdf import PdfWriter
 from sqlalchemy import select
 
-from app.core import clock, uploads
+from app.core import jobs, uploads
 from app.core import pdf as documents
 from app.exams.models import SinavKaydi
 from app.trainees.models import Kayit
@@ -83,58 +80,23 @@ def render_many(session, ids: list[int], progress=None) -> bytes:
     return out.getvalue()
 
 
-# --- background job ---------------------------------------------------------------
-def _job_dir() -> Path:
-    path = Path(current_app.config["UPLOAD_FOLDER"]).parent / "jobs"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+# --- background job (core.jobs) ------------------------------------------------------
+TASK = "app.exams.entry_documents.render_job"
 
 
-def _write(path: Path, state: dict) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state))
-    os.replace(tmp, path)
+def render_job(progress, ids: list[int]) -> bytes:
+    """The job's work, in whichever process runs it (the RQ worker, or a thread)."""
+    from app.core.extensions import db
+
+    return render_many(db.session, ids, progress)
 
 
 def start(ids: list[int], owner_id: int, missing: list | None = None) -> str:
     """Start rendering the registrations ``ids`` (already scope-checked); returns the job id.
     ``missing``: the trainees left out for want of a photo, listed on the job's page."""
-    job = secrets.token_hex(12)
-    folder = _job_dir()
-    state_path = folder / f"{job}.json"
-    _write(state_path, {"owner": owner_id, "total": len(ids), "done": 0, "ready": False, "error": None,
-                        "started": clock.local_now().isoformat(), "eksik": missing or []})
-    app = current_app._get_current_object()
-
-    def run():
-        from app.core.extensions import db
-
-        with app.app_context():
-            try:
-                data = render_many(db.session, ids, lambda done: _write(
-                    state_path, {**json.loads(state_path.read_text()), "done": done}))
-                (folder / f"{job}.pdf").write_bytes(data)
-                _write(state_path, {**json.loads(state_path.read_text()), "done": len(ids), "ready": True})
-            except Exception as exc:  # the page shows it; the log has the details
-                app.logger.exception("sınav giriş belgeleri")
-                _write(state_path, {**json.loads(state_path.read_text()), "error": str(exc)[:200]})
-            finally:
-                db.session.remove()
-
-    threading.Thread(target=run, daemon=True, name=f"sinav-giris-{job}").start()
-    return job
+    return jobs.start(TASK, owner_id, len(ids), {"ids": ids}, extra={"eksik": missing or []})
 
 
 def state(job: str, owner_id: int):
     """The job's state for its owner (None: no such job, or not theirs)."""
-    if not job.isalnum():
-        return None
-    path = _job_dir() / f"{job}.json"
-    if not path.exists():
-        return None
-    data = json.loads(path.read_text())
-    return data if data.get("owner") == owner_id else None
-
-
-def pdf_path(job: str) -> Path:
-    return _job_dir() / f"{job}.pdf"
+    return jobs.state(job, owner_id)

@@ -20,14 +20,13 @@ from flask import (
     jsonify,
     redirect,
     request,
-    send_file,
     url_for,
 )
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
 
-from app.core import clock, scope
+from app.core import clock, scope, uploads
 from app.core import pdf as documents
 from app.core.api import read_only_api
 from app.core.extensions import db
@@ -384,8 +383,10 @@ class SinavGirisView(RecordView):
         data = entry_documents.state(job, g.user.id)
         if data is None or not data["ready"]:
             abort(404)
-        return send_file(entry_documents.pdf_path(job), mimetype="application/pdf",
-                         download_name="sinav-giris-belgeleri.pdf", max_age=0)
+        pdf = uploads.read(data["dosya"])
+        if pdf is None:
+            abort(404)
+        return documents.pdf_response(pdf, "sinav-giris-belgeleri.pdf")
 
 
 APIS = [
