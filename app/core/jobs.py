@@ -25,14 +25,12 @@ import secrets
 import threading
 from pathlib import Path
 
-from flask import current_app, has_app_context
+from flask import current_app
 from werkzeug.utils import import_string
 
 from app.core import clock, storage
 
 log = logging.getLogger(__name__)
-
-_worker_app = None
 
 
 # --- where the state lives ------------------------------------------------------------
@@ -191,15 +189,8 @@ def state(job: str, owner: int) -> dict | None:
 
 def run(job: str, task: str, kwargs: dict) -> None:
     """Run a job (in the RQ worker, or the thread of ``start``): progress and the outcome go
-    into its state, the output into storage."""
-    if not has_app_context():  # a plain `rq worker`: an app of its own, made once
-        global _worker_app
-        if _worker_app is None:
-            from app import create_app
-
-            _worker_app = create_app()
-        with _worker_app.app_context():
-            return run(job, task, kwargs)
+    into its state, the output into storage. Needs the app's context: the worker command
+    (``work``) runs every job in its own."""
     from app.core.extensions import db
 
     data = _load(job)
@@ -226,4 +217,5 @@ def work(burst: bool = False) -> None:
     if r is None:
         raise RuntimeError("REDIS_URL ayarlı değil: arka plan işleri web sunucusunun içinde çalışır, "
                            "ayrı bir işçi gerekmez.")
-    SimpleWorker([queue_name()], connection=r).work(burst=burst, with_scheduler=False)
+    SimpleWorker([queue_name()], connection=r).work(burst=burst, with_scheduler=False,
+                                                    logging_level=current_app.config.get("LOG_LEVEL") or "INFO")
