@@ -84,6 +84,8 @@ def make_app(db_url, **extra):
         "AUTH_RATE_LIMITED": False,
         "RATELIMIT_ENABLED": False,
         "THROTTLE_ENABLED": False,  # the identity lookup's limits (tests of the limits turn it on)
+        "REDIS_URL": None,  # jobs in a thread, limits in the process, files in the folder, whatever
+        "S3_BUCKET": None,  # the environment says (the tests of Redis and the store name theirs)
         "SECRET_KEY": "test-secret-key-of-at-least-32-bytes!",
         "LOG_LEVEL": "ERROR",
     }
