@@ -78,8 +78,11 @@ class Config:
     S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID") or None
     S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY") or None
     TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "")
+    # One mechanism counts every limit (login, identity lookup, the public lookups):
+    # app/core/throttle.py, in Redis when REDIS_URL is set. RATELIMIT_ENABLED turns the public
+    # lookups' limits on; FAB's own limiter (flask-limiter) is left with nothing to count.
     RATELIMIT_ENABLED = True
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
+    RATELIMIT_STORAGE_URI = "memory://"
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True

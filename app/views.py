@@ -182,9 +182,10 @@ def register(appbuilder) -> None:
     _menu(appbuilder, BirimView, "Birimler", "Yönetici Modülü", "fa-sitemap", "fa-cogs")
     _menu(appbuilder, DenetimView, "Denetim Kayıtları", "Yönetici Modülü", "fa-history", "fa-cogs")
     sorgu = appbuilder.add_view_no_menu(SorguView)
-    if current_app.config.get("RATELIMIT_ENABLED", True):
-        appbuilder.sm.limiter.limit(current_app.config.get("SORGU_LIMIT", "20 per minute"),
-                                    methods=["POST", "GET"])(sorgu.blueprint)
+    from app.core import throttle
+
+    throttle.limit_blueprint(current_app, sorgu.blueprint.name, "sorgu", "SORGU_LIMIT", "20 per minute",
+                             methods=("POST", "GET"))
     from app.reports import views as views_reports
 
     for view in views_reports.VIEWS:

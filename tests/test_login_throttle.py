@@ -135,3 +135,20 @@ def test_with_redis_two_app_instances_share_the_count(db_url, app):
     assert api_login(second.test_client(), name).status_code == 429
     alone = make_app(db_url, AUTH_RATE_LIMITED=True, THROTTLE_PREFIX=prefix)  # no Redis: counts alone
     assert api_login(alone.test_client(), name).status_code == 200
+
+
+def test_the_public_lookup_counts_with_the_same_mechanism_shared_through_redis(db_url, app):
+    """One limiter for everything (core.throttle): the public certificate lookup's limit,
+    counted on two app instances, holds on both."""
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(REDIS).ping()
+    except Exception:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    shared = {"RATELIMIT_ENABLED": True, "REDIS_URL": REDIS, "THROTTLE_PREFIX": f"test-{uuid.uuid4().hex}",
+              "SORGU_LIMIT": "4 per minute"}
+    first, second = make_app(db_url, **shared), make_app(db_url, **shared)
+    codes = [worker.test_client().get("/sorgu/dogrula/ABCDEFGHJK").status_code for worker in (first, second) * 3]
+    assert codes == [404] * 4 + [429] * 2, codes
+    alone = make_app(db_url, **{**shared, "REDIS_URL": None})
+    assert alone.test_client().get("/sorgu/dogrula/ABCDEFGHJK").status_code == 404

@@ -17,7 +17,7 @@ from __future__ import annotations
 from flask import abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_appbuilder import BaseView, expose
 
-from app.core import clock, uploads
+from app.core import clock, throttle, uploads
 from app.core.extensions import db
 from app.core.identity import tc_error
 from app.core.parse import parse_date
@@ -185,9 +185,9 @@ def register(appbuilder) -> None:
         app.before_request_funcs.setdefault(registered.blueprint.name, []).append(_unscoped)
         if view is TerminalView:
             csrf.exempt(registered.blueprint)
-        elif app.config.get("RATELIMIT_ENABLED", True):
-            appbuilder.sm.limiter.limit(app.config.get("ESINAV_SONUC_LIMIT", "60 per minute"),
-                                        methods=["POST"])(registered.blueprint)
+        else:
+            throttle.limit_blueprint(app, registered.blueprint.name, "esinav-sonuc", "ESINAV_SONUC_LIMIT",
+                                     "60 per minute")
     for name in ("SorguView", "SalonEkraniView"):
         app.before_request_funcs.setdefault(name, []).append(_close_expired_first)
     every = float(app.config.get("ESINAV_SUPURGE_SN", 0) or 0)
