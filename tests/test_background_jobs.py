@@ -4,6 +4,7 @@ failure is reported; with Redis the job waits on the queue until a worker of any
 runs it (the server that started it need not live). Files go to an S3-compatible store
 when a bucket is named, and a PDF can still embed them."""
 import datetime as dt
+import os
 import time
 import uuid
 
@@ -121,3 +122,20 @@ def test_files_in_an_object_store_and_a_local_copy_for_pdfs(db_url, tmp_path):
 
             with pytest.raises(NotFound):
                 uploads.send_stored(key, "image/jpeg", "x.jpg")
+
+
+def test_without_redis_a_job_whose_process_ended_says_so(db_url, tmp_path):
+    import subprocess
+    import sys
+
+    app = make_app(db_url, UPLOAD_FOLDER=str(tmp_path / "uploads"))
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    with app.app_context():
+        job = jobs.start(f"{__name__}.pdf_task", 1, 1, {"text": "yarım"})
+    wait(app, job)
+    with app.app_context():  # as if a web process that had started it (and died) had written it
+        jobs._update(job, ready=False, pid=gone.pid)
+        assert jobs.state(job, 1)["error"] == jobs.MSG_LOST
+        jobs._update(job, error=None, pid=os.getpid())
+        assert jobs.state(job, 1)["error"] is None

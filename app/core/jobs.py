@@ -9,7 +9,8 @@ path to ``f(progress, **kwargs) -> bytes``); its output goes into ``core.storage
   web server can follow it and, with the object store, serve its output, and a web worker
   that restarts loses nothing.
 * Without Redis (the embedded default) the job runs in a thread of this process and its
-  state is a small file in the data folder (shared by the workers of one machine).
+  state is a small file in the data folder (shared by the workers of one machine); if that
+  process ends first, the job's page says so instead of waiting for ever.
 
 A job and its output are kept ``JOB_KEEP_MINUTES`` after it starts (by ``core.clock``),
 then ``sweep`` (run at every start) removes them. ``state`` answers only the user who
@@ -164,6 +165,7 @@ def start(task: str, owner: int, total: int, kwargs: dict, suffix: str = ".pdf",
             timeout=int(current_app.config.get("JOB_TIMEOUT_SECONDS", 1800)), result_ttl=0,
             failure_ttl=int(_keep().total_seconds()))
         return job
+    _update(job, pid=os.getpid())  # runs here: if this process ends, so does the job
     app = current_app._get_current_object()
 
     def in_thread():
@@ -184,7 +186,24 @@ def state(job: str, owner: int) -> dict | None:
     if _expired(data, clock.now()):
         _drop(job, data)
         return None
+    if not (data["ready"] or data["error"]) and data.get("pid") and not _alive(data["pid"]):
+        data = {**data, "error": MSG_LOST}
+        _save(job, data)
     return data
+
+
+MSG_LOST = "Sunucu bu iş bitmeden yeniden başladı; lütfen yeniden \"Yazdır\" deyiniz."
+
+
+def _alive(pid: int) -> bool:
+    """Is the web process that ran a job in a thread still there (no Redis: one machine)?"""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def run(job: str, task: str, kwargs: dict) -> None:
