@@ -153,9 +153,11 @@ def start(task: str, owner: int, total: int, kwargs: dict, suffix: str = ".pdf",
     job = secrets.token_hex(12)
     now = clock.now()
     expires = now + _keep()
-    _save(job, {**(extra or {}), "owner": owner, "total": total, "done": 0, "ready": False, "error": None,
-                "started": now.isoformat(), "expires": expires.isoformat(), "dosya": f"jobs/{job}{suffix}"})
     r = _redis()
+    # in a thread (no Redis) the job lives as long as this process: its pid tells
+    _save(job, {**(extra or {}), "owner": owner, "total": total, "done": 0, "ready": False, "error": None,
+                "started": now.isoformat(), "expires": expires.isoformat(), "dosya": f"jobs/{job}{suffix}",
+                "pid": None if r is not None else os.getpid()})
     if r is not None:
         from rq import Queue
 
@@ -165,7 +167,6 @@ def start(task: str, owner: int, total: int, kwargs: dict, suffix: str = ".pdf",
             timeout=int(current_app.config.get("JOB_TIMEOUT_SECONDS", 1800)), result_ttl=0,
             failure_ttl=int(_keep().total_seconds()))
         return job
-    _update(job, pid=os.getpid())  # runs here: if this process ends, so does the job
     app = current_app._get_current_object()
 
     def in_thread():
