@@ -54,7 +54,7 @@ def servers(db_url, app, tmp_path_factory):
     boto3 = pytest.importorskip("boto3")
     from moto.server import ThreadedMotoServer
 
-    s3_port = free_port(5195, 5199)
+    s3_port = free_port(5196, 5199)
     store = ThreadedMotoServer(ip_address="127.0.0.1", port=s3_port, verbose=False)
     store.start()
     bucket = f"kurs-{uuid.uuid4().hex[:8]}"
