@@ -122,6 +122,12 @@ def test_files_in_an_object_store_and_a_local_copy_for_pdfs(db_url, tmp_path):
 
             with pytest.raises(NotFound):
                 uploads.send_stored(key, "image/jpeg", "x.jpg")
+    local = make_app(db_url, UPLOAD_FOLDER=str(tmp_path / "yerel"))
+    with local.app_context():  # the folder: a key that names a folder, or a path out of it, is no file
+        key = uploads.store("foto", b"\xff\xd8\xff", ".jpg")
+        assert uploads.read(key) == b"\xff\xd8\xff" and (tmp_path / "yerel" / key).exists()
+        for bad in ("foto", "../uploads/" + key, "foto/../../x"):
+            assert uploads.read(bad) is None
 
 
 def test_without_redis_a_job_whose_process_ended_says_so(db_url, tmp_path):

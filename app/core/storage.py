@@ -59,7 +59,7 @@ class LocalStorage:
         """A binary file object of the stored file, or None when there is none."""
         try:
             return open(self.path(key), "rb")
-        except FileNotFoundError:
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None
 
     def delete(self, key: str) -> None:
