@@ -10,8 +10,8 @@ user who did not start the job gets 404. Starting the four workers adds no permi
 row and puts back none that is missing (they never sync permissions; `flask kurs setup`
 does, once per deploy).
 
-Skipped without PostgreSQL (TEST_DATABASE_URL) or without Redis on 127.0.0.1:6379, so a
-fresh machine on SQLite stays green."""
+Skipped without PostgreSQL (TEST_DATABASE_URL) or without Redis (KURS_TEST_REDIS_URL, by
+default redis://127.0.0.1:6379/4), so a fresh machine on SQLite stays green."""
 from __future__ import annotations
 
 import datetime as dt
