@@ -256,3 +256,51 @@ def test_an_exam_registration_racing_the_cancellation_never_outlives_it(app):
             assert db.session.get(Kayit, kid).durum == KAYIT_KURS_IPTAL
         else:  # the cancellation lost the race and was told so; the registration stands on an active course
             assert results[1][0] == "refused" and len(left) == 1, results
+
+
+def _backdate_enrollment(kid, day):
+    """The registration (made today by the factory) as if made on ``day``: its date and its
+    first history row; a trainee can then leave on a day other than today."""
+    db.session.execute(Kayit.__table__.update().where(Kayit.id == kid).values(kayit_tarihi=day))
+    db.session.execute(KayitGecmisi.__table__.update().where(KayitGecmisi.kayit_id == kid).values(tarih=day))
+    db.session.commit()
+    db.session.expire_all()
+
+
+def test_leaving_date_is_the_first_end_after_the_last_active_state(app):
+    """A trainee who left (Kayıt İptal) and whose record later got another state (Vefat
+    Etti) left on the first date: fees owe the hours up to it, and every paper says it."""
+    pk, (kid, other) = factories.active_course(app, db, weeks_ago=5, days=(0, 3), hours=4, trainees=(5, 2))
+    enrolled, left, later = (TODAY - dt.timedelta(days=d) for d in (30, 15, 4))
+    with app.app_context():
+        kurs = db.session.get(Kurs, pk)
+        assert _given_share(kurs, left) < _given_share(kurs, later)  # lessons between the two days
+        for k in (kid, other):
+            _backdate_enrollment(k, enrolled)
+        kayit = db.session.get(Kayit, kid)
+        fees.add_payment(db.session, kayit, "Tamamı", TODAY, format_number(Decimal(kurs.ucret)), f"DK-{pk}-L", TODAY)
+        enrollment.set_status(db.session, kayit, KAYIT_IPTAL, left, "Taşındı.", TODAY)
+        enrollment.set_status(db.session, db.session.get(Kayit, kid), KAYIT_VEFAT, later, "Vefat etti.", TODAY)
+        # left, came back, left again: the last time counts
+        enrollment.set_status(db.session, db.session.get(Kayit, other), KAYIT_IPTAL, enrolled, "Yanlış kayıt.", TODAY)
+        enrollment.set_status(db.session, db.session.get(Kayit, other), KAYIT_AKTIF, left, "", TODAY)
+        enrollment.set_status(db.session, db.session.get(Kayit, other), KAYIT_DEVAMSIZ, later, "Devamsız.", TODAY)
+        kayit = db.session.get(Kayit, kid)
+        assert enrollment.leaving_date(kayit) == left
+        assert enrollment.leaving_date(db.session.get(Kayit, other)) == later
+        owed = _given_share(kurs, left)
+        acc = fees.account(db.session, kayit, TODAY)
+        assert (acc["ayrilis"], acc["borc"], acc["fazla"]) == (left, owed, Decimal(kurs.ucret) - owed)
+        listed = {k.id: a for k, a in fees.course_accounts(db.session, kurs, TODAY)}
+        assert (listed[kid]["ayrilis"], listed[kid]["borc"]) == (left, owed)
+        assert (listed[other]["ayrilis"], listed[other]["borc"]) == (later, _given_share(kurs, later))
+        assert fees.course_totals(db.session, kurs, TODAY)["tahakkuk"] == owed + _given_share(kurs, later)
+    staff = login(app.test_client(), "moda.personel")
+    page = staff.get(f"/ucret/{pk}?kayit={kid}").get_data(as_text=True)
+    assert f"Kaydı {left:%d.%m.%Y} tarihinde sona erdi" in page
+    assert "İade önerisi: " + format_tl(Decimal(kurs.ucret) - owed) in page
+    # the refund with the leaving day left blank is for the hours after the first date
+    assert _post(staff, f"/ucret/{pk}/iade", {"kayit_id": kid, "neden": "SAGLIK", "ayrilis": ""}).status_code == 302
+    with app.app_context():
+        refund = db.session.execute(select(Odeme).where(Odeme.kayit_id == kid, Odeme.tur == "IADE")).scalar_one()
+        assert refund.tutar == owed - Decimal(kurs.ucret)

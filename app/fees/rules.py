@@ -16,7 +16,9 @@ with "kalan 4.500,00 TL" in the message.
 
 When an enrollment ends (the trainee's "Kayıt İptal", "Devamsızlıktan Kaldı", "Vefat
 Etti", or the course's cancellation or closing: "Kurs İptal" / "Kurs Kapandı"), its
-leaving date is the date of that state, and the rule is:
+leaving date is the date of that state (``enrollment.leaving_dates``: the first state
+after the last Aktif one, so a later state such as "Vefat Etti" does not move it), and
+the rule is:
 
 * it owes the fee's share of the lesson hours given: fee × (planned lesson hours dated
   on or before the leaving date) ÷ (all planned lesson hours of the course's effective
@@ -51,7 +53,7 @@ from app.courses import planning
 from app.courses.models import Kurs
 from app.fees.models import IADE, ODEME, TERS_KAYIT, Odeme, Taksit
 from app.trainees import enrollment
-from app.trainees.models import KAYIT_AKTIF, KAYIT_KURS_IPTAL, KAYIT_KURS_KAPANDI, Kayit, KayitGecmisi
+from app.trainees.models import KAYIT_AKTIF, KAYIT_KURS_IPTAL, KAYIT_KURS_KAPANDI, Kayit
 
 CENT = Decimal("0.01")
 MSG_DEKONT = "Bu Dekont No kurumunuzda daha önce kullanılmış."
@@ -135,15 +137,12 @@ def course_accounts(session, kurs: Kurs, today: dt.date) -> list[tuple[Kayit, di
     for t in session.execute(select(Taksit).join(Kayit, Taksit.kayit_id == Kayit.id)
                              .where(Kayit.kurs_id == kurs.id).order_by(Taksit.sira)).scalars():
         plans.setdefault(t.kayit_id, []).append(t)
-    # the last state's date of each enrollment (ordered by id: the last one wins)
-    last_dates = dict(session.execute(select(KayitGecmisi.kayit_id, KayitGecmisi.tarih)
-                                      .join(Kayit, KayitGecmisi.kayit_id == Kayit.id)
-                                      .where(Kayit.kurs_id == kurs.id).order_by(KayitGecmisi.id)).all())
+    leaving_dates = enrollment.leaving_dates(session, rows)
     fee = Decimal(kurs.ucret or 0).quantize(CENT)
     lessons = None
     out = []
     for k in rows:
-        leaving = None if k.durum == KAYIT_AKTIF else last_dates.get(k.id, k.kayit_tarihi)
+        leaving = leaving_dates[k.id]
         if leaving is not None and lessons is None:
             lessons = planning.effective_lessons(kurs)
         out.append((k, _account(fee, Decimal(got.get(k.id) or 0).quantize(CENT), plans.get(k.id, []), today,
