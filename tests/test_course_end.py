@@ -304,3 +304,40 @@ def test_leaving_date_is_the_first_end_after_the_last_active_state(app):
     with app.app_context():
         refund = db.session.execute(select(Odeme).where(Odeme.kayit_id == kid, Odeme.tur == "IADE")).scalar_one()
         assert refund.tutar == owed - Decimal(kurs.ucret)
+
+
+def test_account_statement_rows_the_same_on_paper_and_in_excel(app):
+    """The hesap ekstresi's rows and running balance come from one rule (fees.statement):
+    the PDF and the .xlsx print the same rows, the leaving row included, in date order."""
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    pk, (kid,) = factories.active_course(app, db, weeks_ago=5, days=(0, 3), hours=4, trainees=(7, 1))
+    enrolled, paid_on, left = (TODAY - dt.timedelta(days=d) for d in (30, 20, 15))
+    with app.app_context():
+        _backdate_enrollment(kid, enrolled)
+        kurs = db.session.get(Kurs, pk)
+        fee, owed = Decimal(kurs.ucret), _given_share(kurs, left)
+        kayit = db.session.get(Kayit, kid)
+        fees.add_payment(db.session, kayit, "Peşinat", paid_on, "2.000,50", f"DK-{pk}-1", TODAY)
+        fees.add_payment(db.session, kayit, "İkinci ödeme", left, "1000", f"DK-{pk}-2", TODAY)
+        enrollment.set_status(db.session, kayit, KAYIT_IPTAL, left, "Taşındı.", TODAY)
+        fees.refund(db.session, db.session.get(Kayit, kid), "SAGLIK", None, TODAY)
+        paid = Decimal("3000.50")
+        assert Decimal(0) < owed < paid
+        expected = [(enrolled, "Tahakkuk", fee, fee), (paid_on, "Ödeme", Decimal("2000.50"), fee - Decimal("2000.50")),
+                    (left, "Ödeme", Decimal("1000.00"), fee - paid), (left, "Ayrılış", owed - fee, owed - paid),
+                    (TODAY, "İade", owed - paid, Decimal("0.00"))]
+        data = fees.statement(db.session, db.session.get(Kayit, kid), TODAY)
+        assert [(r["tarih"], r["islem"], r["tutar"], r["kalan"]) for r in data["satirlar"]] == expected
+    staff = login(app.test_client(), "moda.personel")
+    text = " ".join(PdfReader(io.BytesIO(staff.get(f"/ekstre/{kid}").data)).pages[0].extract_text().split())
+    for day, islem, amount, balance in expected:
+        assert f"{day:%d.%m.%Y} {islem}" in text, (day, islem)
+        assert format_tl(amount) in text and format_tl(balance) in text, (amount, balance)
+    sheet = load_workbook(io.BytesIO(staff.get(f"/ekstre/{kid}?bicim=xlsx").data)).active
+    rows = [r for r in sheet.iter_rows(values_only=True)][1:]
+    assert [(r[0].date(), r[1], Decimal(str(r[4])).quantize(Decimal("0.01")), Decimal(str(r[5])).quantize(Decimal("0.01")))
+            for r in rows] == expected

@@ -128,6 +128,41 @@ def account(session, kayit: Kayit, today: dt.date) -> dict:
                     installments(session, kayit), today, leaving, owed(kayit.kurs, leaving))
 
 
+KINDS = {ODEME: "Ödeme", IADE: "İade", TERS_KAYIT: "Ters Kayıt"}
+
+
+def statement(session, kayit: Kayit, today: dt.date) -> dict:
+    """The hesap ekstresi (printed and as .xlsx, both from these rows): the account, and
+    its movements in date order with the balance after each: "Tahakkuk" (the fee, on the
+    registration day), every money row, and for an ended enrollment "Ayrılış" (the fee
+    for the hours after the leaving day, taken off); a payment on the leaving day comes
+    before it, a refund after it. The last balance is what is owed minus what was paid
+    (negative: paid beyond the debt). ``satirlar``: tarih, islem, aciklama, dekont_no,
+    tutar, kalan."""
+    hesap = account(session, kayit, today)
+    money = session.execute(select(Odeme).where(Odeme.kayit_id == kayit.id).order_by(Odeme.odeme_tarihi, Odeme.id)
+                            ).scalars().all()
+    # (order, change of the balance, row): a payment lowers the debt, a refund or reversal
+    # raises it, leaving takes off the fee of the hours after the day
+    moves = [((o.odeme_tarihi, 2 if o.tur == IADE else 0, o.id), -o.tutar,
+              {"tarih": o.odeme_tarihi, "islem": KINDS[o.tur], "aciklama": o.aciklama, "dekont_no": o.dekont_no,
+               "tutar": o.tutar}) for o in money]
+    if hesap["ayrilis"] is not None:
+        off = hesap["borc"] - hesap["ucret"]
+        moves.append(((hesap["ayrilis"], 1, 0), off, {
+            "tarih": hesap["ayrilis"], "islem": "Ayrılış", "dekont_no": None, "tutar": off,
+            "aciklama": f"Kayıt sona erdi ({kayit.durum.label}): sonraki ders saatleri için borç yok"}))
+    balance = hesap["ucret"]
+    rows = [{"tarih": kayit.kayit_tarihi, "islem": "Tahakkuk", "aciklama": "Kurs ücreti", "dekont_no": None,
+             "tutar": balance, "kalan": balance}]
+    for _order, change, row in sorted(moves, key=lambda m: m[0]):
+        balance += change
+        rows.append({**row, "kalan": balance.quantize(CENT)})
+    sums = {t: sum((o.tutar for o in money if o.tur == t), Decimal(0)) for t in KINDS}
+    return {"hesap": hesap, "satirlar": rows, "odemeler": sums[ODEME], "iadeler": -sums[IADE],
+            "tersler": -sums[TERS_KAYIT]}
+
+
 def course_accounts(session, kurs: Kurs, today: dt.date) -> list[tuple[Kayit, dict]]:
     """Every enrollment of the course with its account, in four queries."""
     rows = session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id).order_by(Kayit.id)).scalars().all()
