@@ -64,6 +64,14 @@ def _course_with_money_and_exams(app, first_person):
     return pk, kids, period
 
 
+def _entry_document_asks_for_the_photo(client, sitting, period, name):
+    """The director may print the entry document of a registration: without a photo the
+    request goes back to the period's list with the trainee named (not a 404, not a 403)."""
+    resp = client.get(f"/sinavgiris/belge/{sitting}")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/sinavgiris/?donem={period}"), resp.status_code
+    assert f"Fotoğrafı olmayan kursiyer: {name}" in client.get(resp.headers["Location"]).get_data(as_text=True)
+
+
 def _given_share(kurs, day):
     lessons = planning.effective_lessons(kurs)
     total = sum(l.saat for l in lessons)
@@ -79,8 +87,8 @@ def test_cancelling_an_active_course_reaches_trainees_exams_and_fees(app):
     director = login(app.test_client(), DIRECTOR)
     with app.app_context():
         name = str(db.session.get(Kayit, a).kursiyer)
-    # before: the entry document exists (without a photo it sends to the list) and is listed
-    assert director.get(f"/sinavgiris/belge/{sittings[0]}").status_code != 404
+    # before: the entry document exists (without a photo it sends to the list, saying whose) and is listed
+    _entry_document_asks_for_the_photo(director, sittings[0], period, name)
     assert name in director.get(f"/sinavgiris/?donem={period}").get_data(as_text=True)
     resp = _post(director, f"/kurs/{pk}/iptal-kapat", {"secim": "aktif_iptal", "aciklama": "Eğitici ayrıldı."})
     assert resp.status_code == 302
@@ -198,8 +206,9 @@ def test_the_cascade_is_one_transaction(app, monkeypatch):
 def test_a_trainee_who_leaves_has_no_exam_and_no_debt_after_the_day(app, durum):
     first, extra = {KAYIT_IPTAL: (40, 20), KAYIT_DEVAMSIZ: (42, 21), KAYIT_VEFAT: (29, 15)}[durum]
     pk, (kid, other) = factories.active_course(app, db, weeks_ago=4, days=(0,), hours=4, trainees=(first, 2))
-    leaving = TODAY  # enrolled today (the factory), so the earliest leaving day
+    leaving = TODAY - dt.timedelta(days=8)  # a day other than today: the rules must take the one given
     with app.app_context():
+        _backdate_enrollment(kid, TODAY - dt.timedelta(days=21))
         kurs = db.session.get(Kurs, pk)
         period = factories.exam_period(db.session, "Kadıköy", kurs.bitis + dt.timedelta(days=30))
         sitting = factories.exam_registration(db.session, kid, period).id
@@ -207,7 +216,9 @@ def test_a_trainee_who_leaves_has_no_exam_and_no_debt_after_the_day(app, durum):
         d = lambda days: (TODAY + dt.timedelta(days=days)).strftime("%d.%m.%Y")  # noqa: E731
         fees.set_installments(db.session, db.session.get(Kayit, kid), [(d(-20), "2.250"), (d(10), "2.250")])
     director = login(app.test_client(), DIRECTOR)
-    assert director.get(f"/sinavgiris/belge/{sitting}").status_code != 404
+    with app.app_context():
+        name = str(db.session.get(Kayit, kid).kursiyer)
+    _entry_document_asks_for_the_photo(director, sitting, period, name)
     with app.app_context():
         enrollment.set_status(db.session, db.session.get(Kayit, kid), durum, leaving, "Ayrıldı.", TODAY)
         kayit = db.session.get(Kayit, kid)
@@ -215,8 +226,9 @@ def test_a_trainee_who_leaves_has_no_exam_and_no_debt_after_the_day(app, durum):
         assert db.session.execute(select(SinavKaydi).where(SinavKaydi.kayit_id == kid)).first() is None
         assert db.session.execute(select(SinavKaydi).where(SinavKaydi.kayit_id == other)).first() is not None
         acc = fees.account(db.session, kayit, TODAY)
+        assert acc["ayrilis"] == leaving and _given_share(kayit.kurs, leaving) < _given_share(kayit.kurs, TODAY)
         assert acc["borc"] == _given_share(kayit.kurs, leaving) and acc["kalan"] == acc["borc"]
-        assert [s for _t, s in acc["taksitler"]][1] == "durdu"  # due after the leaving day
+        assert [s for _t, s in acc["taksitler"]] == ["gecikti", "durdu"]  # due before / after the leaving day
         with pytest.raises(Refused):
             factories.exam_registration(db.session, kid, period)
     # a new registration takes the next seat: the withdrawn one left a gap, not a clash
