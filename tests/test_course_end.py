@@ -141,11 +141,11 @@ def test_cancelling_an_active_course_reaches_trainees_exams_and_fees(app):
 
     text = " ".join(PdfReader(io.BytesIO(statement.data)).pages[0].extract_text().split())
     assert "Durdu" in text and "Ayrılış" in text and format_tl(owed) in text
-    assert _post(staff, f"/ucret/{pk}/iade", {"kayit_id": b, "neden": "DONEM_ACILMADI", "ayrilis": ""}).status_code == 302
+    assert _post(staff, f"/ucret/{pk}/iade", {"kayit_id": b, "neden": "DONEM_ACILMADI"}).status_code == 302
     with app.app_context():
         row = db.session.execute(select(Odeme).where(Odeme.kayit_id == b, Odeme.tur == "IADE")).scalar_one()
         assert row.tutar == -refund and row.neden == "DONEM_ACILMADI"
-    resp = _post(staff, f"/ucret/{pk}/iade", {"kayit_id": b, "neden": "DONEM_ACILMADI", "ayrilis": ""})
+    resp = _post(staff, f"/ucret/{pk}/iade", {"kayit_id": b, "neden": "DONEM_ACILMADI"})
     assert resp.status_code == 400 and "İade edilecek tutar yok" in resp.get_data(as_text=True)
     # a payment after the cancellation is at most what the hours given cost
     resp = _post(staff, f"/ucret/{pk}/odeme", {"kayit_id": a, "aciklama": "x", "tutar": "4.500",
@@ -208,7 +208,7 @@ def test_a_trainee_who_leaves_has_no_exam_and_no_debt_after_the_day(app, durum):
     pk, (kid, other) = factories.active_course(app, db, weeks_ago=4, days=(0,), hours=4, trainees=(first, 2))
     leaving = TODAY - dt.timedelta(days=8)  # a day other than today: the rules must take the one given
     with app.app_context():
-        _backdate_enrollment(kid, TODAY - dt.timedelta(days=21))
+        factories.backdate_enrollment(db.session, kid, TODAY - dt.timedelta(days=21))
         kurs = db.session.get(Kurs, pk)
         period = factories.exam_period(db.session, "Kadıköy", kurs.bitis + dt.timedelta(days=30))
         sitting = factories.exam_registration(db.session, kid, period).id
@@ -270,15 +270,6 @@ def test_an_exam_registration_racing_the_cancellation_never_outlives_it(app):
             assert results[1][0] == "refused" and len(left) == 1, results
 
 
-def _backdate_enrollment(kid, day):
-    """The registration (made today by the factory) as if made on ``day``: its date and its
-    first history row; a trainee can then leave on a day other than today."""
-    db.session.execute(Kayit.__table__.update().where(Kayit.id == kid).values(kayit_tarihi=day))
-    db.session.execute(KayitGecmisi.__table__.update().where(KayitGecmisi.kayit_id == kid).values(tarih=day))
-    db.session.commit()
-    db.session.expire_all()
-
-
 def test_leaving_date_is_the_first_end_after_the_last_active_state(app):
     """A trainee who left (Kayıt İptal) and whose record later got another state (Vefat
     Etti) left on the first date: fees owe the hours up to it, and every paper says it."""
@@ -288,7 +279,7 @@ def test_leaving_date_is_the_first_end_after_the_last_active_state(app):
         kurs = db.session.get(Kurs, pk)
         assert _given_share(kurs, left) < _given_share(kurs, later)  # lessons between the two days
         for k in (kid, other):
-            _backdate_enrollment(k, enrolled)
+            factories.backdate_enrollment(db.session, k, enrolled)
         kayit = db.session.get(Kayit, kid)
         fees.add_payment(db.session, kayit, "Tamamı", TODAY, format_number(Decimal(kurs.ucret)), f"DK-{pk}-L", TODAY)
         enrollment.set_status(db.session, kayit, KAYIT_IPTAL, left, "Taşındı.", TODAY)
@@ -312,7 +303,7 @@ def test_leaving_date_is_the_first_end_after_the_last_active_state(app):
     assert f"Kaydı {left:%d.%m.%Y} tarihinde sona erdi" in page
     assert "İade önerisi: " + format_tl(Decimal(kurs.ucret) - owed) in page
     # the refund with the leaving day left blank is for the hours after the first date
-    assert _post(staff, f"/ucret/{pk}/iade", {"kayit_id": kid, "neden": "SAGLIK", "ayrilis": ""}).status_code == 302
+    assert _post(staff, f"/ucret/{pk}/iade", {"kayit_id": kid, "neden": "SAGLIK"}).status_code == 302
     with app.app_context():
         refund = db.session.execute(select(Odeme).where(Odeme.kayit_id == kid, Odeme.tur == "IADE")).scalar_one()
         assert refund.tutar == owed - Decimal(kurs.ucret)
@@ -329,14 +320,14 @@ def test_account_statement_rows_the_same_on_paper_and_in_excel(app):
     pk, (kid,) = factories.active_course(app, db, weeks_ago=5, days=(0, 3), hours=4, trainees=(7, 1))
     enrolled, paid_on, left = (TODAY - dt.timedelta(days=d) for d in (30, 20, 15))
     with app.app_context():
-        _backdate_enrollment(kid, enrolled)
+        factories.backdate_enrollment(db.session, kid, enrolled)
         kurs = db.session.get(Kurs, pk)
         fee, owed = Decimal(kurs.ucret), _given_share(kurs, left)
         kayit = db.session.get(Kayit, kid)
         fees.add_payment(db.session, kayit, "Peşinat", paid_on, "2.000,50", f"DK-{pk}-1", TODAY)
         fees.add_payment(db.session, kayit, "İkinci ödeme", left, "1000", f"DK-{pk}-2", TODAY)
         enrollment.set_status(db.session, kayit, KAYIT_IPTAL, left, "Taşındı.", TODAY)
-        fees.refund(db.session, db.session.get(Kayit, kid), "SAGLIK", None, TODAY)
+        fees.refund(db.session, db.session.get(Kayit, kid), "SAGLIK", TODAY)
         paid = Decimal("3000.50")
         assert Decimal(0) < owed < paid
         expected = [(enrolled, "Tahakkuk", fee, fee), (paid_on, "Ödeme", Decimal("2000.50"), fee - Decimal("2000.50")),

@@ -24,7 +24,8 @@ from app.courses import planning
 from app.courses.models import Kurs
 from app.fees import rules as fees
 from app.reports import papers
-from app.trainees.models import Kayit
+from app.trainees import enrollment
+from app.trainees.models import KAYIT_IPTAL, Kayit
 from tests import factories
 from tests.conftest import login
 
@@ -172,7 +173,9 @@ def test_collection_report_figures_by_payment_date(app):
         with clock.frozen(dt.datetime.combine(day, dt.time(16))):
             fees.reverse(db.session, first, "Yanlış kursiyer")  # dated the day it was reversed
         fees.add_payment(db.session, get(a), "Doğru ödeme", next_day, "300", f"TH-{moda}-3", TODAY)
-        fees.refund(db.session, get(b), "SAGLIK", next_day, next_day)  # before the course: all 2.000 back
+        factories.backdate_enrollment(db.session, b, last_month)  # b leaves before the course began:
+        enrollment.set_status(db.session, get(b), KAYIT_IPTAL, next_day, "Vazgeçti.", TODAY)
+        fees.refund(db.session, get(b), "SAGLIK", next_day)  # all 2.000 back, refunded on the next day
         daily = papers.collections(db.session, day, day)
         monthly = papers.collections(db.session, *papers.collection_period("", f"{day:%Y-%m}", TODAY, None)[:2])
 

@@ -289,15 +289,20 @@ def suggested_reason(kayit: Kayit) -> Optional[str]:
     return {KAYIT_KURS_IPTAL: "DONEM_ACILMADI", KAYIT_KURS_KAPANDI: "KURUM_KAPANDI"}.get(kayit.durum)
 
 
-def refund(session, kayit: Kayit, neden: str, leaving: Optional[dt.date], today: dt.date) -> Odeme:
+MSG_REFUND_ACTIVE = ("Kursiyerin kaydı aktif: ücret iadesi kayıt sona erdikten sonra yapılır (Kayıt İptal, "
+                     "Devamsızlıktan Kaldı, Vefat Etti ya da kursun iptali/kapanması). Kayıt durumunu Kurum Müdürü "
+                     "değiştirir.")
+
+
+def refund(session, kayit: Kayit, neden: str, today: dt.date) -> Odeme:
+    """"Ücret İadesi": what was paid beyond the fee's share of the hours up to the day the
+    enrollment ended (its recorded leaving date, ``enrollment.leaving_dates``). An active
+    enrollment has no refund: refunded while it runs, it would owe the amount again."""
     if neden not in REFUND_REASONS:
         raise Refused("İade nedenini seçiniz.", "neden")
+    leaving = enrollment.leaving_date(kayit)
     if leaving is None:
-        leaving = enrollment.leaving_date(kayit)  # an ended enrollment: the day it ended
-    if leaving is None:
-        raise Refused("Ayrılış tarihini gg.aa.yyyy biçiminde giriniz.", "ayrilis")
-    if leaving > today:
-        raise Refused("Ayrılış tarihi ileri bir gün olamaz.", "ayrilis")
+        raise Refused(MSG_REFUND_ACTIVE, "ayrilis")
 
     def attempt() -> Odeme:
         amount = refund_amount(session, kayit, leaving)
