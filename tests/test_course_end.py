@@ -344,3 +344,29 @@ def test_account_statement_rows_the_same_on_paper_and_in_excel(app):
     rows = [r for r in sheet.iter_rows(values_only=True)][1:]
     assert [(r[0].date(), r[1], Decimal(str(r[4])).quantize(Decimal("0.01")), Decimal(str(r[5])).quantize(Decimal("0.01")))
             for r in rows] == expected
+
+
+def test_cancelling_a_course_whose_trainee_is_seated_in_an_e_sinav_session(app):
+    """A registration the district has seated in an e-Sınav session stays (the session
+    decides: Girmedi if absent); the course is cancelled without a server error, the other
+    registrations are withdrawn, and Geri Al of the seated one says why it is refused."""
+    from tests import esinav_factory as ef
+
+    pk, (kid,) = factories.active_course(app, db, weeks_ago=3, days=(2,), hours=4, trainees=(14, 1))
+    with app.app_context():
+        oturum = ef.session_for(db.session, pk, n=1)
+        seated = oturum.adaylar[0].sinav_kaydi_id
+        period = factories.exam_period(db.session, "Kadıköy", db.session.get(Kurs, pk).bitis + dt.timedelta(days=9))
+        other = factories.exam_registration(db.session, kid, period).id
+        with pytest.raises(Refused) as exc:
+            exams.withdraw(db.session, db.session.get(SinavKaydi, seated), TODAY)
+        assert "e-Sınav oturumuna" in exc.value.message
+        db.session.rollback()
+    director = login(app.test_client(), DIRECTOR)
+    resp = _post(director, f"/kurs/{pk}/iptal-kapat", {"secim": "aktif_iptal", "aciklama": "Eğitici ayrıldı."})
+    assert resp.status_code == 302
+    with app.app_context():
+        assert db.session.get(Kurs, pk).durum == IPTAL
+        assert db.session.get(SinavKaydi, seated) is not None and db.session.get(SinavKaydi, other) is None
+        story = [r.aciklama or "" for r in workflow.timeline(db.session, db.session.get(Kurs, pk))]
+        assert any("e-Sınav oturumunda" in s for s in story), story
