@@ -189,3 +189,26 @@ def test_two_payments_with_the_same_dekont_no_at_once(app):
     assert sorted(r[0] for r in results) == ["ok", "refused"], results
     assert ("refused", fees.MSG_DEKONT) in results
     assert _odeme_count(app, kid) == 1
+
+
+def test_an_ended_registrations_installment_plan_is_kept_as_it_was(app):
+    """After the trainee left, the plan shows which installments stopped and is not
+    edited any more (a new plan had to add up to the whole fee, not to what is owed)."""
+    pk, kid = _moda_active_kayit(app, 9)
+    web = login(app.test_client(), "moda.personel")
+    d = lambda days: (TODAY + dt.timedelta(days=days)).strftime("%d.%m.%Y")  # noqa: E731
+    with app.app_context():
+        kayit = db.session.get(Kayit, kid)
+        fees.set_installments(db.session, kayit, [(d(-10), "1.500"), (d(20), "1.500"), (d(50), "1.500")])
+        factories.backdate_enrollment(db.session, kid, TODAY - dt.timedelta(days=30))
+        enrollment.set_status(db.session, db.session.get(Kayit, kid), KAYIT_IPTAL, TODAY - dt.timedelta(days=2),
+                              "Taşındı.", TODAY)
+    page = web.get(f"/ucret/{pk}?kayit={kid}").get_data(as_text=True)
+    assert 'id="taksit-formu"' not in page and page.count(">Durdu<") == 2 and fees.MSG_PLAN_ENDED in page
+    resp = web.post(f"/ucret/{pk}/taksit", data={"kayit_id": kid, "vade_1": d(5), "tutar_1": "4.500",
+                                                  "csrf_token": csrf_token(web, "/")})
+    assert resp.status_code == 400 and fees.MSG_PLAN_ENDED in resp.get_data(as_text=True)
+    with app.app_context():
+        plan = fees.installments(db.session, db.session.get(Kayit, kid))
+        assert [(t.vade.strftime("%d.%m.%Y"), t.tutar) for t in plan] == [
+            (d(-10), Decimal("1500.00")), (d(20), Decimal("1500.00")), (d(50), Decimal("1500.00"))]

@@ -244,10 +244,17 @@ def reverse(session, odeme: Odeme, neden: str) -> Odeme:
     return row
 
 
+MSG_PLAN_ENDED = ("Kaydı sona ermiş kursiyerin taksit planı değiştirilmez: ayrılıştan sonraki taksitler "
+                  "durduruldu, kalan borç ayrılışa kadarki ders saatlerinin payıdır.")
+
+
 def set_installments(session, kayit: Kayit, rows: list[tuple[str, str]]) -> None:
-    """Replace the installment plan: (due date as dd.mm.yyyy, amount) rows; due dates
-    in order, amounts adding up to the fee. Empty rows are ignored."""
+    """Replace the installment plan of a running enrollment: (due date as dd.mm.yyyy,
+    amount) rows; due dates in order, amounts adding up to the fee. Empty rows are
+    ignored. An ended enrollment keeps its plan (the stopped installments show why)."""
     kurs = kayit.kurs
+    if kayit.durum != KAYIT_AKTIF:
+        raise Refused(MSG_PLAN_ENDED, "taksit")
     rows = [((d or "").strip(), (a or "").strip()) for d, a in rows]
     rows = [(d, a) for d, a in rows if d or a]
     if not rows:

@@ -49,7 +49,7 @@ class UcretView(RecordView):
             "fees/ucret.html", kurs=kurs, overview=fees.course_accounts(session, kurs, today),
             totals=fees.course_totals(session, kurs, today), kayit=kayit, suggested=suggested,
             detail=detail, errors=errors or {}, values=values or {}, today=today, reasons=fees.REFUND_REASONS,
-            msg_refund_active=fees.MSG_REFUND_ACTIVE,
+            msg_refund_active=fees.MSG_REFUND_ACTIVE, msg_plan_ended=fees.MSG_PLAN_ENDED,
             durum=dict(KAYIT_DURUMLARI), can_write=self.appbuilder.sm.has_access("can_write", "Ucret")), status
 
     @expose("/<int:pk>")
