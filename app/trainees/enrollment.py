@@ -337,8 +337,6 @@ def leaving_dates(session, kayitlar) -> dict[int, Optional[dt.date]]:
 def leaving_date(kayit: Kayit) -> Optional[dt.date]:
     """The day an enrollment that is no longer active ended (``leaving_dates``); None while
     it is active."""
-    if kayit.durum == KAYIT_AKTIF:
-        return None
     from sqlalchemy.orm import object_session
 
     return leaving_dates(object_session(kayit), [kayit])[kayit.id]
