@@ -45,30 +45,36 @@ def candidates(session, kurs_id: int, donem: SinavDonemi, n: int) -> list[SinavK
     return rows
 
 
-def hall(session, seats=6, spare=2):
+def hall(session, seats=6, spare=2, spare_at=None):
+    """A hall of its own: ``seats`` seats, the last ``spare`` of them spare; or, with
+    ``spare_at``, exactly the seats of those numbers spare (set on the hall's screen)."""
     centre = sessions.add_centre(session, kadikoy(session).id, f"Test Merkezi {next(_serial)}", "Test Sok. 1")
-    return sessions.add_hall(session, centre, "Salon T", str(seats), str(spare))
+    h = sessions.add_hall(session, centre, "Salon T", str(seats), str(0 if spare_at else spare))
+    for koltuk in h.koltuklar if spare_at else ():
+        if koltuk.no in spare_at:
+            sessions.set_seat(session, koltuk, True, False)
+    return h
 
 
 def session_for(session, kurs_id: int, n=3, start_in=dt.timedelta(hours=1), seats=6, spare=2, soru=5,
-                staff=(("kadikoy.sinav", BASKAN),), prepare=True) -> Oturum:
+                staff=(("kadikoy.sinav", BASKAN),), prepare=True, spare_at=None) -> Oturum:
     """A planned (and prepared) session ``start_in`` from now (negative: already started), in a
     hall of its own, planned an hour before its start: no row is stamped later than now (the
     audit log lists newest first; a row from the future would push other tests' rows away)."""
     ilce = kadikoy(session)
     start = (clock.local_now() + start_in).replace(microsecond=0)
     with clock.frozen(start - dt.timedelta(hours=1)):
-        return _plan(session, ilce, start, kurs_id, n, seats, spare, soru, staff, prepare)
+        return _plan(session, ilce, start, kurs_id, n, seats, spare, soru, staff, prepare, spare_at)
 
 
-def _plan(session, ilce, start, kurs_id, n, seats, spare, soru, staff, prepare) -> Oturum:
+def _plan(session, ilce, start, kurs_id, n, seats, spare, soru, staff, prepare, spare_at=None) -> Oturum:
     donem = SinavDonemi(ilce_id=ilce.id, ad=f"Test e-Sınav {next(_serial)}", tarih=start.date(),
                         saat=start.time().replace(microsecond=0), merkez="Test", salon="Salon T", kapasite=50)
     session.add(donem)
     session.flush()
     candidates(session, kurs_id, donem, n)
     session.commit()
-    h = hall(session, seats, spare)
+    h = hall(session, seats, spare, spare_at)
     modul = session.get(Modul, session.get(Kurs, kurs_id).modul_id)
     oturum = sessions.plan(session, ilce.id, donem, modul, start.time().replace(microsecond=0), "40", str(soru),
                            [h], {h.id: [(user(session, u).id, rol) for u, rol in staff]})

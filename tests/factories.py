@@ -127,6 +127,17 @@ def active_course(app, db, *, kod="100001", program="ING-DIL", sira=1, weeks_ago
     return pk, kayitlar
 
 
+def backdate_enrollment(session, kayit_id: int, day: dt.date) -> None:
+    """The registration (made today by ``enroll``) as if made on ``day``: its date and its
+    first history row; the trainee can then leave on a day before today."""
+    from app.trainees.models import KayitGecmisi
+
+    session.execute(Kayit.__table__.update().where(Kayit.id == kayit_id).values(kayit_tarihi=day))
+    session.execute(KayitGecmisi.__table__.update().where(KayitGecmisi.kayit_id == kayit_id).values(tarih=day))
+    session.commit()
+    session.expire_all()
+
+
 def exam_period(session, ilce: str, day: dt.date, kapasite: int = 30) -> int:
     birim = _one(session, Birim, ad=ilce)
     row = SinavDonemi(ilce_id=birim.id, ad=f"Test {day} {next(_serial)}", tarih=day, saat=dt.time(10),

@@ -140,3 +140,47 @@ def test_supervisors_read_the_course_screens_but_do_not_write(app):
     # the "İşlemler" menu offers only what the user may open
     menu = sube.get(f"/kurskursiyer/list/?_flt_0_id={pk}").get_data(as_text=True)  # its row, on whatever page
     assert f"/kurssonu/{pk}/onay" not in menu and f"/sinavislem/{pk}/not" in menu
+
+
+def test_a_trainee_who_left_keeps_the_absences_of_before(app):
+    """Saving a lesson day again (a correction for the others) keeps the absences of a
+    trainee who has left since: their boxes are shown disabled, so nothing of theirs is sent."""
+    from app.trainees import enrollment
+    from app.trainees.models import KAYIT_IPTAL
+
+    pk, (stays, leaves) = factories.active_course(app, db, weeks_ago=4, days=(1, 3), hours=4, trainees=(12, 2))
+    _pk, past, _future, _kayitlar, _limit = _moda_active(app, pk)
+    day = past[0]
+    web = login(app.test_client(), "moda.personel")
+    url = f"/devamsizlik/{pk}"
+
+    def post(grid):
+        data = {"gun": day.tarih.isoformat(), "csrf_token": csrf_token(web, "/")}
+        data.update({f"d_{k}_{day.id}": v for k, v in grid.items()})
+        return web.post(url, data=data)
+
+    assert post({stays: "1", leaves: "3"}).status_code == 302
+    with app.app_context():
+        factories.backdate_enrollment(db.session, leaves, day.tarih - dt.timedelta(days=1))
+        enrollment.set_status(db.session, db.session.get(Kayit, leaves), KAYIT_IPTAL, TODAY, "Taşındı.", TODAY)
+    html = web.get(f"{url}?gun={day.tarih.isoformat()}").get_data(as_text=True)
+    assert f'name="d_{leaves}_{day.id}" id="d_{leaves}_{day.id}" value="3"' in html  # shown, disabled
+    assert post({stays: "2"}).status_code == 302  # the browser sends the enabled boxes only
+    with app.app_context():
+        kept = dict(db.session.execute(select(Devamsizlik.kayit_id, Devamsizlik.saat)
+                                       .where(Devamsizlik.ders_id == day.id)).all())
+    assert kept == {stays: 2, leaves: 3}
+
+
+def test_a_course_that_is_no_longer_active_shows_its_absences_read_only(app):
+    """After the course (Kurs Sonu Onayı, Tamamlandı, cancelled, closed) the roll-call grid
+    offers no Kaydet: entries are refused there, so the screen says so instead."""
+    from app.courses import workflow
+
+    pk, _ = factories.active_course(app, db, weeks_ago=4, days=(2,), hours=4, trainees=(13, 1))
+    web = login(app.test_client(), "moda.personel")
+    assert 'id="yoklama-kaydet"' in web.get(f"/devamsizlik/{pk}").get_data(as_text=True)
+    with app.app_context():
+        workflow.end_course(db.session, db.session.get(Kurs, pk), workflow.AKTIF_IPTAL, "Yeterli kursiyer yok.")
+    html = web.get(f"/devamsizlik/{pk}").get_data(as_text=True)
+    assert 'id="yoklama-kaydet"' not in html and absences.MSG_NOT_ACTIVE in html

@@ -119,9 +119,9 @@ def test_import_gift_aiken_and_xlsx(app):
 # --- sessions ---------------------------------------------------------------------------------
 def test_planning_seats_in_roll_order_leaves_spares_and_draws_attempts(app, kurs_id):
     with app.app_context():
-        oturum = ef.session_for(db.session, kurs_id, n=4, seats=6, spare=2, soru=5)
+        oturum = ef.session_for(db.session, kurs_id, n=4, seats=6, spare_at=(2, 5), soru=5)
         adaylar = sorted(oturum.adaylar, key=lambda a: a.sira)
-        assert [a.koltuk.no for a in adaylar] == [1, 2, 3, 4]  # seats 5 and 6 are spare
+        assert [a.koltuk.no for a in adaylar] == [1, 3, 4, 6]  # seats 2 and 5 are spare, wherever they are
         assert [a.kursiyer.soyad for a in adaylar] == sorted(a.kursiyer.soyad for a in adaylar)
         for a in adaylar:
             qs = a.sinav.sorular
@@ -193,7 +193,8 @@ def test_staff_login_is_stamped_and_late_or_absent_staff_listed(app, kurs_id):
 def test_hall_check_in_absent_refused_late_move_and_invalid(app, kurs_id):
     with app.app_context():
         now = clock.now()
-        oturum = ef.session_for(db.session, kurs_id, n=5, seats=7, spare=2, start_in=-dt.timedelta(minutes=5))
+        # spare seats 3 and 6 between the others: seated on 1, 2, 4, 5, 7
+        oturum = ef.session_for(db.session, kurs_id, n=5, seats=7, spare_at=(3, 6), start_in=-dt.timedelta(minutes=5))
         other = ef.session_for(db.session, kurs_id, n=1, start_in=-dt.timedelta(minutes=5))
         clock.set_now(oturum.baslama - dt.timedelta(minutes=30))  # at the door, before the start
         used = oturum.salonlar[0]
@@ -209,14 +210,15 @@ def test_hall_check_in_absent_refused_late_move_and_invalid(app, kurs_id):
         assert b.durum == GECERSIZ and b.sinav_kaydi.durum == GIRDI and b.sinav_kaydi.gecti is False
         hall.mark_absent(db.session, used, c)
         assert c.durum == GIRMEDI and c.sinav_kaydi.durum == HAK_GIRMEDI
-        # moving: an occupied seat is refused, a spare one logs and keeps the attempt
-        spare = db.session.execute(select(Koltuk).where(Koltuk.salon_id == used.salon_id, Koltuk.no == 6)).scalar_one()
+        # moving: an occupied seat is refused, a spare one (between occupied ones) logs and keeps the attempt
+        assert [x.koltuk.no for x in (a, b, c, d, e)] == [1, 2, 4, 5, 7]
+        spare = db.session.execute(select(Koltuk).where(Koltuk.salon_id == used.salon_id, Koltuk.no == 3)).scalar_one()
         with pytest.raises(Refused) as exc:
             hall.move(db.session, used, a, b.koltuk, "arıza")
         assert "dolu" in exc.value.message
         attempt_id = a.sinav.id
         hall.move(db.session, used, a, spare, "Bilgisayar arızası")
-        assert a.koltuk.no == 6 and a.sinav.id == attempt_id
+        assert a.koltuk.no == 3 and a.sinav.id == attempt_id
         log = db.session.execute(select(KoltukDegisikligi).where(KoltukDegisikligi.aday_id == a.id)).scalar_one()
         assert log.neden == "Bilgisayar arızası" and log.eski.no == 1
         # late arrival: admitted while nobody has left, no extra time; refused once someone left
@@ -236,8 +238,9 @@ def test_hall_check_in_absent_refused_late_move_and_invalid(app, kurs_id):
         assert a.durum == GECERSIZ and a.sinav_kaydi.gecti is False and a.sinav.durum == "GECERSIZ"
         assert db.session.execute(select(func.count()).select_from(Tutanak).where(Tutanak.aday_id == a.id)).scalar() == 1
         states = {h["koltuk"].no: h["durum"] for h in hall.seat_map(used)}
-        assert (states[6], states[2], states[3], states[1], states[5]) == ("gecersiz", "gecersiz", "girmedi", "bos",
+        assert (states[3], states[2], states[4], states[1], states[7]) == ("gecersiz", "gecersiz", "girmedi", "bos",
                                                                           "bekliyor")
+        assert states[6] == "bos"  # the other spare, untouched
 
 
 def test_refuse_entry_writes_a_report(app, kurs_id):
@@ -299,8 +302,43 @@ def test_item_statistics_flag_doubtful_questions(app, kurs_id):
             _finish(x.sinav, keys[: 4 - i] + [None] * (i + 1))
         db.session.commit()
         result = stats.item_stats(oturum)
-        assert result and all(0 <= r["p"] <= 1 for r in result)
-        assert any("çok zor" in " ".join(r["isaretler"]) or "çok kolay" in " ".join(r["isaretler"]) for r in result)
+        drawn = {q.surum_id for x in rows for q in x.sinav.sorular}
+        assert {r["surum"].id for r in result} == drawn and sum(r["n"] for r in result) == 4 * 5
+        # each version's p over the candidates who were given it (above: the i-th got the first 4 − i right)
+        right = {x.id: {q.surum_id for q in x.sinav.sorular[:4 - i]} for i, x in enumerate(rows)}
+        for r in result:
+            had = [x for x in rows if r["surum"].id in {q.surum_id for q in x.sinav.sorular}]
+            assert r["p"] == sum(r["surum"].id in right[x.id] for x in had) / len(had)
+
+
+def test_item_statistics_exact_values_for_a_constructed_session():
+    """p and D = p(top 27%) − p(bottom 27%) for a session built by hand: four scored
+    candidates (groups of ceil(4 × 0.27) = 2), one invalid and one unfinished who are left out.
+    Candidates' answers (1 correct, 0 wrong or blank) to questions Q1..Q6:
+    c1 1,1,1,0,1,0 (4)   c2 1,1,0,0,1,0 (3)   c3 1,0,0,0,1,0 (2)   c4 0,0,0,1,1,0 (2)."""
+    from types import SimpleNamespace as NS
+
+    versions = {i: NS(soru_id=100 + i, dogru="A") for i in range(1, 7)}
+
+    def aday(marks, durum=GELDI, attempt=BITTI):
+        sorular = [NS(surum_id=i, surum=versions[i], secim=("A" if m == 1 else None if m is None else "B"))
+                   for i, m in enumerate(marks, start=1)]
+        return NS(durum=durum, sinav=NS(id=id(sorular), durum=attempt, sorular=sorular))
+
+    oturum = NS(adaylar=[aday([1, 1, 1, 0, 1, 0]), aday([1, 1, 0, None, 1, 0]), aday([1, 0, None, 0, 1, 0]),
+                         aday([0, 0, 0, 1, 1, None]),
+                         aday([1, 1, 1, 1, 1, 1], durum=GECERSIZ), aday([1, 1, 1, 1, 1, 1], attempt=SINAVDA)])
+    got = {r["surum"].soru_id - 100: (r["n"], r["p"], r["d"], r["isaretler"]) for r in stats.item_stats(oturum)}
+    assert got == {
+        1: (4, 0.75, 0.5, []),
+        2: (4, 0.5, 1.0, []),
+        3: (4, 0.25, 0.5, []),
+        4: (4, 0.25, -0.5, ["ayırt edicilik negatif"]),
+        5: (4, 1.0, 0.0, ["çok kolay (≥ %95)"]),
+        6: (4, 0.0, 0.0, ["çok zor (≤ %20)"]),
+    }
+    # doubtful questions first, then in question order
+    assert [r["surum"].soru_id - 100 for r in stats.item_stats(oturum)] == [4, 5, 6, 1, 2, 3]
 
 
 # --- who sees what ----------------------------------------------------------------------------

@@ -168,26 +168,32 @@ def test_the_terminal_cannot_cheat(app, exam):
 
 
 def test_resume_on_a_spare_seat_with_the_same_answers_and_less_time(app, exam):
-    t = Terminal(app.test_client(), exam["codes"][2])
+    """The middle candidate (seat 2, occupied seats on both sides) moves to the second
+    spare seat (5), past the first spare (4): the terminal follows the candidate's seat,
+    not the seats' order."""
+    t = Terminal(app.test_client(), exam["codes"][1])
     at(exam, 3)
     t.ready()
     assert t.answer(1, "A").status_code == 200 and t.answer(2, "D").status_code == 200
     assert t.post("isaret", {"no": 3, "isaretli": True}).status_code == 200
     before = t.state()
-    at(exam, 10)  # the PC died; the Salon Başkanı moves the candidate to the spare seat
+    at(exam, 10)  # the PC died; the Salon Başkanı moves the candidate to a spare seat
     with app.app_context():
-        aday = db.session.get(Aday, exam["adaylar"][2])
+        aday = db.session.get(Aday, exam["adaylar"][1])
         db.session.add(KoltukDegisikligi(ilce_id=aday.ilce_id, aday_id=aday.id, eski_koltuk_id=aday.koltuk_id,
-                                         yeni_koltuk_id=exam["seats"][3], neden="bilgisayar kapandı",
+                                         yeni_koltuk_id=exam["seats"][4], neden="bilgisayar kapandı",
                                          zaman=clock.local_now()))
-        aday.koltuk_id = exam["seats"][3]
+        aday.koltuk_id = exam["seats"][4]
         db.session.commit()
-    old = Terminal(app.test_client(), exam["codes"][2])
+    old = Terminal(app.test_client(), exam["codes"][1])
     assert old.state()["faz"] == "bos"
     assert t.answer(3, "B").status_code == 403  # the old seat's terminal lost the attempt
-    spare = Terminal(app.test_client(), exam["codes"][3])
+    assert Terminal(app.test_client(), exam["codes"][3]).state()["faz"] == "bos"  # the first spare stays empty
+    for i in (0, 2):  # the neighbours keep their own candidates
+        assert Terminal(app.test_client(), exam["codes"][i]).state()["aday"]["tc"] == exam["people"][i][0]
+    spare = Terminal(app.test_client(), exam["codes"][4])
     s = spare.state()
-    assert s["faz"] == "sinav" and s["token"] == before["token"]
+    assert s["faz"] == "sinav" and s["token"] == before["token"] and s["aday"]["tc"] == exam["people"][1][0]
     assert [q["metin"] for q in s["sorular"]] == [q["metin"] for q in before["sorular"]]
     assert [q["secenekler"] for q in s["sorular"]] == [q["secenekler"] for q in before["sorular"]]
     assert [q["secim"] for q in s["sorular"]][:3] == ["A", "D", None] and s["sorular"][2]["isaretli"]
@@ -195,10 +201,10 @@ def test_resume_on_a_spare_seat_with_the_same_answers_and_less_time(app, exam):
     assert spare.answer(3, "C").status_code == 200
     with app.app_context():
         seats = set(db.session.execute(select(CevapOlayi.koltuk_id).where(
-            CevapOlayi.sinav_id == exam["sinavlar"][2])).scalars())
-        assert seats == {exam["seats"][2], exam["seats"][3]}
-        events = [e["olay"] for e in terminal_close.timeline(db.session, db.session.get(Aday, exam["adaylar"][2]))]
-        assert events[0] == "Bilgiler bana aittir" and any("Koltuk 3 → 4" in e for e in events)
+            CevapOlayi.sinav_id == exam["sinavlar"][1])).scalars())
+        assert seats == {exam["seats"][1], exam["seats"][4]}
+        events = [e["olay"] for e in terminal_close.timeline(db.session, db.session.get(Aday, exam["adaylar"][1]))]
+        assert events[0] == "Bilgiler bana aittir" and any("Koltuk 2 → 5" in e for e in events)
 
 
 def test_time_out_with_a_dead_terminal_and_girmedi_at_the_end_of_the_session(app):

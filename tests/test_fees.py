@@ -11,13 +11,14 @@ from sqlalchemy import func, select
 
 from app.core import clock
 from app.core.extensions import db
-from app.core.money import format_number
+from app.core.money import format_number, format_tl
 from app.core.tx import Refused
 from app.courses import planning
 from app.courses.models import Kurs
 from app.fees import rules as fees
 from app.fees.models import Odeme
-from app.trainees.models import Kayit
+from app.trainees import enrollment
+from app.trainees.models import KAYIT_IPTAL, Kayit
 from tests import factories
 from tests.conftest import csrf_token, login, run_together
 
@@ -150,14 +151,28 @@ def test_installments_balance_overdue_and_refund(app):
         fees.add_payment(db.session, kayit, "Kalan", TODAY, tl(fee - third), "DK-T-2", TODAY)
         expected = fee - (fee * given / total).quantize(Decimal("0.01"))
         assert fees.refund_amount(db.session, kayit, leaving) == expected
-    resp = web.post(f"{url}/iade", data={"kayit_id": kid, "neden": "", "ayrilis": d(-1), "csrf_token": csrf_token(web, "/")})
+    # a refund is for a trainee who left: refused while the registration is active (the
+    # refund would leave the trainee owing it again), and nothing is stored
+    page = web.get(f"{url}?kayit={kid}").get_data(as_text=True)
+    assert 'id="iade-formu"' not in page and fees.MSG_REFUND_ACTIVE in page
+    resp = web.post(f"{url}/iade", data={"kayit_id": kid, "neden": "SAGLIK", "csrf_token": csrf_token(web, "/")})
+    assert resp.status_code == 400 and fees.MSG_REFUND_ACTIVE in resp.get_data(as_text=True)
+    assert _odeme_count(app, kid) == 2
+    # the trainee leaves (Kayıt İptal) on that day: the refund is for the hours after it
+    with app.app_context():
+        factories.backdate_enrollment(db.session, kid, TODAY - dt.timedelta(days=30))
+        enrollment.set_status(db.session, db.session.get(Kayit, kid), KAYIT_IPTAL, leaving, "Sağlık raporu.", TODAY)
+    page = web.get(f"{url}?kayit={kid}").get_data(as_text=True)
+    assert "İade önerisi: " + format_tl(expected) in page
+    resp = web.post(f"{url}/iade", data={"kayit_id": kid, "neden": "", "csrf_token": csrf_token(web, "/")})
     assert "İade nedenini seçiniz" in resp.get_data(as_text=True)
-    assert web.post(f"{url}/iade", data={"kayit_id": kid, "neden": "SAGLIK", "ayrilis": d(-1),
+    assert web.post(f"{url}/iade", data={"kayit_id": kid, "neden": "SAGLIK",
                                          "csrf_token": csrf_token(web, "/")}).status_code == 302
     with app.app_context():
         refund = db.session.execute(select(Odeme).where(Odeme.kayit_id == kid, Odeme.tur == "IADE")).scalar_one()
         assert refund.tutar == -expected and refund.neden == "SAGLIK"
-        assert fees.account(db.session, db.session.get(Kayit, kid), TODAY)["odenen"] == fee - expected
+        acc = fees.account(db.session, db.session.get(Kayit, kid), TODAY)
+        assert (acc["odenen"], acc["kalan"], acc["fazla"]) == (fee - expected, Decimal(0), Decimal(0))
 
 
 def test_two_payments_with_the_same_dekont_no_at_once(app):
@@ -174,3 +189,26 @@ def test_two_payments_with_the_same_dekont_no_at_once(app):
     assert sorted(r[0] for r in results) == ["ok", "refused"], results
     assert ("refused", fees.MSG_DEKONT) in results
     assert _odeme_count(app, kid) == 1
+
+
+def test_an_ended_registrations_installment_plan_is_kept_as_it_was(app):
+    """After the trainee left, the plan shows which installments stopped and is not
+    edited any more (a new plan had to add up to the whole fee, not to what is owed)."""
+    pk, kid = _moda_active_kayit(app, 9)
+    web = login(app.test_client(), "moda.personel")
+    d = lambda days: (TODAY + dt.timedelta(days=days)).strftime("%d.%m.%Y")  # noqa: E731
+    with app.app_context():
+        kayit = db.session.get(Kayit, kid)
+        fees.set_installments(db.session, kayit, [(d(-10), "1.500"), (d(20), "1.500"), (d(50), "1.500")])
+        factories.backdate_enrollment(db.session, kid, TODAY - dt.timedelta(days=30))
+        enrollment.set_status(db.session, db.session.get(Kayit, kid), KAYIT_IPTAL, TODAY - dt.timedelta(days=2),
+                              "Taşındı.", TODAY)
+    page = web.get(f"/ucret/{pk}?kayit={kid}").get_data(as_text=True)
+    assert 'id="taksit-formu"' not in page and page.count(">Durdu<") == 2 and fees.MSG_PLAN_ENDED in page
+    resp = web.post(f"/ucret/{pk}/taksit", data={"kayit_id": kid, "vade_1": d(5), "tutar_1": "4.500",
+                                                  "csrf_token": csrf_token(web, "/")})
+    assert resp.status_code == 400 and fees.MSG_PLAN_ENDED in resp.get_data(as_text=True)
+    with app.app_context():
+        plan = fees.installments(db.session, db.session.get(Kayit, kid))
+        assert [(t.vade.strftime("%d.%m.%Y"), t.tutar) for t in plan] == [
+            (d(-10), Decimal("1500.00")), (d(20), Decimal("1500.00")), (d(50), Decimal("1500.00"))]

@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import re
 from collections import defaultdict
+from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
@@ -23,7 +24,8 @@ from app.courses import planning
 from app.courses.models import Kurs
 from app.fees import rules as fees
 from app.reports import papers
-from app.trainees.models import Kayit
+from app.trainees import enrollment
+from app.trainees.models import KAYIT_IPTAL, Kayit
 from tests import factories
 from tests.conftest import login
 
@@ -97,10 +99,34 @@ def test_class_list_and_course_page_links(app, course):
         assert link in page, link
     text = _text(web.get(f"/yazdir/{course['pk']}/kursiyer-listesi"))
     assert "KURSİYER LİSTESİ" in text and "Toplam 3 kursiyer, 3 aktif." in text
-    positions = [text.index(n) for n in course["names"]]
-    assert all(p >= 0 for p in positions)
+    for name in course["names"]:
+        assert name in text, name
     with_photo = web.get(f"/yazdir/{course['pk']}/kursiyer-listesi?foto=1")
     assert "Fotoğraf" in _text(with_photo)
+
+
+TURKISH_ORDER = ["Cengiz", "Çağrı", "Deniz", "Işık", "İsmail", "Zeynep"]
+
+
+def test_class_list_in_turkish_order(app):
+    """Kursiyer Listesi (PDF and .xlsx) lists the trainees by first name in Turkish order:
+    C before Ç, I (dotless) before İ; enrolled in another order."""
+    from app.core.identity import make_tc
+    from app.trainees import registry
+
+    enrolled = ["Zeynep", "İsmail", "Çağrı", "Işık", "Deniz", "Cengiz"]
+    persons = [registry.Person(make_tc(f"{661000000 + i * 17}"), name, "Sıralı", dt.date(1990, 1, 1 + i))
+               for i, name in enumerate(enrolled)]
+    with app.app_context():
+        start = factories.free_day(db.session, TODAY + dt.timedelta(days=7), weekdays={2})
+        pk = factories.planned_course(db.session, "100001", "ING-DIL", 1, None, None, start, {2}, 4, "09:00").id
+        factories.enroll(db.session, pk, persons)
+    web = login(app.test_client(), "moda.personel")
+    text = _text(web.get(f"/yazdir/{pk}/kursiyer-listesi"))
+    positions = [text.index(f"{name} Sıralı") for name in TURKISH_ORDER]
+    assert positions == sorted(positions), [n for _p, n in sorted(zip(positions, TURKISH_ORDER))]
+    rows = _sheet(web.get(f"/yazdir/{pk}/kursiyer-listesi?bicim=xlsx"))
+    assert [r[2] for r in rows[1:]] == TURKISH_ORDER
 
 
 def test_account_statement(app, course):
@@ -119,15 +145,58 @@ def test_collection_report_per_institution_in_scope(app, course):
     assert "Günlük Tahsilat Raporu" in page and f"PR-{course['pk']}" in page and "Moda Dil Kursu" in page
     text = _text(district.get(f"/tahsilat/?ay={_month(TODAY)}&bicim=pdf"))
     assert "AYLIK TAHSİLAT RAPORU" in text and f"PR-{course['pk']}" in text and "100001 Moda Dil Kursu" in text
-    # the net of Moda is what SQL sums for it, the same as the rows printed
-    with app.app_context():
-        data = papers.collections(db.session, TODAY.replace(day=1), TODAY.replace(day=28) + dt.timedelta(days=4))
-    assert data["kurumlar"]  # outside a request nothing is filtered: every institution
     uskudar = login(app.test_client(), "34567891238")
     other = uskudar.get(f"/tahsilat/?gun={TODAY:%d.%m.%Y}").get_data(as_text=True)
     assert f"PR-{course['pk']}" not in other and "Moda Dil Kursu" not in other
     bad = district.get("/tahsilat/?gun=31.02.2026").get_data(as_text=True)
     assert "gg.aa.yyyy" in bad
+
+
+def test_collection_report_figures_by_payment_date(app):
+    """Tahsilat raporu for a constructed day and month, per institution, by Ödeme Tarihi
+    (not the day of entry): payments, refunds and reversals as their own columns, and the net."""
+    from dateutil.relativedelta import relativedelta
+
+    from app.core.money import format_tl
+
+    day = TODAY.replace(day=15) - relativedelta(months=7)  # a month no other test pays in
+    next_day, last_month = day + dt.timedelta(days=1), day - dt.timedelta(days=31)
+    moda, (a, b) = factories.active_course(app, db, weeks_ago=3, days=(1,), hours=4, trainees=(8, 2))
+    other, (c,) = factories.active_course(app, db, kod="100002", program="BLG-ISL", weeks_ago=3, days=(1,), hours=4,
+                                          trainees=(10, 1))
+    with app.app_context():
+        get = lambda kid: db.session.get(Kayit, kid)  # noqa: E731
+        first = fees.add_payment(db.session, get(a), "Peşinat", day, "1.250,50", f"TH-{moda}-1", TODAY)
+        fees.add_payment(db.session, get(b), "Peşinat", day, "2000", f"TH-{moda}-2", TODAY)
+        fees.add_payment(db.session, get(c), "Peşinat", day, "750,25", f"TH-{other}-1", TODAY)
+        fees.add_payment(db.session, get(c), "Eski", last_month, "100", f"TH-{other}-2", TODAY)  # the month before
+        with clock.frozen(dt.datetime.combine(day, dt.time(16))):
+            fees.reverse(db.session, first, "Yanlış kursiyer")  # dated the day it was reversed
+        fees.add_payment(db.session, get(a), "Doğru ödeme", next_day, "300", f"TH-{moda}-3", TODAY)
+        factories.backdate_enrollment(db.session, b, last_month)  # b leaves before the course began:
+        enrollment.set_status(db.session, get(b), KAYIT_IPTAL, next_day, "Vazgeçti.", TODAY)
+        fees.refund(db.session, get(b), "SAGLIK", next_day)  # all 2.000 back, refunded on the next day
+        daily = papers.collections(db.session, day, day)
+        monthly = papers.collections(db.session, *papers.collection_period("", f"{day:%Y-%m}", TODAY, None)[:2])
+
+    def figures(data):
+        return {k["kod"]: (k["adet"], k["odeme"], k["iade"], k["ters"], k["net"]) for k in data["kurumlar"]}
+
+    D = Decimal
+    assert figures(daily) == {"100001": (3, D("3250.50"), D("0.00"), D("1250.50"), D("2000.00")),
+                              "100002": (1, D("750.25"), D("0.00"), D("0.00"), D("750.25"))}
+    assert figures(monthly) == {"100001": (5, D("3550.50"), D("2000.00"), D("1250.50"), D("300.00")),
+                                "100002": (1, D("750.25"), D("0.00"), D("0.00"), D("750.25"))}
+    assert monthly["toplam"] == {"odeme": D("4300.75"), "iade": D("2000.00"), "ters": D("1250.50"), "net": D("1050.25")}
+    # the district's screen and paper print the same figures the Turkish way; an institution only its own
+    district = login(app.test_client(), "kadikoy.sube")
+    page = district.get(f"/tahsilat/?gun={day:%d.%m.%Y}").get_data(as_text=True)
+    assert "<td>100001</td><td>Moda Dil Kursu</td><td>3</td><td>3.250,50 TL</td><td>0,00 TL</td><td>1.250,50 TL</td>" \
+           "<td><b>2.000,00 TL</b></td>" in page
+    text = _text(district.get(f"/tahsilat/?ay={day:%Y-%m}&bicim=pdf"))
+    assert all(format_tl(v) in text for v in monthly["toplam"].values())
+    mine = login(app.test_client(), "23456789138").get(f"/tahsilat/?ay={day:%Y-%m}").get_data(as_text=True)
+    assert "750,25 TL" in mine and "Moda Dil Kursu" not in mine and "3.550,50 TL" not in mine
 
 
 def test_over_the_absence_limit_list(app, course):
@@ -188,8 +257,6 @@ def _sheet(resp):
 
 
 def test_tables_also_as_xlsx(app, course):
-    from decimal import Decimal
-
     web = login(app.test_client(), "12345678950")
     pk = course["pk"]
     assert f"/yazdir/{pk}/kursiyer-listesi?bicim=xlsx" in web.get(f"/kurs/{pk}").get_data(as_text=True)

@@ -16,6 +16,7 @@ from app.courses import planning
 from app.courses.models import Kurs
 from app.org.models import Egitici
 from app.reports import timetable
+from app.reports.models import EgiticiTakvim
 from tests import factories
 from tests.conftest import assert_forbidden, csrf_token, login
 
@@ -66,7 +67,16 @@ def test_teacher_feed_subscribes_without_login_and_renews(app):
         expected = sorted(dt.datetime.combine(l.tarih, l.baslangic) for l in planning.effective_lessons(kurs)
                           if l.tarih >= since)
     web = login(app.test_client(), "12345678950")
+    # opening the page makes nothing: the address is made by the button, audited
     page = web.get(f"/egiticitakvim/{eid}").get_data(as_text=True)
+    assert 'id="takvim-adresi"' not in page and "Takvim bağlantısı oluştur" in page
+    with app.app_context():
+        assert db.session.query(EgiticiTakvim).filter_by(egitici_id=eid).count() == 0
+    made = _audit_count(app, "Takvim bağlantısı oluşturuldu")
+    assert web.post(f"/egiticitakvim/{eid}/yenile", data={"csrf_token": csrf_token(web, "/")}).status_code == 302
+    assert _audit_count(app, "Takvim bağlantısı oluşturuldu") == made + 1
+    page = web.get(f"/egiticitakvim/{eid}").get_data(as_text=True)
+    assert "Takvim bağlantısını yenile" in page
     address = re.search(r'id="takvim-adresi" value="([^"]+)"', page).group(1)
     path = address.split("localhost", 1)[1]
     feed = app.test_client().get(path)  # a phone: no session
@@ -95,9 +105,39 @@ def test_teacher_feed_subscribes_without_login_and_renews(app):
         assert db.session.get(Egitici, eid) is not None
 
 
-def _audit_count(app):
+def _audit_count(app, islem="Takvim adresi yenilendi"):
     with app.app_context():
-        return db.session.query(DenetimKaydi).filter_by(islem="Takvim adresi yenilendi").count()
+        return db.session.query(DenetimKaydi).filter_by(islem=islem).count()
+
+
+def test_two_first_clicks_at_once_make_one_address(app):
+    """Two people press "Takvim bağlantısı oluştur" for a teacher at the same moment: one
+    row, both answered (the later one renews it), each audited; no unique-constraint error.
+    The token itself never reaches the audit log."""
+    from tests.conftest import run_together
+
+    with app.app_context():
+        eid = factories.teacher(db.session, "100001").id
+        db.session.commit()
+    before = _audit_count(app, "Takvim bağlantısı oluşturuldu") + _audit_count(app)
+
+    def prepare(session):
+        egitici = session.get(Egitici, eid)
+        assert timetable.feed_row(session, egitici) is None  # both see no address yet
+        return egitici
+
+    make = lambda session, egitici: timetable.make_link(session, egitici).token  # noqa: E731
+    results = run_together(app, prepare, make, make)
+    assert [r[0] for r in results] == ["ok", "ok"], results
+    with app.app_context():
+        rows = db.session.query(EgiticiTakvim).filter_by(egitici_id=eid).all()
+        assert len(rows) == 1 and rows[0].token in {r[1] for r in results}
+        assert _audit_count(app, "Takvim bağlantısı oluşturuldu") + _audit_count(app) == before + 2
+        mine = sorted(r.islem for r in db.session.query(DenetimKaydi).filter_by(nesne="egitici", nesne_id=eid)
+                      if r.islem.startswith("Takvim"))
+        assert mine == ["Takvim adresi yenilendi", "Takvim bağlantısı oluşturuldu"]  # the later one renewed
+        logged = " ".join(f"{r.onceki} {r.sonraki} {r.aciklama}" for r in db.session.query(DenetimKaydi))
+        assert rows[0].token not in logged and results[0][1] not in logged and results[1][1] not in logged
 
 
 def test_english_screens_turkish_papers(app):

@@ -58,12 +58,21 @@ def totals(session, kurs: Kurs) -> dict[int, int]:
     return {k: int(v) for k, v in rows}
 
 
+MSG_NOT_ACTIVE = "Devamsızlık yalnız aktif kurslarda girilir."
+
+
+def accepts_entries(kurs: Kurs) -> bool:
+    """Is the roll-call grid open for entries (the course is running)?"""
+    return kurs.durum == AKTIF
+
+
 def save_day(session, kurs: Kurs, day: dt.date, grid: dict[tuple[int, int], str],
              today: dt.date) -> int:
-    """Replace the day's absences with ``grid``: {(kayit_id, ders_id): hours as typed}.
-    Returns the hours recorded."""
-    if kurs.durum != AKTIF:
-        raise Refused("Devamsızlık yalnız aktif kurslarda girilir.")
+    """Replace the day's absences of the active trainees with ``grid``: {(kayit_id,
+    ders_id): hours as typed}. A trainee who has left keeps what was entered before (their
+    boxes are read only). Returns the hours recorded."""
+    if not accepts_entries(kurs):
+        raise Refused(MSG_NOT_ACTIVE)
     if day > today:
         raise Refused("İleri bir tarihe devamsızlık girilemez.", "tarih")
     lessons = {d.id: d for d in day_lessons(session, kurs, day)}
@@ -84,8 +93,9 @@ def save_day(session, kurs: Kurs, day: dt.date, grid: dict[tuple[int, int], str]
             raise Refused("Kaydı aktif olmayan kursiyere devamsızlık girilemez.", f"d_{kayit_id}_{ders_id}")
         if hours:
             parsed[(kayit_id, ders_id)] = hours
+    active = [i for i, k in enrolled.items() if k.durum == KAYIT_AKTIF]
     for row in session.execute(select(Devamsizlik).where(Devamsizlik.ders_id.in_(list(lessons)),
-                                                         Devamsizlik.kayit_id.in_(list(enrolled)))).scalars():
+                                                         Devamsizlik.kayit_id.in_(active))).scalars():
         session.delete(row)
     session.flush()
     for (kayit_id, ders_id), hours in parsed.items():

@@ -57,7 +57,8 @@ class DevamsizlikView(CoursePageView):
             "absences/devamsizlik.html", kurs=kurs, days=days, day=day, lessons=lessons, rows=rows,
             current={**current, **typed}, totals=absences.totals(db.session, kurs),
             limit=absences.limit_hours(db.session, kurs), errors=errors, aktif=KAYIT_AKTIF,
-            durum=dict(KAYIT_DURUMLARI), can_write=self.appbuilder.sm.has_access("can_write", "Kursiyer")), status
+            durum=dict(KAYIT_DURUMLARI), acik=absences.accepts_entries(kurs), msg_kapali=absences.MSG_NOT_ACTIVE,
+            can_write=self.appbuilder.sm.has_access("can_write", "Kursiyer")), status
 
 
 APIS = [

@@ -42,7 +42,7 @@ from app.core.models import DenetimKaydi
 from app.core.text import tr_lower
 from app.core.tree import Birim, Kullanici, Kurum
 
-SECRET_COLUMNS = {"password"}  # a change is logged, its value never
+SECRET_COLUMNS = {"password", "token"}  # a change is logged, its value never (tokens: feed addresses, exam attempts)
 SKIP_COLUMNS = SECRET_COLUMNS | {"arama", "last_login", "login_count", "fail_login_count", "changed_on", "created_on"}
 # Many-to-many collections whose changes matter (owning side only, so that one
 # change is one row): roles given to a user, permissions of a role, the

@@ -27,6 +27,7 @@ from app.core.text import fold
 from app.core.tree import Kullanici
 from app.core.tx import Refused, commit
 from app.esinav import bank
+from app.exams import rules as exam_rules
 from app.esinav.models import (
     BASKAN,
     GOZETMEN,
@@ -104,6 +105,15 @@ def set_seat(session, koltuk: Koltuk, yedek: bool, hizmet_disi: bool, neden: str
     audit.record(session, "Koltuk durumu", koltuk, onceki=before, sonraki={"yedek": yedek, "hizmet_disi": hizmet_disi},
                  aciklama=f"{koltuk.salon}: koltuk {koltuk.no} {neden}".strip())
     commit(session)
+
+
+def seated(session, sinav_kaydi_ids) -> set:
+    """``exams.HOLDERS``: the exam registrations a session has seated (its candidate row
+    points at them; they are not withdrawn under it)."""
+    return set(session.execute(select(Aday.sinav_kaydi_id).where(Aday.sinav_kaydi_id.in_(sinav_kaydi_ids))).scalars())
+
+
+exam_rules.HOLDERS.append(seated)
 
 
 def usable_seats(hall: Salon) -> list[Koltuk]:

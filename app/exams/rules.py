@@ -176,6 +176,19 @@ def register(session, kayit: Kayit, donem_id, tercuman: bool, confirmed: bool, t
     return retry(session, attempt, concurrent="Sınav kaydı şu anda yapılamadı; tekrar deneyiniz.")
 
 
+#: Packages above that hold on to an exam registration: each takes ``(session, [sinav ids])``
+#: and returns the ids it holds (``app.esinav.sessions``: a registration seated in an e-Sınav
+#: session, whose candidate row points at it). A held registration is not removed: "Geri Al"
+#: refuses, and an enrollment that ends leaves it to its session (absent: Girmedi).
+HOLDERS: list = []
+MSG_SEATED = "Bu sınav kaydı e-Sınav oturumuna yerleştirildi; geri alınamaz (oturumdan ilçe çıkarır)."
+
+
+def held(session, ids) -> set:
+    ids = list(ids)
+    return set().union(*(hold(session, ids) for hold in HOLDERS)) if ids else set()
+
+
 def withdraw_unsat(session, kayit: Kayit, tarih: dt.date) -> None:
     """``enrollment.LEAVE_HOOKS``: an enrollment that ended (the trainee left, the course was
     cancelled or closed) keeps no exam registration it has not sat: those rows are removed
@@ -183,8 +196,15 @@ def withdraw_unsat(session, kayit: Kayit, tarih: dt.date) -> None:
     An exam held before the leaving day whose result is not entered yet was sat: it stays."""
     rows = session.execute(select(SinavKaydi).where(SinavKaydi.kayit_id == kayit.id,
                                                     SinavKaydi.durum == KAYITLI)).scalars().all()
+    kept = held(session, [r.id for r in rows])
     for row in rows:
         if row.donem is not None and row.donem.tarih < tarih:
+            continue
+        if row.id in kept:
+            audit.record(session, "Sınav kaydı oturumda kaldı", kayit.kurs,
+                         sonraki={"tc": kayit.kursiyer.tc_kimlik_no, "hak": row.hak, "donem": row.donem_id},
+                         aciklama=f"{kayit.kursiyer}: {row.hak}. hak, {row.donem} e-Sınav oturumunda kaldı "
+                                  f"(kayıt {tarih:%d.%m.%Y} tarihinde sona erdi; oturumdan ilçe çıkarır)")
             continue
         audit.record(session, "Sınav kaydı geri çekildi", kayit.kurs,
                      onceki={"tc": kayit.kursiyer.tc_kimlik_no, "hak": row.hak, "donem": row.donem_id},
@@ -265,6 +285,8 @@ def withdraw(session, sinav: SinavKaydi, today: dt.date) -> None:
         raise Refused("Sonucu girilmiş bir sınav kaydı geri alınamaz.")
     if not may_withdraw(sinav, today):
         raise Refused("Sınav dönemi kayda kapandı; kayıt artık değiştirilemez.")
+    if held(session, [sinav.id]):
+        raise Refused(MSG_SEATED)
     kayit = sinav.kayit
     audit.record(session, "Sınav kaydı geri alındı", kayit.kurs,
                  onceki={"tc": kayit.kursiyer.tc_kimlik_no, "hak": sinav.hak, "donem": period.id,

@@ -16,7 +16,9 @@ with "kalan 4.500,00 TL" in the message.
 
 When an enrollment ends (the trainee's "Kayıt İptal", "Devamsızlıktan Kaldı", "Vefat
 Etti", or the course's cancellation or closing: "Kurs İptal" / "Kurs Kapandı"), its
-leaving date is the date of that state, and the rule is:
+leaving date is the date of that state (``enrollment.leaving_dates``: the first state
+after the last Aktif one, so a later state such as "Vefat Etti" does not move it), and
+the rule is:
 
 * it owes the fee's share of the lesson hours given: fee × (planned lesson hours dated
   on or before the leaving date) ÷ (all planned lesson hours of the course's effective
@@ -51,7 +53,7 @@ from app.courses import planning
 from app.courses.models import Kurs
 from app.fees.models import IADE, ODEME, TERS_KAYIT, Odeme, Taksit
 from app.trainees import enrollment
-from app.trainees.models import KAYIT_AKTIF, KAYIT_KURS_IPTAL, KAYIT_KURS_KAPANDI, Kayit, KayitGecmisi
+from app.trainees.models import KAYIT_AKTIF, KAYIT_KURS_IPTAL, KAYIT_KURS_KAPANDI, Kayit
 
 CENT = Decimal("0.01")
 MSG_DEKONT = "Bu Dekont No kurumunuzda daha önce kullanılmış."
@@ -126,6 +128,41 @@ def account(session, kayit: Kayit, today: dt.date) -> dict:
                     installments(session, kayit), today, leaving, owed(kayit.kurs, leaving))
 
 
+KINDS = {ODEME: "Ödeme", IADE: "İade", TERS_KAYIT: "Ters Kayıt"}
+
+
+def statement(session, kayit: Kayit, today: dt.date) -> dict:
+    """The hesap ekstresi (printed and as .xlsx, both from these rows): the account, and
+    its movements in date order with the balance after each: "Tahakkuk" (the fee, on the
+    registration day), every money row, and for an ended enrollment "Ayrılış" (the fee
+    for the hours after the leaving day, taken off); a payment on the leaving day comes
+    before it, a refund after it. The last balance is what is owed minus what was paid
+    (negative: paid beyond the debt). ``satirlar``: tarih, islem, aciklama, dekont_no,
+    tutar, kalan."""
+    hesap = account(session, kayit, today)
+    money = session.execute(select(Odeme).where(Odeme.kayit_id == kayit.id).order_by(Odeme.odeme_tarihi, Odeme.id)
+                            ).scalars().all()
+    # (order, change of the balance, row): a payment lowers the debt, a refund or reversal
+    # raises it, leaving takes off the fee of the hours after the day
+    moves = [((o.odeme_tarihi, 2 if o.tur == IADE else 0, o.id), -o.tutar,
+              {"tarih": o.odeme_tarihi, "islem": KINDS[o.tur], "aciklama": o.aciklama, "dekont_no": o.dekont_no,
+               "tutar": o.tutar}) for o in money]
+    if hesap["ayrilis"] is not None:
+        off = hesap["borc"] - hesap["ucret"]
+        moves.append(((hesap["ayrilis"], 1, 0), off, {
+            "tarih": hesap["ayrilis"], "islem": "Ayrılış", "dekont_no": None, "tutar": off,
+            "aciklama": f"Kayıt sona erdi ({kayit.durum.label}): sonraki ders saatleri için borç yok"}))
+    balance = hesap["ucret"]
+    rows = [{"tarih": kayit.kayit_tarihi, "islem": "Tahakkuk", "aciklama": "Kurs ücreti", "dekont_no": None,
+             "tutar": balance, "kalan": balance}]
+    for _order, change, row in sorted(moves, key=lambda m: m[0]):
+        balance += change
+        rows.append({**row, "kalan": balance.quantize(CENT)})
+    sums = {t: sum((o.tutar for o in money if o.tur == t), Decimal(0)) for t in KINDS}
+    return {"hesap": hesap, "satirlar": rows, "odemeler": sums[ODEME], "iadeler": -sums[IADE],
+            "tersler": -sums[TERS_KAYIT]}
+
+
 def course_accounts(session, kurs: Kurs, today: dt.date) -> list[tuple[Kayit, dict]]:
     """Every enrollment of the course with its account, in four queries."""
     rows = session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id).order_by(Kayit.id)).scalars().all()
@@ -135,15 +172,12 @@ def course_accounts(session, kurs: Kurs, today: dt.date) -> list[tuple[Kayit, di
     for t in session.execute(select(Taksit).join(Kayit, Taksit.kayit_id == Kayit.id)
                              .where(Kayit.kurs_id == kurs.id).order_by(Taksit.sira)).scalars():
         plans.setdefault(t.kayit_id, []).append(t)
-    # the last state's date of each enrollment (ordered by id: the last one wins)
-    last_dates = dict(session.execute(select(KayitGecmisi.kayit_id, KayitGecmisi.tarih)
-                                      .join(Kayit, KayitGecmisi.kayit_id == Kayit.id)
-                                      .where(Kayit.kurs_id == kurs.id).order_by(KayitGecmisi.id)).all())
+    leaving_dates = enrollment.leaving_dates(session, rows)
     fee = Decimal(kurs.ucret or 0).quantize(CENT)
     lessons = None
     out = []
     for k in rows:
-        leaving = None if k.durum == KAYIT_AKTIF else last_dates.get(k.id, k.kayit_tarihi)
+        leaving = leaving_dates[k.id]
         if leaving is not None and lessons is None:
             lessons = planning.effective_lessons(kurs)
         out.append((k, _account(fee, Decimal(got.get(k.id) or 0).quantize(CENT), plans.get(k.id, []), today,
@@ -210,10 +244,17 @@ def reverse(session, odeme: Odeme, neden: str) -> Odeme:
     return row
 
 
+MSG_PLAN_ENDED = ("Kaydı sona ermiş kursiyerin taksit planı değiştirilmez: ayrılıştan sonraki taksitler "
+                  "durduruldu, kalan borç ayrılışa kadarki ders saatlerinin payıdır.")
+
+
 def set_installments(session, kayit: Kayit, rows: list[tuple[str, str]]) -> None:
-    """Replace the installment plan: (due date as dd.mm.yyyy, amount) rows; due dates
-    in order, amounts adding up to the fee. Empty rows are ignored."""
+    """Replace the installment plan of a running enrollment: (due date as dd.mm.yyyy,
+    amount) rows; due dates in order, amounts adding up to the fee. Empty rows are
+    ignored. An ended enrollment keeps its plan (the stopped installments show why)."""
     kurs = kayit.kurs
+    if kayit.durum != KAYIT_AKTIF:
+        raise Refused(MSG_PLAN_ENDED, "taksit")
     rows = [((d or "").strip(), (a or "").strip()) for d, a in rows]
     rows = [(d, a) for d, a in rows if d or a]
     if not rows:
@@ -255,15 +296,20 @@ def suggested_reason(kayit: Kayit) -> Optional[str]:
     return {KAYIT_KURS_IPTAL: "DONEM_ACILMADI", KAYIT_KURS_KAPANDI: "KURUM_KAPANDI"}.get(kayit.durum)
 
 
-def refund(session, kayit: Kayit, neden: str, leaving: Optional[dt.date], today: dt.date) -> Odeme:
+MSG_REFUND_ACTIVE = ("Kursiyerin kaydı aktif: ücret iadesi kayıt sona erdikten sonra yapılır (Kayıt İptal, "
+                     "Devamsızlıktan Kaldı, Vefat Etti ya da kursun iptali/kapanması). Kayıt durumunu Kurum Müdürü "
+                     "değiştirir.")
+
+
+def refund(session, kayit: Kayit, neden: str, today: dt.date) -> Odeme:
+    """"Ücret İadesi": what was paid beyond the fee's share of the hours up to the day the
+    enrollment ended (its recorded leaving date, ``enrollment.leaving_dates``). An active
+    enrollment has no refund: refunded while it runs, it would owe the amount again."""
     if neden not in REFUND_REASONS:
         raise Refused("İade nedenini seçiniz.", "neden")
+    leaving = enrollment.leaving_date(kayit)
     if leaving is None:
-        leaving = enrollment.leaving_date(kayit)  # an ended enrollment: the day it ended
-    if leaving is None:
-        raise Refused("Ayrılış tarihini gg.aa.yyyy biçiminde giriniz.", "ayrilis")
-    if leaving > today:
-        raise Refused("Ayrılış tarihi ileri bir gün olamaz.", "ayrilis")
+        raise Refused(MSG_REFUND_ACTIVE, "ayrilis")
 
     def attempt() -> Odeme:
         amount = refund_amount(session, kayit, leaving)

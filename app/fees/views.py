@@ -49,6 +49,7 @@ class UcretView(RecordView):
             "fees/ucret.html", kurs=kurs, overview=fees.course_accounts(session, kurs, today),
             totals=fees.course_totals(session, kurs, today), kayit=kayit, suggested=suggested,
             detail=detail, errors=errors or {}, values=values or {}, today=today, reasons=fees.REFUND_REASONS,
+            msg_refund_active=fees.MSG_REFUND_ACTIVE, msg_plan_ended=fees.MSG_PLAN_ENDED,
             durum=dict(KAYIT_DURUMLARI), can_write=self.appbuilder.sm.has_access("can_write", "Ucret")), status
 
     @expose("/<int:pk>")
@@ -99,8 +100,8 @@ class UcretView(RecordView):
     @has_access
     def iade(self, pk):
         f = request.form
-        return self._do(pk, lambda kurs, kayit: fees.refund(
-            db.session, kayit, f.get("neden"), parse_date(f.get("ayrilis")), clock.today()), "İade kaydedildi.")
+        return self._do(pk, lambda kurs, kayit: fees.refund(db.session, kayit, f.get("neden"), clock.today()),
+                        "İade kaydedildi.")
 
 
 class MakbuzView(RecordView):

@@ -1,6 +1,7 @@
 """Screens of ``app.reports.timetable``: "Haftalık Ders Programı" (on screen and
 printed), a teacher's page ("Eğitici Takvimi": the calendar address to subscribe to,
-"Yenile", the monthly hours sheet) and the public feed ``/takvim/<token>.ics``.
+made and renewed by "Takvim bağlantısı oluştur / yenile" (a POST, audited; opening the
+page makes nothing), the monthly hours sheet) and the public feed ``/takvim/<token>.ics``.
 
 The institution and the teacher are loaded through the scoped ORM (404 outside the
 user's scope; the scope walk tries them); the feed needs no login, its secret token
@@ -19,6 +20,7 @@ from app.core import pdf as documents
 from app.core.extensions import db
 from app.core.filters import KursInterface
 from app.core.text import parse_date
+from app.core.tx import Refused
 from app.core.tree import Kurum
 from app.core.views import RecordView, get_or_404
 from app.org.models import Egitici
@@ -82,22 +84,28 @@ class EgiticiTakvimView(RecordView):
     @has_access
     def sayfa(self, pk):
         egitici = get_or_404(Egitici, pk)
-        row = timetable.feed_row(db.session, egitici)
+        row = timetable.feed_row(db.session, egitici)  # None until "Takvim bağlantısı oluştur"
         today = clock.today()
         first = today.replace(day=1)
         months = [(d.strftime("%Y-%m"), papers.month_title(d.year, d.month))
                   for d in (first - relativedelta(months=i) for i in range(12))]
         return self.render_template(
             "reports/egitici_takvim.html", egitici=egitici, aylar=months,
-            adres=url_for("TakvimFeedView.ics", token=row.token, _external=True),
+            adres=url_for("TakvimFeedView.ics", token=row.token, _external=True) if row is not None else None,
             can_write=self.appbuilder.sm.has_access("can_write", "Egitici"))
 
     @expose("/<int:pk>/yenile", methods=["POST"])
     @has_access
     def yenile(self, pk):
         egitici = get_or_404(Egitici, pk)
-        timetable.renew(db.session, egitici)
-        flash("Takvim adresi yenilendi; eski adres artık çalışmaz. Telefonunuzdaki aboneliği yeni adresle güncelleyiniz.",
+        had = timetable.feed_row(db.session, egitici) is not None
+        try:
+            timetable.make_link(db.session, egitici)
+        except Refused as exc:
+            flash(exc.message, "danger")
+            return redirect(url_for("EgiticiTakvimView.sayfa", pk=pk))
+        flash("Takvim adresi yenilendi; eski adres artık çalışmaz. Telefonunuzdaki aboneliği yeni adresle güncelleyiniz."
+              if had else "Takvim bağlantısı oluşturuldu. Adresi telefonunuzun takvimine abone olarak ekleyiniz.",
               "success")
         return redirect(url_for("EgiticiTakvimView.sayfa", pk=pk))
 

@@ -1,6 +1,7 @@
 """A teacher's calendar feed (issue 14): the secret token in the address a phone
-calendar subscribes to (phone calendars cannot log in). One row per teacher, made on
-first use; "Yenile" replaces the token, and the old address stops answering."""
+calendar subscribes to (phone calendars cannot log in). One row per teacher, made by
+"Takvim bağlantısı oluştur" (a POST, audited); renewing replaces the token, and the old
+address stops answering."""
 from __future__ import annotations
 
 from flask_appbuilder import Model

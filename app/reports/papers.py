@@ -1,6 +1,7 @@
 """What the printed papers of a course say (SPEC §11, issue 14 "The printed lists"):
-Kursiyer Listesi, Yoklama Çizelgesi, hesap ekstresi, tahsilat raporu, the trainees
-over the absence limit, Eğitici Aylık Puantaj and the Kurs Dosyası.
+Kursiyer Listesi, Yoklama Çizelgesi, tahsilat raporu, the trainees over the absence
+limit, Eğitici Aylık Puantaj and the Kurs Dosyası. The hesap ekstresi's rows are a fees
+rule (``app.fees.rules.statement``).
 
 Plain functions of a session (the user's scope filters every statement they run, so
 a district's collection report covers its institutions and an institution's its
@@ -126,22 +127,6 @@ def course_months(kurs: Kurs) -> list[tuple[str, str]]:
         out.append((f"{y:04d}-{m:02d}", month_title(y, m)))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
-
-
-def statement(session, kayit: Kayit, today: dt.date) -> dict:
-    """The hesap ekstresi: fee, installments with their state, every money row with
-    the balance after it, and the totals."""
-    hesap = fees.account(session, kayit, today)
-    rows = session.execute(select(Odeme).where(Odeme.kayit_id == kayit.id)
-                           .order_by(Odeme.odeme_tarihi, Odeme.id)).scalars().all()
-    balance, movements = hesap["ucret"], []
-    for o in rows:
-        balance -= o.tutar
-        movements.append({"odeme": o, "tur": {ODEME: "Ödeme", IADE: "İade", TERS_KAYIT: "Ters Kayıt"}[o.tur],
-                          "kalan": balance})
-    sums = {t: sum((o.tutar for o in rows if o.tur == t), Decimal(0)) for t in (ODEME, IADE, TERS_KAYIT)}
-    return {"hesap": hesap, "hareketler": movements, "odemeler": sums[ODEME], "iadeler": -sums[IADE],
-            "tersler": -sums[TERS_KAYIT]}
 
 
 def collections(session, start: dt.date, end: dt.date) -> dict:

@@ -2,10 +2,9 @@
 is a table"), through the export machinery of ``app.core.export``: Turkish headers,
 dates as real dates, amounts as numbers in TL format, identity numbers as text, and no
 cell that a spreadsheet would run as a formula. Each function takes what
-``app.reports.papers`` gathered for the PDF, so the two say the same."""
+``app.reports.papers`` (the account statement: ``app.fees.rules.statement``) gathered for
+the PDF, so the two say the same."""
 from __future__ import annotations
-
-from types import SimpleNamespace
 
 from app.core import export
 from app.core.export import DATE, MONEY, NUMBER, TEXT, Column
@@ -37,14 +36,10 @@ def roll_call(kurs, data, today):
 
 
 def statement(kayit, data, today):
-    columns = [Column("Tarih", DATE, lambda m: m["odeme"].odeme_tarihi), Column("İşlem", TEXT, lambda m: m["tur"]),
-               Column("Açıklama", TEXT, lambda m: m["odeme"].aciklama),
-               Column("Dekont No", TEXT, lambda m: m["odeme"].dekont_no),
-               Column("Tutar", MONEY, lambda m: m["odeme"].tutar), Column("Kalan Borç", MONEY, lambda m: m["kalan"])]
-    fee = data["hesap"]["ucret"]
-    opening = {"odeme": SimpleNamespace(odeme_tarihi=kayit.kayit_tarihi, aciklama="Kurs ücreti", dekont_no=None,
-                                        tutar=fee), "tur": "Tahakkuk", "kalan": fee}
-    return _response(f"Hesap Ekstresi {kayit.id}", columns, [opening, *data["hareketler"]], today)
+    columns = [Column("Tarih", DATE, lambda r: r["tarih"]), Column("İşlem", TEXT, lambda r: r["islem"]),
+               Column("Açıklama", TEXT, lambda r: r["aciklama"]), Column("Dekont No", TEXT, lambda r: r["dekont_no"]),
+               Column("Tutar", MONEY, lambda r: r["tutar"]), Column("Kalan Borç", MONEY, lambda r: r["kalan"])]
+    return _response(f"Hesap Ekstresi {kayit.id}", columns, data["satirlar"], today)
 
 
 def collections(data, title, today):

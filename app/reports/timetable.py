@@ -8,7 +8,8 @@ teachers) and a teacher's lessons as an iCalendar feed (issue 14).
 * The feed (``/takvim/<token>.ics``) has the teacher's lessons from 30 days ago to the
   courses' ends, one event per lesson block, in Europe/Istanbul time, built with the
   ``icalendar`` package. The address carries a secret token (phone calendars cannot
-  log in); "Yenile" replaces it and the old address answers 404.
+  log in), made and replaced by "Takvim bağlantısı oluştur / yenile" (``make_link``);
+  the old address answers 404.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from sqlalchemy import select
 
 from app.core import audit, clock, collation, scope
 from app.core.tree import Kurum
-from app.core.tx import commit
+from app.core.tx import retry
 from app.courses import planning
 from app.courses.lesson_plan import GUNLER, minutes_to_time
 from app.courses.models import Ders, DersPlani, Kurs
@@ -68,23 +69,29 @@ def week(session, kurum: Kurum, day: dt.date, sinif_id: Optional[int] = None,
 
 
 # --- the calendar feed ---------------------------------------------------------------
-def feed_row(session, egitici: Egitici) -> EgiticiTakvim:
-    """The teacher's feed token, made on first use."""
-    row = session.execute(select(EgiticiTakvim).where(EgiticiTakvim.egitici_id == egitici.id)).scalar_one_or_none()
-    if row is None:
-        row = EgiticiTakvim(egitici_id=egitici.id, kurum_id=egitici.kurum_id, token=secrets.token_urlsafe(32))
-        session.add(row)
-        commit(session)
-    return row
+def feed_row(session, egitici: Egitici) -> Optional[EgiticiTakvim]:
+    """The teacher's feed address, or None before anybody made it (reading makes nothing)."""
+    return session.execute(select(EgiticiTakvim).where(EgiticiTakvim.egitici_id == egitici.id)).scalar_one_or_none()
 
 
-def renew(session, egitici: Egitici) -> EgiticiTakvim:
-    """A new secret address; the old one stops answering."""
-    row = feed_row(session, egitici)
-    row.token = secrets.token_urlsafe(32)
-    audit.record(session, "Takvim adresi yenilendi", egitici, aciklama=f"{egitici.ad} {egitici.soyad}")
-    commit(session)
-    return row
+MADE, RENEWED = "Takvim bağlantısı oluşturuldu", "Takvim adresi yenilendi"
+
+
+def make_link(session, egitici: Egitici) -> EgiticiTakvim:
+    """"Takvim bağlantısı oluştur / yenile": a new secret address (the old one, if any, stops
+    answering), audited (the token never is: ``audit.SECRET_COLUMNS``). Two first clicks at
+    once: the database keeps one row per teacher, the loser runs again and renews it."""
+    def attempt() -> EgiticiTakvim:
+        row = feed_row(session, egitici)
+        made = row is None
+        if made:
+            row = EgiticiTakvim(egitici_id=egitici.id, kurum_id=egitici.kurum_id)
+            session.add(row)
+        row.token = secrets.token_urlsafe(32)
+        audit.record(session, MADE if made else RENEWED, egitici, aciklama=f"{egitici.ad} {egitici.soyad}")
+        return row
+
+    return retry(session, attempt)
 
 
 def teacher_for_token(session, token: str) -> Optional[Egitici]:

@@ -21,6 +21,7 @@ from app.core.views import RecordView, get_or_404
 from app.courses.models import Kurs
 from app.courses.views import PAGE_PARTS, load
 from app.org.models import Egitici
+from app.fees import rules as fees
 from app.reports import papers, tables
 from app.trainees.models import Kayit
 
@@ -83,7 +84,7 @@ class EkstreView(RecordView):
     @has_access
     def pdf(self, pk):
         kayit = get_or_404(Kayit, pk)
-        data = papers.statement(db.session, kayit, clock.today())
+        data = fees.statement(db.session, kayit, clock.today())
         if request.args.get("bicim") == "xlsx":
             return tables.statement(kayit, data, clock.today())
         return _pdf("reports/ekstre.html", f"hesap-ekstresi-{kayit.id}.pdf", kayit=kayit, kurs=kayit.kurs,

@@ -303,15 +303,43 @@ def _left(session, kayit: Kayit, tarih: dt.date) -> None:
         hook(session, kayit, tarih)
 
 
+def _first_end_after_last_active(history) -> Optional[dt.date]:
+    """``history``: (state, date) in the order recorded. The date of the first state that
+    is not Aktif after the last Aktif one (a trainee who left and whose record got a later
+    state, "Vefat Etti" or the course's end, left on the first date)."""
+    leaving = None
+    for durum, tarih in history:
+        if durum == KAYIT_AKTIF:
+            leaving = None
+        elif leaving is None:
+            leaving = tarih
+    return leaving
+
+
+def leaving_dates(session, kayitlar) -> dict[int, Optional[dt.date]]:
+    """The leaving date of each enrollment (None while active), in one query: the first
+    state that is not Aktif after the last Aktif one. Fees (what is owed up to leaving)
+    and the papers read it here."""
+    out: dict[int, Optional[dt.date]] = {k.id: None for k in kayitlar}
+    ended = [k for k in kayitlar if k.durum != KAYIT_AKTIF]
+    if not ended:
+        return out
+    history: dict[int, list] = {k.id: [] for k in ended}
+    for kayit_id, durum, tarih in session.execute(
+            select(KayitGecmisi.kayit_id, KayitGecmisi.durum, KayitGecmisi.tarih)
+            .where(KayitGecmisi.kayit_id.in_(list(history))).order_by(KayitGecmisi.kayit_id, KayitGecmisi.id)):
+        history[kayit_id].append((durum, tarih))
+    for k in ended:
+        out[k.id] = _first_end_after_last_active(history[k.id]) or k.kayit_tarihi
+    return out
+
+
 def leaving_date(kayit: Kayit) -> Optional[dt.date]:
-    """The day an enrollment that is no longer active ended (its last state's date); None
-    while it is active."""
-    if kayit.durum == KAYIT_AKTIF:
-        return None
+    """The day an enrollment that is no longer active ended (``leaving_dates``); None while
+    it is active."""
     from sqlalchemy.orm import object_session
 
-    return object_session(kayit).execute(select(KayitGecmisi.tarih).where(KayitGecmisi.kayit_id == kayit.id)
-                           .order_by(KayitGecmisi.id.desc()).limit(1)).scalar() or kayit.kayit_tarihi
+    return leaving_dates(object_session(kayit), [kayit])[kayit.id]
 
 
 def end_with_course(session, kurs: Kurs, tarih: dt.date, aciklama: str) -> None:
