@@ -23,6 +23,9 @@ def prepare(demo: bool = True) -> None:
     from app.core.settings import ensure_rows
 
     ensure_rows(db.session)
+    from app.reports import figures
+
+    figures.fill_if_empty(db.session)
     if demo and demo_data.is_empty():
         demo_data.create(appbuilder.sm)
 
@@ -30,6 +33,17 @@ def prepare(demo: bool = True) -> None:
 @click.group("kurs")
 def kurs_cli():
     """Kurs Yönetimi commands."""
+
+
+@kurs_cli.command("gosterge")
+@with_appcontext
+def figures_command():
+    """Recompute the dashboards' running totals from the rows (after a bulk load)."""
+    from app.core.extensions import db
+    from app.reports import figures
+
+    click.echo(f"{figures.rebuild(db.session)} satır")
+    db.session.commit()
 
 
 @kurs_cli.command("setup")
