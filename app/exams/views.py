@@ -26,8 +26,9 @@ from flask import (
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from app.core import clock, scope
+from app.core import clock, collation, export, list_export, scope
 from app.core import pdf as documents
 from app.core.api import read_only_api
 from app.core.extensions import db
@@ -42,16 +43,55 @@ from app.courses.views import CoursePageView, load
 from app.exams import completion, entry_documents
 from app.exams import rules as exams
 from app.exams.models import Belge, SinavDonemi, SinavKaydi
-from app.trainees.models import Kayit
+from app.trainees.models import Kayit, Kursiyer
 
 
 def _may(perm, resource):
     return current_app.appbuilder.sm.has_access(perm, resource)
 
 
-def _periods():
+def _periods_query():
     """The exam periods the user may see (the scope filters them), newest first."""
-    return db.session.execute(select(SinavDonemi).order_by(SinavDonemi.tarih.desc())).scalars().all()
+    return select(SinavDonemi).order_by(SinavDonemi.tarih.desc(), SinavDonemi.id.desc())
+
+
+def _periods():
+    return db.session.execute(_periods_query()).scalars().all()
+
+
+PERIOD_COLUMNS = [
+    export.Column("Dönem", export.TEXT, lambda p: p.ad),
+    export.Column("İlçe", export.TEXT, lambda p: p.ilce.ad),
+    export.Column("Tarih", export.DATE, lambda p: p.tarih),
+    export.Column("Saat", export.TEXT, lambda p: p.saat.strftime("%H:%M")),
+    export.Column("Merkez", export.TEXT, lambda p: p.merkez),
+    export.Column("Salon", export.TEXT, lambda p: p.salon),
+    export.Column("Kapasite", export.NUMBER, lambda p: p.kapasite),
+    export.Column("Durum", export.TEXT, lambda p: "Kayda açık" if p.acik else "Kapalı"),
+]
+ENTRY_COLUMNS = [
+    export.Column("Sıra", export.NUMBER, lambda r: r.sira),
+    export.Column("Kimlik No", export.TEXT, lambda r: r.kayit.kursiyer.tc_kimlik_no),
+    export.Column("Adı Soyadı", export.TEXT, lambda r: f"{r.kayit.kursiyer.ad} {r.kayit.kursiyer.soyad}"),
+    export.Column("Kurum", export.TEXT, lambda r: r.kayit.kurs.kurum.ad),
+    export.Column("Kurs No", export.NUMBER, lambda r: r.kayit.kurs_id),
+    export.Column("Fotoğraf", export.TEXT, lambda r: "Var" if r.kayit.kursiyer.foto else "Yok"),
+]
+COURSE_END_COLUMNS = [
+    export.Column("Kurs No", export.NUMBER, lambda k: k.id),
+    export.Column("Kurum", export.TEXT, lambda k: k.kurum.ad),
+    export.Column("Program", export.TEXT, lambda k: k.program.ad),
+    export.Column("Modül", export.TEXT, lambda k: k.modul.ad),
+    export.Column("Başlangıç", export.DATE, lambda k: k.baslangic),
+    export.Column("Bitiş", export.DATE, lambda k: k.bitis),
+]
+CERTIFICATE_COLUMNS = [
+    export.Column("Kimlik No", export.TEXT, lambda b: b.kayit.kursiyer.tc_kimlik_no),
+    export.Column("Adı Soyadı", export.TEXT, lambda b: f"{b.kayit.kursiyer.ad} {b.kayit.kursiyer.soyad}"),
+    export.Column("Belge", export.TEXT, lambda b: b.tur),
+    export.Column("Tarih", export.DATE, lambda b: b.tarih),
+    export.Column("Doğrulama Kodu", export.TEXT, lambda b: b.kod),
+]
 
 
 class SinavDonemiView(RecordView):
@@ -60,14 +100,21 @@ class SinavDonemiView(RecordView):
     route_base = "/sinavdonemi"
     datamodel = KursInterface(SinavDonemi)
     class_permission_name = "SinavDonemi"
-    method_permission_name = {"liste": "read", "ekle": "write", "kapat": "write"}
+    method_permission_name = {"liste": "read", "ekle": "write", "kapat": "write", "export": "read"}
     default_view = "liste"
 
     def _render(self, errors=None, values=None, status=200):
         sc = scope.current()
         can_add = _may("can_write", "SinavDonemi") and sc is not None and sc.tur == ILCE
         return self.render_template("exams/sinav_donemi.html", periods=_periods(), errors=errors or {},
-                                    values=values or {}, can_add=can_add), status
+                                    values=values or {}, can_add=can_add,
+                                    export_links=list_export.record_links("SinavDonemiView.export")), status
+
+    @expose("/export/<fmt>")
+    @has_access
+    def export(self, fmt):
+        return list_export.record_export(fmt, "Sınav Dönemleri", PERIOD_COLUMNS,
+                                         _periods_query().options(joinedload(SinavDonemi.ilce)))
 
     @expose("/")
     @has_access
@@ -220,7 +267,7 @@ class KursSonuView(RecordView):
     route_base = "/kurssonu"
     datamodel = KursInterface(Kurs)
     class_permission_name = "KursSonu"
-    method_permission_name = {"onay": "write", "islemler": "read", "yazdir": "write"}
+    method_permission_name = {"onay": "write", "islemler": "read", "yazdir": "write", "export": "read"}
     default_view = "islemler"
 
     @expose("/<int:pk>/onay", methods=["GET", "POST"])
@@ -240,10 +287,9 @@ class KursSonuView(RecordView):
                 return redirect(url_for("KursSonuView.islemler", kurs_no=pk))
         return self.render_template("exams/kurs_sonu_onay.html", kurs=kurs, error=error), status
 
-    @expose("/")
-    @has_access
-    def islemler(self):
-        """Type the "Kurs No", press Enter: the course and its "Kurs Sonu" printer."""
+    @staticmethod
+    def _chosen():
+        """(typed Kurs No, the course, error) of the page's "Kurs No" box."""
         raw = request.args.get("kurs_no", "").strip()
         kurs, error = None, None
         if raw:
@@ -254,13 +300,42 @@ class KursSonuView(RecordView):
                     Kurs.id == parse_id(raw), Kurs.durum.in_((KURS_SONU_ONAYLANDI, TAMAMLANDI)))).scalar_one_or_none()
                 if kurs is None:
                     error = "Bu numarada kurs sonu onayı verilmiş bir kurs bulunamadı."
-        listed = db.session.execute(select(Kurs).where(Kurs.durum == KURS_SONU_ONAYLANDI).order_by(Kurs.id)
-                                    .limit(50)).scalars().all()
-        certs = db.session.execute(select(Belge).join(Kayit, Belge.kayit_id == Kayit.id)
-                                   .where(Kayit.kurs_id == kurs.id)).scalars().all() if kurs else []
+        return raw, kurs, error
+
+    @staticmethod
+    def _listed():
+        return select(Kurs).where(Kurs.durum == KURS_SONU_ONAYLANDI).order_by(Kurs.id)
+
+    @staticmethod
+    def _certs(kurs):
+        return (select(Belge).join(Kayit, Belge.kayit_id == Kayit.id).where(Kayit.kurs_id == kurs.id)
+                .order_by(collation.ordered(Kursiyer.ad), collation.ordered(Kursiyer.soyad), Belge.id)
+                .join(Kursiyer, Kayit.kursiyer_id == Kursiyer.id))
+
+    @expose("/")
+    @has_access
+    def islemler(self):
+        """Type the "Kurs No", press Enter: the course and its "Kurs Sonu" printer."""
+        raw, kurs, error = self._chosen()
+        listed = db.session.execute(self._listed().limit(50)).scalars().all()
+        certs = db.session.execute(self._certs(kurs)).scalars().all() if kurs else []
         return self.render_template("exams/kurs_sonu.html", kurs=kurs, raw=raw, error=error, listed=listed, certs=certs,
                                     kind=completion.certificate_type(kurs) if kurs else "",
-                                    can_write=_may("can_write", "KursSonu"))
+                                    can_write=_may("can_write", "KursSonu"),
+                                    export_links=list_export.record_links("KursSonuView.export"))
+
+    @expose("/export/<fmt>")
+    @has_access
+    def export(self, fmt):
+        """With a Kurs No: the course's certificates; without: every course awaiting its
+        "Kurs Sonu" printer (the page shows the first 50)."""
+        _raw, kurs, error = self._chosen()
+        if error:
+            abort(404)
+        if kurs is not None:
+            return list_export.record_export(fmt, f"Kurs {kurs.id} Belgeler", CERTIFICATE_COLUMNS,
+                                             self._certs(kurs))
+        return list_export.record_export(fmt, "Kurs Sonu İşlemleri", COURSE_END_COLUMNS, self._listed())
 
     @expose("/<int:pk>/yazdir", methods=["POST"])
     @has_access
@@ -319,7 +394,7 @@ class SinavGirisView(RecordView):
     datamodel = KursInterface(SinavKaydi)  # for the scope walk: /belge/<pk> takes a registration
     class_permission_name = "Sinav"
     method_permission_name = {"liste": "read", "belge": "read", "yazdir": "read", "is_sayfa": "read",
-                              "is_durum": "read", "is_pdf": "read"}
+                              "is_durum": "read", "is_pdf": "read", "export": "read"}
     default_view = "liste"
 
     @expose("/")
@@ -328,7 +403,16 @@ class SinavGirisView(RecordView):
         raw = request.args.get("donem", "")
         period = get_or_404(SinavDonemi, raw) if raw else None
         rows = entry_documents.registrations(db.session, period.id) if period else []
-        return self.render_template("exams/sinav_giris_liste.html", periods=_periods(), period=period, rows=rows)
+        return self.render_template("exams/sinav_giris_liste.html", periods=_periods(), period=period, rows=rows,
+                                    export_links=list_export.record_links("SinavGirisView.export", donem=period.id)
+                                    if period else [])
+
+    @expose("/export/<fmt>")
+    @has_access
+    def export(self, fmt):
+        period = get_or_404(SinavDonemi, request.args.get("donem", ""))
+        return list_export.record_export(fmt, f"Sınav Giriş {period.tarih:%d.%m.%Y}", ENTRY_COLUMNS,
+                                         entry_documents.registrations_query(period.id))
 
     @expose("/belge/<int:pk>")
     @has_access
