@@ -28,22 +28,22 @@ from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.core import clock, collation, export, list_export, scope
+from app.core import clock, list_export, scope
 from app.core import pdf as documents
 from app.core.api import read_only_api
 from app.core.extensions import db
 from app.core.filters import KursInterface
 from app.core.identity import tc_error
-from app.core.parse import parse_date, parse_id, parse_int, parse_time
+from app.core.parse import parse_date, parse_int, parse_time
 from app.core.tree import ILCE
 from app.core.tx import Refused
 from app.core.views import RecordView, get_or_404
-from app.courses.models import KURS_SONU_ONAYLANDI, TAMAMLANDI, Kurs
+from app.courses.models import Kurs
 from app.courses.views import CoursePageView, load
-from app.exams import completion, entry_documents
+from app.exams import completion, entry_documents, lists
 from app.exams import rules as exams
 from app.exams.models import Belge, SinavDonemi, SinavKaydi
-from app.trainees.models import Kayit, Kursiyer
+from app.trainees.models import Kayit
 
 
 def _may(perm, resource):
@@ -52,46 +52,14 @@ def _may(perm, resource):
 
 def _periods_query():
     """The exam periods the user may see (the scope filters them), newest first."""
-    return select(SinavDonemi).order_by(SinavDonemi.tarih.desc(), SinavDonemi.id.desc())
+    return select(SinavDonemi).options(joinedload(SinavDonemi.ilce)).order_by(SinavDonemi.tarih.desc(),
+                                                                               SinavDonemi.id.desc())
 
 
 def _periods():
     return db.session.execute(_periods_query()).scalars().all()
 
 
-PERIOD_COLUMNS = [
-    export.Column("Dönem", export.TEXT, lambda p: p.ad),
-    export.Column("İlçe", export.TEXT, lambda p: p.ilce.ad),
-    export.Column("Tarih", export.DATE, lambda p: p.tarih),
-    export.Column("Saat", export.TEXT, lambda p: p.saat.strftime("%H:%M")),
-    export.Column("Merkez", export.TEXT, lambda p: p.merkez),
-    export.Column("Salon", export.TEXT, lambda p: p.salon),
-    export.Column("Kapasite", export.NUMBER, lambda p: p.kapasite),
-    export.Column("Durum", export.TEXT, lambda p: "Kayda açık" if p.acik else "Kapalı"),
-]
-ENTRY_COLUMNS = [
-    export.Column("Sıra", export.NUMBER, lambda r: r.sira),
-    export.Column("Kimlik No", export.TEXT, lambda r: r.kayit.kursiyer.tc_kimlik_no),
-    export.Column("Adı Soyadı", export.TEXT, lambda r: f"{r.kayit.kursiyer.ad} {r.kayit.kursiyer.soyad}"),
-    export.Column("Kurum", export.TEXT, lambda r: r.kayit.kurs.kurum.ad),
-    export.Column("Kurs No", export.NUMBER, lambda r: r.kayit.kurs_id),
-    export.Column("Fotoğraf", export.TEXT, lambda r: "Var" if r.kayit.kursiyer.foto else "Yok"),
-]
-COURSE_END_COLUMNS = [
-    export.Column("Kurs No", export.NUMBER, lambda k: k.id),
-    export.Column("Kurum", export.TEXT, lambda k: k.kurum.ad),
-    export.Column("Program", export.TEXT, lambda k: k.program.ad),
-    export.Column("Modül", export.TEXT, lambda k: k.modul.ad),
-    export.Column("Başlangıç", export.DATE, lambda k: k.baslangic),
-    export.Column("Bitiş", export.DATE, lambda k: k.bitis),
-]
-CERTIFICATE_COLUMNS = [
-    export.Column("Kimlik No", export.TEXT, lambda b: b.kayit.kursiyer.tc_kimlik_no),
-    export.Column("Adı Soyadı", export.TEXT, lambda b: f"{b.kayit.kursiyer.ad} {b.kayit.kursiyer.soyad}"),
-    export.Column("Belge", export.TEXT, lambda b: b.tur),
-    export.Column("Tarih", export.DATE, lambda b: b.tarih),
-    export.Column("Doğrulama Kodu", export.TEXT, lambda b: b.kod),
-]
 
 
 class SinavDonemiView(RecordView):
@@ -113,8 +81,7 @@ class SinavDonemiView(RecordView):
     @expose("/export/<fmt>")
     @has_access
     def export(self, fmt):
-        return list_export.record_export(fmt, "Sınav Dönemleri", PERIOD_COLUMNS,
-                                         _periods_query().options(joinedload(SinavDonemi.ilce)))
+        return list_export.record_export(fmt, "Sınav Dönemleri", lists.PERIOD_COLUMNS, _periods_query())
 
     @expose("/")
     @has_access
@@ -287,38 +254,13 @@ class KursSonuView(RecordView):
                 return redirect(url_for("KursSonuView.islemler", kurs_no=pk))
         return self.render_template("exams/kurs_sonu_onay.html", kurs=kurs, error=error), status
 
-    @staticmethod
-    def _chosen():
-        """(typed Kurs No, the course, error) of the page's "Kurs No" box."""
-        raw = request.args.get("kurs_no", "").strip()
-        kurs, error = None, None
-        if raw:
-            if parse_id(raw) is None:
-                error = "Kurs No bir sayıdır."
-            else:
-                kurs = db.session.execute(select(Kurs).where(
-                    Kurs.id == parse_id(raw), Kurs.durum.in_((KURS_SONU_ONAYLANDI, TAMAMLANDI)))).scalar_one_or_none()
-                if kurs is None:
-                    error = "Bu numarada kurs sonu onayı verilmiş bir kurs bulunamadı."
-        return raw, kurs, error
-
-    @staticmethod
-    def _listed():
-        return select(Kurs).where(Kurs.durum == KURS_SONU_ONAYLANDI).order_by(Kurs.id)
-
-    @staticmethod
-    def _certs(kurs):
-        return (select(Belge).join(Kayit, Belge.kayit_id == Kayit.id).where(Kayit.kurs_id == kurs.id)
-                .order_by(collation.ordered(Kursiyer.ad), collation.ordered(Kursiyer.soyad), Belge.id)
-                .join(Kursiyer, Kayit.kursiyer_id == Kursiyer.id))
-
     @expose("/")
     @has_access
     def islemler(self):
         """Type the "Kurs No", press Enter: the course and its "Kurs Sonu" printer."""
-        raw, kurs, error = self._chosen()
-        listed = db.session.execute(self._listed().limit(50)).scalars().all()
-        certs = db.session.execute(self._certs(kurs)).scalars().all() if kurs else []
+        raw, kurs, error = lists.chosen_course(db.session, request.args.get("kurs_no", ""))
+        listed = db.session.execute(lists.awaiting_printer().limit(50)).scalars().all()
+        certs = db.session.execute(lists.certificates(kurs)).scalars().all() if kurs else []
         return self.render_template("exams/kurs_sonu.html", kurs=kurs, raw=raw, error=error, listed=listed, certs=certs,
                                     kind=completion.certificate_type(kurs) if kurs else "",
                                     can_write=_may("can_write", "KursSonu"),
@@ -327,15 +269,11 @@ class KursSonuView(RecordView):
     @expose("/export/<fmt>")
     @has_access
     def export(self, fmt):
-        """With a Kurs No: the course's certificates; without: every course awaiting its
-        "Kurs Sonu" printer (the page shows the first 50)."""
-        _raw, kurs, error = self._chosen()
+        """With a Kurs No its certificates, else every course awaiting its printer (the page shows 50)."""
+        _raw, kurs, error = lists.chosen_course(db.session, request.args.get("kurs_no", ""))
         if error:
             abort(404)
-        if kurs is not None:
-            return list_export.record_export(fmt, f"Kurs {kurs.id} Belgeler", CERTIFICATE_COLUMNS,
-                                             self._certs(kurs))
-        return list_export.record_export(fmt, "Kurs Sonu İşlemleri", COURSE_END_COLUMNS, self._listed())
+        return lists.course_end_export(fmt, kurs)
 
     @expose("/<int:pk>/yazdir", methods=["POST"])
     @has_access
@@ -411,7 +349,7 @@ class SinavGirisView(RecordView):
     @has_access
     def export(self, fmt):
         period = get_or_404(SinavDonemi, request.args.get("donem", ""))
-        return list_export.record_export(fmt, f"Sınav Giriş {period.tarih:%d.%m.%Y}", ENTRY_COLUMNS,
+        return list_export.record_export(fmt, f"Sınav Giriş {period.tarih:%d.%m.%Y}", lists.ENTRY_COLUMNS,
                                          entry_documents.registrations_query(period.id))
 
     @expose("/belge/<int:pk>")
