@@ -69,13 +69,20 @@ class Chart:
         words (titles, series, states, approvers) for the English screens."""
         out = asdict(self)
         if gettext is not None:
-            out["baslik"] = gettext(self.baslik) + (f" ({self.ek})" if self.ek else "")
+            out["baslik"] = gettext(self.baslik) + (f" ({_month(gettext, self.ek)})" if self.ek else "")
             out["bos"] = gettext(self.bos)
-            out["etiketler"] = [gettext(label) if isinstance(label, str) else label for label in self.etiketler]
+            out["etiketler"] = [_month(gettext, gettext(label)) if isinstance(label, str) else label
+                                for label in self.etiketler]
             out["seriler"] = [{**s, "ad": gettext(s["ad"])} for s in self.seriler]
         elif self.ek:
             out["baslik"] = f"{self.baslik} ({self.ek})"
         return out
+
+
+def _month(gettext, label: str) -> str:
+    """"Kasım 2026" in the screen's language (the month's name is a word of its own)."""
+    word, _, rest = label.partition(" ")
+    return f"{gettext(word)} {rest}" if word in AYLAR and rest.isdigit() else label
 
 
 def _num(value) -> float | int:
