@@ -75,11 +75,11 @@ class HomeView(IndexView):
     def _absent(self, sc):
         """Active trainees above their course's absence limit (for "Devamsızlıktan Kaldı")."""
 
-        from app.absences.rules import over_limit
+        from app.reports.figures import over_limit  # the running "L" rows: no scan of the absences
 
         if sc is None or sc.is_none or not self.appbuilder.sm.has_access("can_read", "Kursiyer"):
             return []
-        return over_limit(db.session, clock.today())
+        return over_limit(db.session)
 
     def _awaiting(self, sc):
         """Courses whose approval step is this user's (first 10, oldest request first)."""

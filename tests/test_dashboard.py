@@ -243,3 +243,52 @@ def test_exam_staff_home_shows_todays_halls_only(app):
         assert other not in html
     # a director still has the course blocks
     assert "Sizi Bekleyenler" in login(app.test_client(), "12345678950").get("/").get_data(as_text=True)
+
+
+def test_over_limit_slot_reads_running_rows_that_follow_the_rate(app):
+    """The home page's trainees over the absence limit come from the running ``L`` rows:
+    the same as counting every absence (``absences.over_limit``), also after GM changes
+    the national rate (every limit moves) and after one of them leaves."""
+    from app.absences.models import Devamsizlik
+    from app.absences.rules import over_limit as counted
+    from app.core.models import Ayar
+    from app.reports.figures import over_limit
+    from app.trainees import enrollment
+    from app.trainees.models import KAYIT_IPTAL, Kayit
+    from tests import factories
+
+    pk, kayitlar = factories.active_course(app, db, weeks_ago=6, days=(1, 3), hours=4, trainees=(26, 3))
+
+    def both():
+        with app.app_context():
+            ours = [(k.id, h, lim) for k, h, lim in over_limit(db.session, limit=10 ** 6)]
+            truth = [(k.id, h, lim) for k, h, lim in counted(db.session, TODAY, limit=10 ** 6)]
+        return ours, truth
+
+    with app.app_context():
+        kurs = db.session.get(Kurs, pk)
+        lessons = [l for l in planning.effective_lessons(kurs) if l.tarih <= TODAY][:3]
+        for kid, n in zip(kayitlar, (3, 1, 0)):
+            for lesson in lessons[:n]:
+                db.session.add(Devamsizlik(kurum_id=kurs.kurum_id, kayit_id=kid, ders_id=lesson.id, saat=lesson.saat))
+        db.session.commit()
+    ours, truth = both()
+    assert ours == truth
+    rate = None
+    try:
+        with app.app_context():
+            row = db.session.execute(select(Ayar).where(Ayar.anahtar == "devamsizlik_orani")).scalar_one()
+            rate, row.deger = row.deger, "0,01"
+            db.session.commit()
+        ours, truth = both()
+        assert ours == truth and {kayitlar[0], kayitlar[1]} <= {kid for kid, _h, _l in ours}
+        with app.app_context():
+            enrollment.set_status(db.session, db.session.get(Kayit, kayitlar[1]), KAYIT_IPTAL, TODAY, "Ayrıldı.", TODAY)
+        ours, truth = both()
+        assert ours == truth and kayitlar[1] not in {kid for kid, _h, _l in ours}
+    finally:
+        if rate is not None:
+            with app.app_context():
+                db.session.execute(select(Ayar).where(Ayar.anahtar == "devamsizlik_orani")).scalar_one().deger = rate
+                db.session.commit()
+    assert both()[0] == both()[1]

@@ -3,7 +3,8 @@ the change.
 
 A sum over a million payments cannot be read in the list-page yardstick (15 ms), so the
 home page reads per-institution totals instead: collections and installments due per
-month, absences per course, exam sittings and passes. They are kept per enrollment: at
+month, absences per course, exam sittings and passes, and which active enrollments are
+over their absence limit (recounted when the national rate or a module's hours change). They are kept per enrollment: at
 every flush that touches an enrollment (its state, history, payments, installments,
 absences, exam sittings) the enrollment's share of the totals is computed before the
 flush and after it, and the difference is added to the totals, on the same connection,
@@ -24,17 +25,21 @@ from sqlalchemy import Integer, case, cast, delete, event, func, inspect, select
 from sqlalchemy.orm import Session
 
 from app.absences.models import Devamsizlik
-from app.courses.models import Kurs
+from app.core import settings
+from app.core.models import Ayar
+from app.courses.models import AKTIF, Kurs
 from app.exams.models import GIRDI, SinavKaydi
 from app.fees import rules as fees
 from app.fees.models import Odeme, Taksit
+from app.org.models import Modul
 from app.reports.models import Gosterge
 from app.trainees.models import KAYIT_AKTIF, Kayit, KayitGecmisi
 
-TAHSILAT, VADE, DEVAMSIZLIK, SINAV = "T", "V", "D", "S"
+TAHSILAT, VADE, DEVAMSIZLIK, SINAV, SINIR = "T", "V", "D", "S", "L"
 #: rows whose change moves an enrollment's share (each carries ``kayit_id``)
 _TRACKED = (Odeme, Taksit, Devamsizlik, SinavKaydi, KayitGecmisi)
 _CHUNK = 500
+LIMIT_SETTING = "devamsizlik_orani"
 
 
 def month_key(day) -> int:
@@ -86,18 +91,42 @@ def shares(session: Session, kayit_ids) -> Counter:
                 due = [t for t, state in acc["taksitler"] if state != "durdu"]
             for t in due:
                 out[(row.kurum_id, VADE, month_key(t.vade))][0] += Decimal(t.tutar)
-        for kid, hours in conn.execute(select(Devamsizlik.kayit_id, func.sum(Devamsizlik.saat))
-                                       .where(Devamsizlik.kayit_id.in_(chunk)).group_by(Devamsizlik.kayit_id)):
+        missed = dict(conn.execute(select(Devamsizlik.kayit_id, func.sum(Devamsizlik.saat))
+                                   .where(Devamsizlik.kayit_id.in_(chunk)).group_by(Devamsizlik.kayit_id)).all())
+        module_hours = dict(conn.execute(select(Kurs.id, Modul.sure_saat).join(Modul, Kurs.modul_id == Modul.id)
+                                         .where(Kurs.id.in_({kayit[k].kurs_id for k in missed}))).all()) \
+            if missed else {}
+        num, den = _rate(session)
+        for kid, hours in missed.items():
             if hours:
-                cell = out[(kayit[kid].kurum_id, DEVAMSIZLIK, kayit[kid].kurs_id)]
+                row = kayit[kid]
+                cell = out[(row.kurum_id, DEVAMSIZLIK, row.kurs_id)]
                 cell[0] += Decimal(hours)
                 cell[1] += 1
+                if row.durum == KAYIT_AKTIF and hours * den > (module_hours.get(row.kurs_id) or 0) * num:
+                    out[(row.kurum_id, SINIR, kid)] = [Decimal(hours), 1]
         for kid, passed in conn.execute(select(SinavKaydi.kayit_id, SinavKaydi.gecti)
                                         .where(SinavKaydi.kayit_id.in_(chunk), SinavKaydi.durum == GIRDI)):
             cell = out[(kayit[kid].kurum_id, SINAV, 0)]
             cell[1] += 1
             cell[0] += 1 if passed else 0
     return Counter({k: tuple(v) for k, v in out.items()})
+
+
+def _rate(session: Session) -> tuple[int, int]:
+    """The absence limit's rate as a fraction (hours × den > module hours × num: over it)."""
+    with session.no_autoflush:
+        return Decimal(settings.get(session, LIMIT_SETTING)).as_integer_ratio()
+
+
+def _limits_change(session: Session) -> bool:
+    """Does this flush change what the limit is (the rate, a module's hours)?"""
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, Ayar) and obj.anahtar == LIMIT_SETTING:
+            return True
+        if isinstance(obj, Modul) and obj in session.dirty and inspect(obj).attrs.sure_saat.history.has_changes():
+            return True
+    return False
 
 
 def _touched(session: Session) -> tuple[set, list]:
@@ -122,6 +151,7 @@ def _touched(session: Session) -> tuple[set, list]:
 
 
 def _before_flush(session, _context, _instances):
+    session.info["gosterge_sinir"] = _limits_change(session)
     ids, unborn = _touched(session)
     if not ids and not unborn:
         session.info.pop("gosterge", None)
@@ -130,6 +160,8 @@ def _before_flush(session, _context, _instances):
 
 
 def _after_flush(session, _context):
+    if session.info.pop("gosterge_sinir", False):
+        recount_limits(session)  # a national setting or a module: every enrollment's limit moved
     pending = session.info.pop("gosterge", None)
     if pending is None:
         return
@@ -205,7 +237,44 @@ def rebuild(session: Session) -> int:
             if v[0] or v[1]]
     if rows:
         conn.execute(Gosterge.__table__.insert(), rows)
+    return len(rows) + recount_limits(session)
+
+
+def recount_limits(session: Session) -> int:
+    """The ``L`` rows again from the absences (after the rate or a module's hours changed)."""
+    conn = session.connection()
+    conn.execute(delete(Gosterge.__table__).where(Gosterge.tur == SINIR))
+    num, den = _rate(session)
+    total = func.sum(Devamsizlik.saat)
+    found = conn.execute(
+        select(Kayit.id, Kayit.kurum_id, total).join(Devamsizlik, Devamsizlik.kayit_id == Kayit.id)
+        .join(Kurs, Kayit.kurs_id == Kurs.id).join(Modul, Kurs.modul_id == Modul.id)
+        .where(Kayit.durum == KAYIT_AKTIF).group_by(Kayit.id, Kayit.kurum_id, Modul.sure_saat)
+        .having(total * den > Modul.sure_saat * num)).all()
+    rows = [dict(kurum_id=kurum_id, tur=SINIR, anahtar=kid, deger=hours, sayi=1) for kid, kurum_id, hours in found]
+    if rows:
+        conn.execute(Gosterge.__table__.insert(), rows)
     return len(rows)
+
+
+def over_limit(session: Session, limit: int = 20) -> list[tuple[Kayit, int, int]]:
+    """The home page's "Devamsızlık sınırını aşan kursiyerler" (as ``absences.over_limit``:
+    active trainees of active courses above the limit, first ``limit`` by enrollment) from
+    the ``L`` rows, in the user's scope: a few rows, whatever the number of absences."""
+    from sqlalchemy.orm import selectinload
+
+    found = session.execute(
+        select(Gosterge.anahtar, Gosterge.deger).join(Kayit, Kayit.id == Gosterge.anahtar)
+        .join(Kurs, Kayit.kurs_id == Kurs.id)
+        .where(Gosterge.tur == SINIR, Gosterge.sayi > 0, Kurs.durum == AKTIF).order_by(Gosterge.anahtar)
+        .limit(limit)).all()
+    if not found:
+        return []
+    hours = {kid: int(h) for kid, h in found}
+    rate = Decimal(settings.get(session, LIMIT_SETTING))
+    kayitlar = session.execute(select(Kayit).where(Kayit.id.in_(list(hours))).options(selectinload(Kayit.kurs))
+                               .order_by(Kayit.id)).scalars().all()
+    return [(k, hours[k.id], int(Decimal(k.kurs.modul.sure_saat) * rate)) for k in kayitlar]
 
 
 def install() -> None:

@@ -29,7 +29,8 @@ class Gosterge(Model):
       enrollment ended ("Durdu");
     * ``D``: absence hours (``deger``) and trainees with an absence (``sayi``) of the
       course ``anahtar``;
-    * ``S``: exam sittings taken (``sayi``) and passed (``deger``), ``anahtar`` 0.
+    * ``S``: exam sittings taken (``sayi``) and passed (``deger``), ``anahtar`` 0;
+    * ``L``: the active enrollment ``anahtar`` is over its absence limit (hours in ``deger``).
     """
 
     __tablename__ = "gosterge"
