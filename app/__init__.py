@@ -38,6 +38,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app.core import hooks
 
     hooks.install()
+    from app.reports import figures
+
+    figures.install()  # the dashboards' running totals, after the scope check
 
     with app.app_context():
         appbuilder = AppBuilder()

@@ -23,6 +23,9 @@ def prepare(demo: bool = True) -> None:
     from app.core.settings import ensure_rows
 
     ensure_rows(db.session)
+    from app.reports import figures
+
+    figures.fill_if_empty(db.session)
     if demo and demo_data.is_empty():
         demo_data.create(appbuilder.sm)
 
@@ -30,6 +33,17 @@ def prepare(demo: bool = True) -> None:
 @click.group("kurs")
 def kurs_cli():
     """Kurs Yönetimi commands."""
+
+
+@kurs_cli.command("gosterge")
+@with_appcontext
+def figures_command():
+    """Recompute the dashboards' running totals from the rows (after a bulk load)."""
+    from app.core.extensions import db
+    from app.reports import figures
+
+    click.echo(f"{figures.rebuild(db.session)} satır")
+    db.session.commit()
 
 
 @kurs_cli.command("setup")
@@ -55,15 +69,27 @@ def holidays_command(years):
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @with_appcontext
 def identity_import_command(path):
-    """Load people into the local identity registry from a CSV file (see app/trainees/registry.py)."""
+    """Load people into the local identity registry from a CSV or Excel file: the same
+    reader and rules as GM's "Kimlik Kayıtları Yükleme" screen (``trainees.imports``);
+    the good rows are stored, the others listed."""
+    from app.core import importer
     from app.core.extensions import db
-    from app.trainees.registry import import_csv
+    from app.trainees.imports import KimlikImport
 
-    with open(path, encoding="utf-8-sig") as f:
-        added, updated, errors = import_csv(db.session, f.read())
-    for line in errors:
-        click.echo(f"Atlandı: {line}", err=True)
-    click.echo(f"{added} kişi eklendi, {updated} kişi güncellendi, {len(errors)} satır atlandı.")
+    kind = KimlikImport()
+    with open(path, "rb") as f:
+        try:
+            rows = importer.read(f.read(), kind)
+        except importer.BadFile as exc:
+            raise click.ClickException(str(exc))
+    report = importer.run(db.session, kind, rows, None, importer.UYGUNLAR)
+    if report.error:
+        raise click.ClickException(report.error)
+    for r in report.rows:
+        if not r.ok:
+            click.echo(f"Atlandı: {r.line}. satır: {r.message}", err=True)
+    added = sum(1 for r in report.rows if r.ok and r.summary.endswith("eklendi"))
+    click.echo(f"{added} kişi eklendi, {report.good - added} kişi güncellendi, {report.refused} satır atlandı.")
 
 
 @kurs_cli.command("esinav-kapat")

@@ -25,6 +25,10 @@ class HomeView(IndexView):
             return redirect(url_for(self.appbuilder.sm.auth_view.__class__.__name__ + ".login"))
         sc = scope.current()
         counts = {}
+        can = self.appbuilder.sm.has_access
+        if not (can("can_read", "Kurs") or can("can_read", "Kursiyer") or can("can_read", "Kurum")) \
+                and can("can_read", "EsinavSalon"):
+            return self._exam_staff(user, sc)
         if sc is not None and not sc.is_none:
             counts = {
                 "kurum": db.session.execute(select(func.count()).select_from(Kurum)).scalar(),
@@ -36,6 +40,15 @@ class HomeView(IndexView):
                                     user=user, roles=roles, counts=counts, scope=sc,
                                     awaiting=self._awaiting(sc), absent=self._absent(sc), grafikler=self._charts(sc),
                                     **self._deadlines(sc))
+
+    def _exam_staff(self, user, sc):
+        """"Sınav Görevlisi": today's halls and sessions of this user, nothing of the
+        courses they cannot open ("Salonlarım" on the home page)."""
+        from app.esinav import access
+
+        return self.render_template("home_sinav.html", appbuilder=self.appbuilder, user=user,
+                                    roles=[r.name for r in user.roles], scope=sc, today=clock.today(),
+                                    halls=access.my_halls() if sc is not None and not sc.is_none else [])
 
     def _charts(self, sc):
         """The level's figures as charts with their tables (``app.reports.dashboard``)."""
@@ -62,11 +75,11 @@ class HomeView(IndexView):
     def _absent(self, sc):
         """Active trainees above their course's absence limit (for "Devamsızlıktan Kaldı")."""
 
-        from app.absences.rules import over_limit
+        from app.reports.figures import over_limit  # the running "L" rows: no scan of the absences
 
         if sc is None or sc.is_none or not self.appbuilder.sm.has_access("can_read", "Kursiyer"):
             return []
-        return over_limit(db.session, clock.today())
+        return over_limit(db.session)
 
     def _awaiting(self, sc):
         """Courses whose approval step is this user's (first 10, oldest request first)."""

@@ -188,3 +188,63 @@ def test_rest_list_exports_scope_filters_and_money(app):
                                headers=headers))
     assert csv_rows[0][0] == "Id"
     assert client.get("/api/v1/egitici/export/xlsx").status_code == 401
+
+
+def _table_rows(html: str, table_id: str) -> int:
+    part = html[html.index(f'id="{table_id}"'):]
+    part = part[:part.index("</table>")]
+    return len(re.findall(r"<tr><td>", part)) - len(re.findall(r'<td colspan=', part))
+
+
+@pytest.mark.parametrize("who, page, table, title", [
+    ("kadikoy.sube", "/sinavdonemi/", "donemler", "Dönem"),
+    ("12345678950", "/kurssonu/", None, "Kurs No"),
+    ("12345678950", "/kursiyerarama/?ad=an&listele=1", "kursiyerler", "Kimlik Numarası"),
+])
+def test_screens_with_their_own_query_export_what_they_show(app, as_user, who, page, table, title):
+    """Sınav Dönemleri, Kurs Sonu İşlemleri and Kursiyer Arama are not model lists: each
+    has its Excel and CSV buttons with the page's own query string, and exports the rows
+    it shows (all of them), with the screen's headers, in the same order."""
+    web = as_user(who)
+    html = web.get(page).get_data(as_text=True)
+    base, _, query = page.partition("?")
+    links = re.findall(r'href="([^"]*/export/(?:xlsx|csv)[^"]*)"', html)
+    assert len(links) == 2, links
+    xlsx = links[0].replace("&amp;", "&")
+    if query:
+        assert "ad=an" in xlsx and "listele=1" in xlsx
+    rows = list(_sheet(web.get(xlsx)).iter_rows(values_only=True))
+    assert rows[0][0] == title
+    if table:
+        assert len(rows) - 1 == _table_rows(html, table) > 0
+    lines = _csv(web.get(links[1].replace("&amp;", "&")))
+    assert len(lines) == len(rows) and lines[0] == [str(v) for v in rows[0]]
+    text = " ".join(str(v) for row in rows[1:] for v in row if v is not None)
+    if who == "12345678950":
+        assert "Kadıköy Bilgisayar" not in text and "Üsküdar" not in text
+
+
+def test_trainee_search_export_is_turkish_ordered_with_identity_as_text(app, as_user):
+    from app.core.collation import sort_key
+
+    web = as_user("12345678950")
+    rows = list(_sheet(web.get("/kursiyerarama/export/xlsx?ad=an&listele=1")).iter_rows(values_only=True))[1:]
+    assert rows and all(isinstance(r[0], str) and len(r[0]) == 11 for r in rows)
+    names = [(r[1], r[2]) for r in rows]
+    assert names == sorted(names, key=lambda n: (sort_key(n[0]), sort_key(n[1])))
+    assert web.get("/kursiyerarama/export/xlsx?ad=a&listele=1").status_code == 404  # the page's own refusal
+
+
+def test_exam_entry_list_exports_the_period(app, as_user):
+    from app.exams.models import SinavDonemi
+
+    web = as_user("kadikoy.sube")
+    with app.app_context():
+        donem = db.session.execute(select(SinavDonemi.id).order_by(SinavDonemi.id.desc())).scalars().first()
+    html = web.get(f"/sinavgiris/?donem={donem}").get_data(as_text=True)
+    assert f"/sinavgiris/export/xlsx?donem={donem}" in html
+    rows = list(_sheet(web.get(f"/sinavgiris/export/xlsx?donem={donem}")).iter_rows(values_only=True))
+    assert rows[0][:3] == ("Sıra", "Kimlik No", "Adı Soyadı")
+    assert len(rows) - 1 == _table_rows(html, "giris-listesi")
+    assert all(isinstance(r[1], str) for r in rows[1:])
+    assert web.get("/sinavgiris/export/xlsx?donem=999999").status_code == 404

@@ -99,3 +99,32 @@ def test_trainee_search_results_sort_in_turkish(app, as_user):
     html = as_user("23456789138").get("/kursiyerarama/?ad=aramasırali&listele=1").get_data(as_text=True)
     found = re.findall(r"<td>([^<>\s]+) Aramasıralı</td>", html)
     assert found == TURKISH
+
+
+def test_course_page_and_printed_lists_order_trainees_in_turkish(app, as_user):
+    """The course page's "Kursiyerler", the Kursiyer Listesi and the Yoklama Çizelgesi list
+    people in Turkish order, sorted by the database (enrolled in another order here)."""
+    from app.reports import papers
+    from app.trainees.models import Kayit
+    from tests import factories
+
+    pk, kayitlar = factories.active_course(app, db, weeks_ago=2, days=(3,), hours=2, trainees=(5, 5))
+    given = ["Zeynep", "Çağrı", "Ömer", "İsmail", "Işık"]
+    with app.app_context():
+        for kid, name in zip(kayitlar, given):
+            db.session.get(Kayit, kid).kursiyer.ad = name
+        db.session.commit()
+    expected = ["Çağrı", "Işık", "İsmail", "Ömer", "Zeynep"]
+    html = as_user("12345678950").get(f"/kurs/{pk}").get_data(as_text=True)
+    part = html[html.index('id="kursiyer-listesi"'):]
+    part = part[:part.index("</table>")]
+    shown = [n.split()[0] for n in re.findall(r"</td><td>([^<]+)", part) if n.split()[0] in given]
+    assert shown == expected
+    with app.app_context():
+        from app.courses.models import Kurs
+
+        kurs = db.session.get(Kurs, pk)
+        assert [k.kursiyer.ad for k in papers.enrollments(db.session, kurs)] == expected
+        today = kurs.baslangic
+        roll = papers.roll_call(db.session, kurs, today.year, today.month)
+        assert [k.kursiyer.ad for k in roll["kursiyerler"]] == expected

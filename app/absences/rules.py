@@ -17,13 +17,15 @@ from sqlalchemy.orm import selectinload
 
 from app.absences.models import Devamsizlik
 from app.core import audit, settings
+from app.core.tree import Kurum
 from app.core.text import parse_count
 from app.core.tx import Refused
 from app.courses import planning
 from app.courses.models import AKTIF, Ders, Kurs
 from app.courses.planning import touch
 from app.org.models import Modul
-from app.trainees.models import KAYIT_AKTIF, Kayit
+from app.trainees import enrollment
+from app.trainees.models import KAYIT_AKTIF, Kayit, Kursiyer
 
 
 def limit_hours(session, kurs: Kurs) -> int:
@@ -108,7 +110,7 @@ def save_day(session, kurs: Kurs, day: dt.date, grid: dict[tuple[int, int], str]
     return total
 
 
-def over_limit(session, today: dt.date, limit: int = 20) -> list[tuple[Kayit, int, int]]:
+def over_limit(session, today: dt.date, limit: int = 20, by_name: bool = False) -> list[tuple[Kayit, int, int]]:
     """(enrollment, absent hours, limit) of active trainees above their course's limit,
     in the user's scope (the home page's slot; the printed list passes a large ``limit``).
 
@@ -127,6 +129,10 @@ def over_limit(session, today: dt.date, limit: int = 20) -> list[tuple[Kayit, in
     if not found:
         return []
     sums = dict(found)
+    order = (Kayit.id,)
+    if by_name:  # the printed list: per institution and course, people in Turkish order
+        order = (Kurum.kurum_kodu, Kayit.kurs_id, *enrollment.name_order())
     kayitlar = session.execute(select(Kayit).where(Kayit.id.in_(list(sums))).options(selectinload(Kayit.kurs))
-                               .order_by(Kayit.id)).scalars().all()
+                               .join(Kurum, Kayit.kurum_id == Kurum.id).join(Kursiyer, Kayit.kursiyer_id == Kursiyer.id)
+                               .order_by(*order)).scalars().all()
     return [(k, int(sums[k.id]), int(Decimal(k.kurs.modul.sure_saat) * rate)) for k in kayitlar]

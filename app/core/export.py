@@ -81,7 +81,12 @@ def typed(value, kind: str):
 
 def rows_of(query, columns: list[Column], batch: int = BATCH) -> Iterator[list]:
     """The query's rows, ``batch`` at a time from the database, as lists of typed values."""
-    for item in query.yield_per(batch):
+    return typed_rows(query.yield_per(batch), columns)
+
+
+def typed_rows(items: Iterable, columns: list[Column]) -> Iterator[list]:
+    """Each item (a record, a result row) as the list of its typed cell values."""
+    for item in items:
         yield [typed(c.value(item), c.kind) for c in columns]
 
 

@@ -211,8 +211,10 @@ def _match(table: list[list], importer: Importer) -> list[tuple[int, dict]]:
     headers = [fold(h) for h in table[0]]
     where = {}
     for f in importer.fields:
-        if fold(f.header) in headers:
-            where[f.key] = headers.index(fold(f.header))
+        for name in (f.header, f.key):  # the template's Turkish header, or the column's key (a script's file)
+            if fold(name) in headers:
+                where[f.key] = headers.index(fold(name))
+                break
     missing = [f.header for f in importer.fields if f.required and f.key not in where]
     if missing:
         raise BadFile("Başlık satırında şu sütunlar yok: " + ", ".join(missing) + ". Şablondaki başlıkları kullanınız.")

@@ -6,6 +6,10 @@ the sort) without the page limit, handed to ``app.core.export``.
   query string (``_flt_…``, ``_oc_…``/``_od_…``); the list template links to it.
 * REST: ``GET /api/v1/<resource>/export/xlsx?q=(filters:…,order_column:…)``, the
   ``q`` of the list call.
+* A screen with its own query (``RecordView``: Sınav Dönemleri, Sınav Giriş Belgeleri,
+  Kurs Sonu İşlemleri, Kursiyer Arama): its ``/export/<fmt>`` route passes that query,
+  without the page's limit, and its columns to ``record_export``; ``record_links``
+  makes the buttons (``core/_disari_aktar.html``) with the page's own query string.
 Both need the list's own permission (``can_read`` on the resource). Columns: the
 list's (``export_columns`` to choose others; ``export_exclude`` leaves out columns that
 are only links, such as "İşlemler"), with the screen's Turkish labels.
@@ -82,6 +86,32 @@ def screen_links(view) -> list[tuple[str, str]]:
     args = {k: v for k, v in request.args.items() if not k.startswith(("page_", "psize_"))}
     return [(label, url_for(f"{view.endpoint}.export", fmt=fmt, **args))
             for fmt, label in (("xlsx", "Excel"), ("csv", "CSV"))]
+
+
+# --- screens with their own query ------------------------------------------------------
+def record_export(fmt: str, title: str, columns: list[export.Column], stmt):
+    """Every row of the select ``stmt`` (the screen's own query without its page limit),
+    read ``export.BATCH`` at a time when the file is written, as .xlsx or .csv."""
+    from flask import abort
+
+    from app.core.extensions import db
+
+    if fmt not in export.FORMATS:
+        abort(404)
+
+    def items():  # executed as the file is written (a CSV streams inside the request's context)
+        yield from db.session.execute(stmt.execution_options(yield_per=export.BATCH)).scalars()
+
+    return export.response(fmt, title, columns, export.typed_rows(items(), columns), clock.today())
+
+
+def record_links(endpoint: str, **args) -> list[tuple[str, str]]:
+    """(label, url) of the export buttons of a screen with its own query: ``args`` are the
+    page's filters (by default its query string)."""
+    from flask import request, url_for
+
+    args = args or {k: v for k, v in request.args.items()}
+    return [(label, url_for(endpoint, fmt=fmt, **args)) for fmt, label in (("xlsx", "Excel"), ("csv", "CSV"))]
 
 
 # --- the REST API -----------------------------------------------------------------------

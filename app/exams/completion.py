@@ -19,7 +19,7 @@ import datetime as dt
 import secrets
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from app.core import audit, scope, settings
 from app.core.tx import Refused, commit
@@ -143,20 +143,26 @@ def deadlines(session, today: dt.date, soon_days: int = 30, limit: int = 20) -> 
 
 def rights_running_out(session, today: dt.date, within_days: int = 60, limit: int = 20):
     """(enrollment, last exam day) of trainees of belgeli courses without a pass whose
-    last exam day (course end + 12 months) is within ``within_days``."""
-    rows = session.execute(select(Kayit).join(Kurs, Kayit.kurs_id == Kurs.id).where(
-        Kurs.belge_durumu == BELGELI, Kurs.durum == AKTIF, Kayit.durum == KAYIT_AKTIF, Kayit.muaf.is_(False),
-        Kurs.bitis <= today, Kurs.bitis > today - relativedelta(months=12),
-        # only courses whose last exam day can be near (the exact test is below; 3 days
-        # of slack for month ends), so the home page does not load every trainee
-        Kurs.bitis <= today + dt.timedelta(days=within_days + 3) - relativedelta(months=12))).scalars().all()
-    out = []
-    for kayit in rows:
-        last = exams.last_exam_day(kayit.kurs)
-        if last <= today + dt.timedelta(days=within_days) and \
-                exams.outcome(exams.sittings(session, kayit), kayit) not in ("gecti", "kaldi"):
-            out.append((kayit, last))
-    return out[:limit]
+    last exam day (course end + 12 months) is within ``within_days``: the few courses
+    are chosen here, the trainees by the database (no pass, and a sitting awaiting its
+    result or rights left: ``exams.outcome`` not "gecti"/"kaldi"), first ``limit`` only."""
+    courses = session.execute(select(Kurs).where(
+        Kurs.belge_durumu == BELGELI, Kurs.durum == AKTIF,
+        Kurs.bitis <= today, Kurs.bitis > today - relativedelta(months=12))).scalars().all()
+    last = {k.id: exams.last_exam_day(k) for k in courses
+            if exams.last_exam_day(k) <= today + dt.timedelta(days=within_days)}
+    if not last:
+        return []
+    sittings = select(SinavKaydi.id).where(SinavKaydi.kayit_id == Kayit.id)
+    rows = session.execute(
+        select(Kayit).join(Kurs, Kayit.kurs_id == Kurs.id)
+        .where(Kayit.kurs_id.in_(list(last)), Kayit.durum == KAYIT_AKTIF, Kayit.muaf.is_(False),
+               ~sittings.where(SinavKaydi.gecti.is_(True)).exists(),
+               or_(sittings.where(SinavKaydi.durum == KAYITLI).exists(),
+                   select(func.count(SinavKaydi.id)).where(SinavKaydi.kayit_id == Kayit.id).scalar_subquery()
+                   < exams.MAX_RIGHTS))
+        .order_by(Kurs.bitis, Kayit.id).limit(limit)).scalars().all()
+    return [(kayit, last[kayit.kurs_id]) for kayit in rows]
 
 
 def certificate_pdf(belge: Belge, url: str) -> bytes:

@@ -27,10 +27,14 @@ from app.trainees.models import Kayit
 CHUNK = 50
 
 
+def registrations_query(donem_id: int):
+    """The period's registrations the user may see (the scope filters SinavKaydi), by seat."""
+    return (select(SinavKaydi).join(Kayit, SinavKaydi.kayit_id == Kayit.id)
+            .where(SinavKaydi.donem_id == donem_id).order_by(SinavKaydi.sira, SinavKaydi.id))
+
+
 def registrations(session, donem_id: int) -> list[SinavKaydi]:
-    """The period's registrations the user may see (the scope filters SinavKaydi)."""
-    return session.execute(select(SinavKaydi).join(Kayit, SinavKaydi.kayit_id == Kayit.id)
-                           .where(SinavKaydi.donem_id == donem_id).order_by(SinavKaydi.sira)).scalars().all()
+    return session.execute(registrations_query(donem_id)).scalars().all()
 
 
 def missing_photos(rows: list[SinavKaydi]) -> list[str]:

@@ -25,20 +25,21 @@ from flask import (
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from app.core import clock, scope, uploads
+from app.core import clock, list_export, scope, uploads
 from app.core import pdf as documents
 from app.core.api import read_only_api
 from app.core.extensions import db
 from app.core.filters import KursInterface
 from app.core.identity import tc_error
-from app.core.parse import parse_date, parse_id, parse_int, parse_time
+from app.core.parse import parse_date, parse_int, parse_time
 from app.core.tree import ILCE
 from app.core.tx import Refused
 from app.core.views import RecordView, get_or_404
-from app.courses.models import KURS_SONU_ONAYLANDI, TAMAMLANDI, Kurs
+from app.courses.models import Kurs
 from app.courses.views import CoursePageView, load
-from app.exams import completion, entry_documents
+from app.exams import completion, entry_documents, lists
 from app.exams import rules as exams
 from app.exams.models import Belge, SinavDonemi, SinavKaydi
 from app.trainees.models import Kayit
@@ -48,9 +49,16 @@ def _may(perm, resource):
     return current_app.appbuilder.sm.has_access(perm, resource)
 
 
-def _periods():
+def _periods_query():
     """The exam periods the user may see (the scope filters them), newest first."""
-    return db.session.execute(select(SinavDonemi).order_by(SinavDonemi.tarih.desc())).scalars().all()
+    return select(SinavDonemi).options(joinedload(SinavDonemi.ilce)).order_by(SinavDonemi.tarih.desc(),
+                                                                               SinavDonemi.id.desc())
+
+
+def _periods():
+    return db.session.execute(_periods_query()).scalars().all()
+
+
 
 
 class SinavDonemiView(RecordView):
@@ -59,14 +67,20 @@ class SinavDonemiView(RecordView):
     route_base = "/sinavdonemi"
     datamodel = KursInterface(SinavDonemi)
     class_permission_name = "SinavDonemi"
-    method_permission_name = {"liste": "read", "ekle": "write", "kapat": "write"}
+    method_permission_name = {"liste": "read", "ekle": "write", "kapat": "write", "export": "read"}
     default_view = "liste"
 
     def _render(self, errors=None, values=None, status=200):
         sc = scope.current()
         can_add = _may("can_write", "SinavDonemi") and sc is not None and sc.tur == ILCE
         return self.render_template("exams/sinav_donemi.html", periods=_periods(), errors=errors or {},
-                                    values=values or {}, can_add=can_add), status
+                                    values=values or {}, can_add=can_add,
+                                    export_links=list_export.record_links("SinavDonemiView.export")), status
+
+    @expose("/export/<fmt>")
+    @has_access
+    def export(self, fmt):
+        return list_export.record_export(fmt, "Sınav Dönemleri", lists.PERIOD_COLUMNS, _periods_query())
 
     @expose("/")
     @has_access
@@ -219,7 +233,7 @@ class KursSonuView(RecordView):
     route_base = "/kurssonu"
     datamodel = KursInterface(Kurs)
     class_permission_name = "KursSonu"
-    method_permission_name = {"onay": "write", "islemler": "read", "yazdir": "write"}
+    method_permission_name = {"onay": "write", "islemler": "read", "yazdir": "write", "export": "read"}
     default_view = "islemler"
 
     @expose("/<int:pk>/onay", methods=["GET", "POST"])
@@ -243,23 +257,22 @@ class KursSonuView(RecordView):
     @has_access
     def islemler(self):
         """Type the "Kurs No", press Enter: the course and its "Kurs Sonu" printer."""
-        raw = request.args.get("kurs_no", "").strip()
-        kurs, error = None, None
-        if raw:
-            if parse_id(raw) is None:
-                error = "Kurs No bir sayıdır."
-            else:
-                kurs = db.session.execute(select(Kurs).where(
-                    Kurs.id == parse_id(raw), Kurs.durum.in_((KURS_SONU_ONAYLANDI, TAMAMLANDI)))).scalar_one_or_none()
-                if kurs is None:
-                    error = "Bu numarada kurs sonu onayı verilmiş bir kurs bulunamadı."
-        listed = db.session.execute(select(Kurs).where(Kurs.durum == KURS_SONU_ONAYLANDI).order_by(Kurs.id)
-                                    .limit(50)).scalars().all()
-        certs = db.session.execute(select(Belge).join(Kayit, Belge.kayit_id == Kayit.id)
-                                   .where(Kayit.kurs_id == kurs.id)).scalars().all() if kurs else []
+        raw, kurs, error = lists.chosen_course(db.session, request.args.get("kurs_no", ""))
+        listed = db.session.execute(lists.awaiting_printer().limit(50)).scalars().all()
+        certs = db.session.execute(lists.certificates(kurs)).scalars().all() if kurs else []
         return self.render_template("exams/kurs_sonu.html", kurs=kurs, raw=raw, error=error, listed=listed, certs=certs,
                                     kind=completion.certificate_type(kurs) if kurs else "",
-                                    can_write=_may("can_write", "KursSonu"))
+                                    can_write=_may("can_write", "KursSonu"),
+                                    export_links=list_export.record_links("KursSonuView.export"))
+
+    @expose("/export/<fmt>")
+    @has_access
+    def export(self, fmt):
+        """With a Kurs No its certificates, else every course awaiting its printer (the page shows 50)."""
+        _raw, kurs, error = lists.chosen_course(db.session, request.args.get("kurs_no", ""))
+        if error:
+            abort(404)
+        return lists.course_end_export(fmt, kurs)
 
     @expose("/<int:pk>/yazdir", methods=["POST"])
     @has_access
@@ -318,7 +331,7 @@ class SinavGirisView(RecordView):
     datamodel = KursInterface(SinavKaydi)  # for the scope walk: /belge/<pk> takes a registration
     class_permission_name = "Sinav"
     method_permission_name = {"liste": "read", "belge": "read", "yazdir": "read", "is_sayfa": "read",
-                              "is_durum": "read", "is_pdf": "read"}
+                              "is_durum": "read", "is_pdf": "read", "export": "read"}
     default_view = "liste"
 
     @expose("/")
@@ -327,7 +340,16 @@ class SinavGirisView(RecordView):
         raw = request.args.get("donem", "")
         period = get_or_404(SinavDonemi, raw) if raw else None
         rows = entry_documents.registrations(db.session, period.id) if period else []
-        return self.render_template("exams/sinav_giris_liste.html", periods=_periods(), period=period, rows=rows)
+        return self.render_template("exams/sinav_giris_liste.html", periods=_periods(), period=period, rows=rows,
+                                    export_links=list_export.record_links("SinavGirisView.export", donem=period.id)
+                                    if period else [])
+
+    @expose("/export/<fmt>")
+    @has_access
+    def export(self, fmt):
+        period = get_or_404(SinavDonemi, request.args.get("donem", ""))
+        return list_export.record_export(fmt, f"Sınav Giriş {period.tarih:%d.%m.%Y}", lists.ENTRY_COLUMNS,
+                                         entry_documents.registrations_query(period.id))
 
     @expose("/belge/<int:pk>")
     @has_access

@@ -10,7 +10,10 @@ the same numbers beside it, for the level of the signed-in user.
 
 Every figure is one SQL statement with GROUP BY (the scope mechanism adds the
 user's institutions to it); Python only shapes the few grouped rows into
-``Chart`` records. The browser draws them with the bundled Chart.js
+``Chart`` records. The figures that grow with the trainees (collections, installments
+due, absences, exam results) read the per-institution running totals of
+``app.reports.figures``, kept in the transaction of each change, so a dashboard over a
+million trainees reads a few hundred rows. The browser draws them with the bundled Chart.js
 (``static/vendor/chartjs``) from a JSON block read by ``static/js/grafikler.js``:
 no inline script.
 """
@@ -25,7 +28,6 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
-from app.absences.models import Devamsizlik
 from app.core.tree import GM, IL, ILCE, KURUM, Birim, Kurum
 from app.courses.models import (
     AKTIF,
@@ -41,11 +43,10 @@ from app.courses.models import (
     Kurs,
 )
 from app.courses.workflow import APPROVERS
-from app.exams.models import GIRDI, SinavKaydi
-from app.fees.models import Odeme, Taksit
 from app.org.models import BELGELI, BELGESIZ, Modul
+from app.reports import figures
+from app.reports.models import Gosterge
 from app.reports.papers import AYLAR
-from app.trainees.models import Kayit
 
 #: states in which a course's lessons have been given
 TAUGHT = (AKTIF, KAPATMA_ONAYINDA, KURS_SONU_ONAYLANDI, TAMAMLANDI, KAPATILDI)
@@ -68,13 +69,20 @@ class Chart:
         words (titles, series, states, approvers) for the English screens."""
         out = asdict(self)
         if gettext is not None:
-            out["baslik"] = gettext(self.baslik) + (f" ({self.ek})" if self.ek else "")
+            out["baslik"] = gettext(self.baslik) + (f" ({_month(gettext, self.ek)})" if self.ek else "")
             out["bos"] = gettext(self.bos)
-            out["etiketler"] = [gettext(label) if isinstance(label, str) else label for label in self.etiketler]
+            out["etiketler"] = [_month(gettext, gettext(label)) if isinstance(label, str) else label
+                                for label in self.etiketler]
             out["seriler"] = [{**s, "ad": gettext(s["ad"])} for s in self.seriler]
         elif self.ek:
             out["baslik"] = f"{self.baslik} ({self.ek})"
         return out
+
+
+def _month(gettext, label: str) -> str:
+    """"Kasım 2026" in the screen's language (the month's name is a word of its own)."""
+    word, _, rest = label.partition(" ")
+    return f"{gettext(word)} {rest}" if word in AYLAR and rest.isdigit() else label
 
 
 def _num(value) -> float | int:
@@ -117,31 +125,28 @@ def _last_months(today: dt.date, n: int = 6) -> list[tuple[int, int]]:
 
 
 def collections_vs_due(session, today: dt.date) -> Chart:
+    """Net collections and installments due per month, from the running totals
+    (``figures``): an ended enrollment's stopped installments are not due."""
     months = _last_months(today)
-    start = dt.date(*months[0], 1)
-    end = today.replace(day=1) + relativedelta(months=1, days=-1)
-    # grouped by day in SQL (a plain column: no date function per row), the few days into months here
+    keys = [figures.month_key(dt.date(y, m, 1)) for y, m in months]
     got, due = defaultdict(Decimal), defaultdict(Decimal)
-    for day, total in session.execute(select(Odeme.odeme_tarihi, func.sum(Odeme.tutar))
-                                      .where(Odeme.odeme_tarihi >= start, Odeme.odeme_tarihi <= end)
-                                      .group_by(Odeme.odeme_tarihi)).all():
-        got[(day.year, day.month)] += Decimal(total)
-    for day, total in session.execute(select(Taksit.vade, func.sum(Taksit.tutar))
-                                      .where(Taksit.vade >= start, Taksit.vade <= end)
-                                      .group_by(Taksit.vade)).all():
-        due[(day.year, day.month)] += Decimal(total)
+    for tur, key, total in session.execute(
+            select(Gosterge.tur, Gosterge.anahtar, func.sum(Gosterge.deger))
+            .where(Gosterge.tur.in_((figures.TAHSILAT, figures.VADE)), Gosterge.anahtar.in_(keys))
+            .group_by(Gosterge.tur, Gosterge.anahtar)).all():
+        (got if tur == figures.TAHSILAT else due)[key] = Decimal(total)
     return Chart("tahsilat", "Tahsilat ve vadesi gelen taksitler (son 6 ay)", "bar",
                  [f"{AYLAR[m - 1]} {y}" for y, m in months],
-                 [_series("Tahsilat (net)", [got.get(k, 0) for k in months]),
-                  _series("Vadesi gelen taksit", [due.get(k, 0) for k in months])], "TL")
+                 [_series("Tahsilat (net)", [got.get(k, 0) for k in keys]),
+                  _series("Vadesi gelen taksit", [due.get(k, 0) for k in keys])], "TL")
 
 
 def absences_per_course(session) -> Chart:
     rows = session.execute(
-        select(Kurs.id, Modul.ad, func.coalesce(func.sum(Devamsizlik.saat), 0), func.count(func.distinct(Kayit.id)))
-        .select_from(Devamsizlik).join(Kayit, Devamsizlik.kayit_id == Kayit.id)
-        .join(Kurs, Kayit.kurs_id == Kurs.id).join(Modul, Kurs.modul_id == Modul.id)
-        .where(Kurs.durum == AKTIF).group_by(Kurs.id, Modul.ad).order_by(Kurs.id)).all()
+        select(Kurs.id, Modul.ad, func.sum(Gosterge.deger), func.sum(Gosterge.sayi))
+        .select_from(Gosterge).join(Kurs, Kurs.id == Gosterge.anahtar).join(Modul, Kurs.modul_id == Modul.id)
+        .where(Gosterge.tur == figures.DEVAMSIZLIK, Kurs.durum == AKTIF, Gosterge.sayi > 0)
+        .group_by(Kurs.id, Modul.ad).order_by(Kurs.id)).all()
     return Chart("devamsizlik", "Aktif kurslarda devamsızlık", "bar", [f"{kid} {ad}" for kid, ad, _, _ in rows],
                  [_series("Devamsızlık (ders saati)", [r[2] for r in rows]),
                   _series("Devamsızlığı olan kursiyer", [r[3] for r in rows])], "",
@@ -199,10 +204,10 @@ def overdue_completions(session, level: str, today: dt.date) -> Chart:
 
 def pass_rates(session, level: str) -> Chart:
     rows = session.execute(_grouped(
-        [func.count(), func.sum(case((SinavKaydi.gecti.is_(True), 1), else_=0))], level, SinavKaydi,
-        SinavKaydi.durum == GIRDI)).all()
+        [func.sum(Gosterge.sayi), func.sum(Gosterge.deger)], level, Gosterge,
+        Gosterge.tur == figures.SINAV, Gosterge.sayi > 0)).all()
     return Chart("basari", "Sınav başarı oranı (sınava girenler)", "bar", [r[0] for r in rows],
-                 [_series("Başarı (%)", [round(100 * (r[2] or 0) / r[1], 1) if r[1] else 0 for r in rows]),
+                 [_series("Başarı (%)", [round(100 * float(r[2] or 0) / r[1], 1) if r[1] else 0 for r in rows]),
                   _series("Sınava giren", [r[1] for r in rows])], "%", "Sonuçlanmış sınav yok.", cizilen=1)
 
 

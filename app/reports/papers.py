@@ -43,6 +43,7 @@ from app.exams.models import Belge
 from app.fees import rules as fees
 from app.fees.models import IADE, ODEME, TERS_KAYIT, Odeme
 from app.org.models import Egitici, Sinif
+from app.trainees import enrollment
 from app.trainees.models import KAYIT_AKTIF, Kayit, Kursiyer
 
 AYLAR = ["Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim",
@@ -69,22 +70,16 @@ def month_days(year: int, month: int) -> list[dt.date]:
     return [dt.date(year, month, d) for d in range(1, calendar.monthrange(year, month)[1] + 1)]
 
 
-def name_order():
-    """How printed lists order people: Turkish alphabetical order (``app.core.collation``)."""
-    return (collation.ordered(Kursiyer.ad), collation.ordered(Kursiyer.soyad), Kursiyer.id)
-
-
-def enrollments(session, kurs: Kurs, active_only: bool = False) -> list[Kayit]:
-    q = select(Kayit).join(Kursiyer, Kayit.kursiyer_id == Kursiyer.id).where(Kayit.kurs_id == kurs.id)
-    if active_only:
-        q = q.where(Kayit.durum == KAYIT_AKTIF)
-    return session.execute(q.order_by(*name_order())).scalars().all()
+enrollments = enrollment.in_name_order  # the printed lists order people as the course page does
 
 
 def _teacher_names(session, ids) -> dict[int, str]:
+    """{id: "Ad Soyad"} of the teachers, in Turkish order of their names."""
     if not ids:
         return {}
-    return {e.id: f"{e.ad} {e.soyad}" for e in session.execute(select(Egitici).where(Egitici.id.in_(ids))).scalars()}
+    return {e.id: f"{e.ad} {e.soyad}" for e in session.execute(
+        select(Egitici).where(Egitici.id.in_(ids))
+        .order_by(collation.ordered(Egitici.ad), collation.ordered(Egitici.soyad), Egitici.id)).scalars()}
 
 
 def _classroom_names(session, ids) -> dict[int, str]:
@@ -113,7 +108,7 @@ def roll_call(session, kurs: Kurs, year: int, month: int) -> dict:
             teachers.add(l.egitici_id)
     days = [{"tarih": d, "gun": GUNLER_KISA[d.weekday()], "saat": hours[d]} for d in sorted(hours)]
     return {"gunler": days, "kursiyerler": enrollments(session, kurs, active_only=True),
-            "egiticiler": sorted(_teacher_names(session, teachers).values(), key=collation.sort_key),
+            "egiticiler": list(_teacher_names(session, teachers).values()),
             "ay": month_title(year, month),
             "toplam_saat": sum(hours.values())}
 
@@ -167,13 +162,8 @@ def collection_period(gun_raw: Optional[str], ay_raw: Optional[str], today: dt.d
 
 def over_limit(session, today: dt.date) -> list[dict]:
     """Active trainees above their course's absence limit, every one (not the home page's 20)."""
-    out = []
-    for kayit, hours, allowed in absences.over_limit(session, today, limit=10 ** 9):
-        out.append({"kayit": kayit, "kursiyer": kayit.kursiyer, "kurs": kayit.kurs, "saat": hours,
-                    "sinir": allowed})
-    out.sort(key=lambda r: (r["kurs"].kurum.kurum_kodu, r["kurs"].id, collation.sort_key(r["kursiyer"].ad),
-                            collation.sort_key(r["kursiyer"].soyad)))
-    return out
+    return [{"kayit": kayit, "kursiyer": kayit.kursiyer, "kurs": kayit.kurs, "saat": hours, "sinir": allowed}
+            for kayit, hours, allowed in absences.over_limit(session, today, limit=10 ** 9, by_name=True)]
 
 
 def teacher_month(session, egitici: Egitici, year: int, month: int) -> dict:

@@ -30,7 +30,7 @@ from typing import Optional
 
 from sqlalchemy import func, select
 
-from app.core import audit, scope
+from app.core import audit, collation, scope
 from app.core.identity import tc_error
 from app.core.tx import Refused, commit, retry
 from app.courses import workflow
@@ -57,6 +57,21 @@ OPEN_STATES = (PLANLANDI, ONAY_SURECINDE)
 MSG_NOT_FOUND = "Bu kimlik numarası ve doğum tarihiyle kayıtlı kişi bulunamadı."
 MSG_HIDDEN = "Kimlik bilgileri gizli. Mahkeme kararıyla kimliği gizlenen kişiyi yalnız Genel Müdürlük ekleyebilir."
 MSG_TWICE = "Bu kişi bu kursa zaten kayıtlı."
+
+
+def name_order():
+    """How lists of people are ordered: Turkish alphabetical order by name, then surname
+    (``app.core.collation``: ICU tr-TR on PostgreSQL, the registered collation on SQLite)."""
+    return (collation.ordered(Kursiyer.ad), collation.ordered(Kursiyer.soyad), Kursiyer.id)
+
+
+def in_name_order(session, kurs: Kurs, active_only: bool = False) -> list[Kayit]:
+    """The course's enrollments in Turkish order of the trainees' names (the course page,
+    the printed lists), sorted by the database."""
+    q = select(Kayit).join(Kursiyer, Kayit.kursiyer_id == Kursiyer.id).where(Kayit.kurs_id == kurs.id)
+    if active_only:
+        q = q.where(Kayit.durum == KAYIT_AKTIF)
+    return session.execute(q.order_by(*name_order())).scalars().all()
 
 
 def active_count(session, kurs: Kurs) -> int:

@@ -4,19 +4,19 @@ The registry is an interface. ``lookup(session, tc, birth_date)`` answers a
 ``Person``, ``HIDDEN`` (identity hidden by court order: no data) or ``None``
 (nobody with that number *and* that birth date; a wrong birth date says no more
 than an unknown number). The default provider is the local ``kisi`` table, which
-a district fills once from a CSV file (``flask kurs kimlik-yukle FILE``);
+a district fills from a CSV or Excel file (``flask kurs kimlik-yukle FILE``, or GM's
+"Kimlik Kayıtları Yükleme" screen: both read it with ``app.core.importer`` and
+``trainees.imports.KimlikImport``, rows checked by ``person_values``);
 another provider is configured with ``KIMLIK_SAGLAYICI = "package.module:Class"``
 and needs no change in the views.
 
-CSV: a header row, then ``tc_kimlik_no;ad;soyad;dogum_tarihi;cinsiyet;baba_adi;uyruk;gizli``
-(``;`` or ``,``; dates as dd.mm.yyyy or yyyy-mm-dd; ``gizli`` 1/evet for hidden).
+Columns: the template's headers or the keys ``tc_kimlik_no;ad;soyad;dogum_tarihi;cinsiyet;
+baba_adi;uyruk;gizli`` (``;`` or ``,``; dates as dd.mm.yyyy or yyyy-mm-dd; ``gizli`` 1/evet for hidden).
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import importlib
-import io
 from dataclasses import dataclass
 from typing import Optional, Union
 
@@ -24,7 +24,6 @@ from sqlalchemy import select
 
 from app.core.identity import is_valid_tc
 from app.core.text import parse_date
-from app.core.tx import commit
 from app.trainees.models import Kisi
 
 
@@ -96,30 +95,3 @@ def person_values(row: dict) -> tuple[str, dict]:
     if not values["ad"] or not values["soyad"]:
         raise ValueError("ad ve soyad zorunludur")
     return tc, values
-
-
-def import_csv(session, text: str) -> tuple[int, int, list[str]]:
-    """Add or update people from CSV text. Returns (added, updated, errors by line);
-    a line with an error is skipped, the others are stored."""
-    sample = text[:2000]
-    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    added = updated = 0
-    errors = []
-    existing = {k.tc_kimlik_no: k for k in session.execute(select(Kisi)).scalars()}
-    for line, row in enumerate(reader, start=2):
-        try:
-            tc, values = person_values(row)
-        except ValueError as exc:
-            errors.append(f"{line}. satır: {exc}")
-            continue
-        if tc in existing:
-            for key, value in values.items():
-                setattr(existing[tc], key, value)
-            updated += 1
-        else:
-            existing[tc] = Kisi(tc_kimlik_no=tc, **values)
-            session.add(existing[tc])
-            added += 1
-    commit(session)
-    return added, updated, errors

@@ -330,7 +330,7 @@ def _course_page_trainees(kurs) -> dict:
     if not sm.has_access("can_read", "Kursiyer"):
         return {}
     can_enroll = sm.has_access("can_write", "Kursiyer") and enrollment.accepts_additions(kurs) is None
-    return {"enrollments": kurs.kayitlar, "kayit_durum": KayitDurumu.labels(), "can_enroll": can_enroll,
+    return {"enrollments": enrollment.in_name_order(db.session, kurs), "kayit_durum": KayitDurumu.labels(), "can_enroll": can_enroll,
             "can_read_karar": sm.has_access("can_read", "KimlikIslem"),
             "import_url": url_for("KursiyerAktarView.sayfa", pk=kurs.id) if can_enroll else None}
 
