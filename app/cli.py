@@ -25,6 +25,22 @@ def prepare(demo: bool = True) -> None:
     ensure_rows(db.session)
     if demo and demo_data.is_empty():
         demo_data.create(appbuilder.sm)
+    refresh_statistics()
+
+
+def refresh_statistics() -> None:
+    """Let SQLite's planner know the tables' sizes (``ANALYZE``, sampled): without them it
+    lists a district's classrooms by sorting all of them in the Turkish collation rather
+    than walking the index in that order (issue 15). PostgreSQL's autovacuum does this
+    itself. Run at every ``kurs setup`` (each deploy)."""
+    from sqlalchemy import text
+
+    from app.core.extensions import db
+
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.begin() as conn:
+            conn.execute(text("PRAGMA analysis_limit=1000"))
+            conn.execute(text("ANALYZE"))
 
 
 @click.group("kurs")

@@ -16,7 +16,7 @@ from app.core.extensions import db
 
 log = logging.getLogger(__name__)
 
-from app.core.filters import KursInterface
+from app.core.filters import COUNT_BOUND, KursInterface
 from app.core.views import METHOD_PERMISSIONS, READ_WRITE  # noqa: F401
 
 
@@ -28,9 +28,17 @@ class KursApi(ModelRestApi):
     allow_browser_login = True
     page_size = 25
     max_page_size = 100
+    #: newest first unless the client asks otherwise: pages that do not shift between
+    #: requests, read from an index (kurum_id, id) rather than sorted
+    base_order = ("id", "desc")
 
     def domain_errors(self, item) -> dict:
         return validation.validate(db.session, item)
+
+    def pre_get_list(self, data: dict) -> None:
+        """``count`` is exact up to ``COUNT_BOUND``; beyond it the list answers
+        ``COUNT_BOUND + 1`` and ``count_exact: false`` (``app.core.filters``)."""
+        data["count_exact"] = data.get("count", 0) <= COUNT_BOUND
 
     def _get_field_info(self, field, *args, **kwargs):
         """FAB translates a missing label or description with gettext(""), which answers
