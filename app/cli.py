@@ -29,18 +29,19 @@ def prepare(demo: bool = True) -> None:
 
 
 def refresh_statistics() -> None:
-    """Let SQLite's planner know the tables' sizes (``ANALYZE``, sampled): without them it
-    lists a district's classrooms by sorting all of them in the Turkish collation rather
-    than walking the index in that order (issue 15). PostgreSQL's autovacuum does this
-    itself. Run at every ``kurs setup`` (each deploy)."""
+    """Let the planner know the tables' sizes (``ANALYZE``; sampled on SQLite): without them
+    SQLite lists a district's classrooms by sorting all of them in the Turkish collation
+    rather than walking the index in that order, and PostgreSQL, before its autovacuum
+    has seen a bulk import, scans where an index answers (issue 15). Run at every
+    ``kurs setup`` (each deploy); after a large import, run it again."""
     from sqlalchemy import text
 
     from app.core.extensions import db
 
-    if db.engine.dialect.name == "sqlite":
-        with db.engine.begin() as conn:
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "sqlite":
             conn.execute(text("PRAGMA analysis_limit=1000"))
-            conn.execute(text("ANALYZE"))
+        conn.execute(text("ANALYZE"))
 
 
 @click.group("kurs")

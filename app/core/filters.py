@@ -123,7 +123,7 @@ def record_count(count) -> str:
     """A list's count as the screen shows it: 1.234, or 10.000+ beyond the bound."""
     if count is None:
         return ""
-    shown = f"{min(count, COUNT_BOUND):,}".replace(",", ".")
+    shown = f"{min(count, COUNT_BOUND):,}".replace(",", ".")  # 10.000: Turkish thousands
     return shown + "+" if count > COUNT_BOUND else shown
 
 
