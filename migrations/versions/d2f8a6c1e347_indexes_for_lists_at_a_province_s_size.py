@@ -42,8 +42,10 @@ SEARCHED = ("kursiyer", "sinif", "egitici")  # arama LIKE '%...%'
 def upgrade():
     bind = op.get_bind()
     for table in ORDERED:
-        op.create_index(f"ix_{table}_ad_tr", table, [sa.text(f"ad COLLATE {TR}"), "id"])
-        op.create_index(f"ix_{table}_kurum_ad_tr", table, ["kurum_id", sa.text(f"ad COLLATE {TR}"), "id"])
+        # if_not_exists: SQLite runs DDL outside a transaction, so an interrupted upgrade resumes
+        op.create_index(f"ix_{table}_ad_tr", table, [sa.text(f"ad COLLATE {TR}"), "id"], if_not_exists=True)
+        op.create_index(f"ix_{table}_kurum_ad_tr", table, ["kurum_id", sa.text(f"ad COLLATE {TR}"), "id"],
+                        if_not_exists=True)
     if bind.dialect.name != "postgresql":
         return
     for table in NEWEST_FIRST:
