@@ -165,6 +165,8 @@ def main():
     if "--fill-only" in sys.argv:
         return
     worst, over = 0.0, []
+    health, _ = time_page(app, "gm", "/health")  # the floor on this machine now: a shared one drifts
+    print(f"  /health (süreç içi, ölçek): {health:.1f} ms — makine yüklüyse sayfaları buna oranlayınız", flush=True)
     for name, url, search, filt in pages(app, quick):
         for username in ROLES:
             line = []
