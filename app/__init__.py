@@ -228,3 +228,6 @@ def _register_filters(app: Flask) -> None:
     from app.core.text import tr_upper
 
     app.jinja_env.filters["buyuk"] = tr_upper  # Turkish capitals: "Nisan" -> "NİSAN", not "NISAN"
+    from app.core.filters import record_count
+
+    app.jinja_env.filters["kayit_sayisi"] = record_count  # 10001 (counted up to the bound) -> "10.000+"

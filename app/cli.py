@@ -28,6 +28,25 @@ def prepare(demo: bool = True) -> None:
     figures.fill_if_empty(db.session)
     if demo and demo_data.is_empty():
         demo_data.create(appbuilder.sm)
+    refresh_statistics()
+
+
+def refresh_statistics() -> None:
+    """Let the planner know the tables' sizes (``ANALYZE``): without them
+    SQLite lists a district's classrooms by sorting all of them in the Turkish collation
+    rather than walking the index in that order, and PostgreSQL, before its autovacuum
+    has seen a bulk import, scans where an index answers (issue 15). Run at every
+    ``kurs setup`` (each deploy); after a large import, run it again."""
+    from sqlalchemy import text
+
+    from app.core.extensions import db
+
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "sqlite":
+            # every row, not a sample: a sample of 1,000 index entries took a district's
+            # share of the classrooms for a thousand rows and chose to sort them all
+            conn.execute(text("PRAGMA analysis_limit=0"))
+        conn.execute(text("ANALYZE"))
 
 
 @click.group("kurs")

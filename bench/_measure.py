@@ -24,8 +24,14 @@ def demo_app(url=None):
     return app
 
 
-def time_page(app, username: str, url: str, must_contain: str = "", runs: int = 20) -> tuple[float, int]:
-    """(median milliseconds, most queries) of ``url`` for a logged-in ``username``."""
+_clients: dict = {}
+
+
+def time_page(app, username: str, url: str, must_contain: str = "", runs: int = 20,
+              expect=(200,)) -> tuple[float, int]:
+    """(median milliseconds, most queries) of ``url`` for a logged-in ``username``.
+    A status in ``expect`` other than 200 (e.g. 403: the role may not open it) raises
+    PermissionError."""
     from sqlalchemy import event
 
     from app.core.extensions import db
@@ -33,8 +39,10 @@ def time_page(app, username: str, url: str, must_contain: str = "", runs: int = 
 
     with app.app_context():
         engine = db.engine
-    client = login(app.test_client(), username)
-    client.get(url)  # warm up
+    client = _clients.get((id(app), username)) or login(app.test_client(), username)
+    _clients[(id(app), username)] = client
+    if client.get(url).status_code in set(expect) - {200}:  # warm up
+        raise PermissionError(url)
     times, counts = [], []
     for _ in range(runs):
         statements = []

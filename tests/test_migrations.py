@@ -347,6 +347,17 @@ def test_the_old_user_signs_in_and_sees_the_old_classroom(upgraded):
     assert "Eski Derslik 3" in page.get_data(as_text=True)
 
 
+#: indexes only a migration makes (an expression in the Turkish collation, PostgreSQL's
+#: trigram and composite ones: migrations/versions/d2f8a6c1e347): not on the models
+MIGRATION_ONLY_INDEXES = {f"ix_{t}_{kind}" for t in ("sinif", "egitici") for kind in ("ad_tr", "kurum_ad_tr")} \
+    | {f"ix_{t}_kurum_id_id" for t in ("kursiyer", "kayit", "odeme")} \
+    | {f"ix_{t}_arama_trgm" for t in ("kursiyer", "sinif", "egitici")}
+
+
+def _compared(name, type_, *_args) -> bool:
+    return not (type_ == "index" and name in MIGRATION_ONLY_INDEXES)
+
+
 def test_models_match_the_migrations(upgraded):
     """Alembic autogenerate on the upgraded database: nothing to generate."""
     app, _ids, _oldest, _results = upgraded
@@ -358,6 +369,6 @@ def test_models_match_the_migrations(upgraded):
     from app.core.extensions import db
 
     with app.app_context(), db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": _compared})
         diff = compare_metadata(context, Model.metadata)
     assert diff == [], "models and migrations differ:\n" + "\n".join(map(repr, diff))

@@ -128,3 +128,17 @@ def test_course_page_and_printed_lists_order_trainees_in_turkish(app, as_user):
         today = kurs.baslangic
         roll = papers.roll_call(db.session, kurs, today.year, today.month)
         assert [k.kursiyer.ad for k in roll["kursiyerler"]] == expected
+
+
+def test_sqlite_collation_agrees_with_the_sort_key():
+    """SQLite's collation compares strings of the usual letters through a faster key
+    (collation._fast_key); it orders exactly as sort_key, other scripts included."""
+    import functools
+    import random
+
+    rng = random.Random(15)
+    alphabet = "abcçdefgğhıijklmnoöprsştuüvyzqwxABCÇDEFGĞHIİJKLMNOÖPRSŞTUÜVYZQWXâîûÂé 09-.,'²_"
+    words = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 7))) for _ in range(3000)]
+    words += NAMES + ["Ωmega", "日本", "Derslik 10", "Derslik 2"]
+    assert sorted(words, key=functools.cmp_to_key(collation.compare)) == sorted(words, key=collation.sort_key)
+    assert collation._fast_key("Şükrü") is not None and collation._fast_key("日本") is None

@@ -16,6 +16,7 @@ from app.core.extensions import db
 
 log = logging.getLogger(__name__)
 
+from app.core import filters
 from app.core.filters import KursInterface
 from app.core.views import METHOD_PERMISSIONS, READ_WRITE  # noqa: F401
 
@@ -28,9 +29,17 @@ class KursApi(ModelRestApi):
     allow_browser_login = True
     page_size = 25
     max_page_size = 100
+    #: newest first unless the client asks otherwise: pages that do not shift between
+    #: requests, read from an index (kurum_id, id) rather than sorted
+    base_order = ("id", "desc")
 
     def domain_errors(self, item) -> dict:
         return validation.validate(db.session, item)
+
+    def pre_get_list(self, data: dict) -> None:
+        """``count`` is exact up to ``COUNT_BOUND``; beyond it the list answers
+        ``COUNT_BOUND + 1`` and ``count_exact: false`` (``app.core.filters``)."""
+        data["count_exact"] = data.get("count", 0) <= filters.COUNT_BOUND
 
     def _get_field_info(self, field, *args, **kwargs):
         """FAB translates a missing label or description with gettext(""), which answers
@@ -147,12 +156,18 @@ class KursApi(ModelRestApi):
 
 
 
-def read_only_api(name, model, permission, columns, search):
-    """A REST resource that lists and shows rows only (changes go through the screens'
-    rules), with the scope and permissions of the screens."""
-    return type(f"{model.__name__}RestApi", (KursApi,), {
-        "resource_name": name, "datamodel": KursInterface(model), "class_permission_name": permission,
-        "base_permissions": READ_WRITE, "include_route_methods": {"get", "get_list", "info", "export"},
-        "list_columns": columns, "show_columns": columns, "search_columns": search,
-    })
+def rest_api(class_name, name, model, permission, columns, search, add=None, **extra):
+    """A REST resource with the screens' scope, permissions and rules: it lists and shows
+    ``columns`` and searches ``search``; with ``add`` it also creates and edits those
+    columns (and deletes), without it it reads only (changes go through the screens' rules)."""
+    attrs = {"resource_name": name, "datamodel": KursInterface(model), "class_permission_name": permission,
+             "list_columns": columns, "show_columns": columns, "search_columns": search, **extra}
+    if add is None:
+        attrs.update(base_permissions=READ_WRITE, include_route_methods={"get", "get_list", "info", "export"})
+    else:
+        attrs.update(add_columns=add, edit_columns=add)
+    return type(class_name, (KursApi,), attrs)
 
+
+def read_only_api(name, model, permission, columns, search):
+    return rest_api(f"{model.__name__}RestApi", name, model, permission, columns, search)

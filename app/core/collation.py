@@ -19,6 +19,7 @@ list and export, and printouts call it in their own queries.
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 import unicodedata
 
@@ -62,9 +63,45 @@ def sort_key(text) -> tuple:
     return (tuple(primary), tertiary)
 
 
+def _fast_tables():
+    """``sort_key`` as two strings for text made of the usual letters (ASCII, Latin-1,
+    Turkish): each character becomes one code point in the same order as its
+    (class, value) pair, so Python compares the strings in C (``str.translate``) and
+    SQLite's index builds and sorts in this collation take a fraction of the time."""
+    primary, upper, chars = {}, {}, []
+    for code in range(0x250):
+        ch = chr(code)
+        lowered = ch.translate(_TO_LOWER).lower()
+        if len(lowered) != 1:
+            continue
+        chars.append(ch)
+        upper[code] = "0" if ch == lowered else "1"
+        keys = sort_key(lowered)[0]
+        if not keys:  # a character the order skips
+            continue
+        ((cls, value),) = keys
+        primary[ord(lowered)] = chr({1: 0x1000, 2: 0x2000, 3: 0x3000}[cls] + int(value * 10))
+    dropped = {ord(ch): None for ch in chars if ord(ch.translate(_TO_LOWER).lower()) not in primary}
+    return {**dropped, **primary}, upper, re.compile("[^" + re.escape("".join(chars)) + "]")
+
+
+def _fast_key(text: str):
+    if _FAST[2].search(text):
+        return None
+    return text.translate(_TO_LOWER).lower().translate(_FAST[0]), text.translate(_FAST[1])
+
+
 def compare(a, b) -> int:
+    """SQLite's "tr-TR-x-icu": the order of ``sort_key``."""
+    if isinstance(a, str) and isinstance(b, str):
+        ka, kb = _fast_key(a), _fast_key(b)
+        if ka is not None and kb is not None:
+            return (ka > kb) - (ka < kb)
     ka, kb = sort_key(a), sort_key(b)
     return (ka > kb) - (ka < kb)
+
+
+_FAST = _fast_tables()
 
 
 def register(dbapi_connection) -> None:

@@ -1,7 +1,17 @@
 """List search: text filters fold Turkish case and accents ("şük" finds "Şükrü"),
 identity numbers are searched by exact match, and unit pickers offer only the units
 in the user's scope. ``KursInterface`` is FAB's SQLA interface with these filters and
-eager loading of the relationships a list shows, and Turkish alphabetical order."""
+eager loading of the relationships a list shows, and Turkish alphabetical order.
+
+How many records a list has is counted exactly up to ``COUNT_BOUND`` (10,000) and
+beyond that only as "more than 10,000": counting every row a district or the ministry
+may see (hundreds of thousands at a province's size) cost more than everything else
+on the page, and nobody pages through 400 pages of 25 to reach the last one; a user
+who wants fewer rows searches or filters, and the count is exact again. The count
+reads at most ``COUNT_BOUND + 1`` ids (``SELECT count(*) FROM (SELECT id ... LIMIT
+10001)``), through the same scope filter as the list. The screen shows "10.000+"
+(``app/templates/appbuilder/general/lib.html``); the REST list answers ``count``
+10001 and ``count_exact: false`` (``app.core.api.KursApi.pre_get_list``)."""
 from __future__ import annotations
 
 import logging
@@ -105,8 +115,29 @@ class TurkishFilterConverter(SQLAFilterConverter):
     )
 
 
+#: a list counts its rows exactly up to this many; beyond it, "10.000+" (module docstring)
+COUNT_BOUND = 10_000
+
+
+def record_count(count) -> str:
+    """A list's count as the screen shows it: 1.234, or 10.000+ beyond the bound."""
+    if count is None:
+        return ""
+    shown = f"{min(count, COUNT_BOUND):,}".replace(",", ".")  # 10.000: Turkish thousands
+    return shown + "+" if count > COUNT_BOUND else shown
+
+
 class KursInterface(SQLAInterface):
     filter_converter_class = TurkishFilterConverter
+
+    def query_count(self, query, filters=None, select_columns=None) -> int:
+        """The rows of the list, counted up to ``COUNT_BOUND + 1`` (the scope filter applies:
+        the ids are an ORM query of the model)."""
+        query = self._apply_inner_all(query, filters, select_columns=select_columns, aliases_mapping={})
+        pk = getattr(self.obj, self.get_pk_name() or "id", None)
+        if pk is not None:
+            query = query.with_entities(pk)
+        return query.order_by(None).limit(COUNT_BOUND + 1).count()
 
     def __init__(self, obj, session=None, eager=()):
         super().__init__(obj, session)

@@ -350,12 +350,24 @@ def _filter_statement(state) -> None:
     options = [with_loader_criteria(m.class_, false(), include_aliases=True) for m in mappers
                if not getattr(m.class_, "__owner__", None) and m.local_table.name not in SHARED_TABLES
                and not m.local_table.name.startswith("ab_")]  # closed by default
-    for model in scoped_models():
-        clause = scope.owner_clause(model)
-        if clause is not None:
-            options.append(with_loader_criteria(model, clause, include_aliases=True))
+    options += _owner_options(scope)
     if options:
         state.statement = state.statement.options(*options)
+
+
+def _owner_options(scope: Scope) -> list:
+    """The criteria of every owned model for ``scope``, built once per request (a list page
+    runs several statements; building them anew for each was a tenth of its time)."""
+    cache = g.setdefault("_kapsam_kriterleri", {})
+    options = cache.get(scope)
+    if options is None:
+        options = []
+        for model in scoped_models():
+            clause = scope.owner_clause(model)
+            if clause is not None:
+                options.append(with_loader_criteria(model, clause, include_aliases=True))
+        cache[scope] = options
+    return options
 
 
 def check_writes(session: Session) -> None:

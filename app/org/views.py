@@ -8,7 +8,7 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
 
 from app.core import scope
-from app.core.api import KursApi
+from app.core.api import rest_api
 from app.core.extensions import db
 from app.core.filters import (
     FilterActiveUnitsInScope,
@@ -261,73 +261,28 @@ TatilAktarView = import_view(TatilImport(), "TatilAktarView", "/tatilaktar", "Ta
                              back=lambda _: ("Resmî Tatiller", url_for("TatilView.list")))
 
 
-class KurumApi(KursApi):
-    resource_name = "kurum"
-    datamodel = KursInterface(Kurum)
-    class_permission_name = "Kurum"
-    list_columns = ["id", "kurum_kodu", "ad", "kurum_turu_id", "ilce_id", "il_id", "adres",
-                    "ruhsat_kapasitesi", "aktif"]
-    show_columns = list_columns
-    add_columns = ["kurum_kodu", "ad", "kurum_turu", "ilce", "adres", "ruhsat_kapasitesi", "aktif"]
-    edit_columns = add_columns
-    search_columns = ["kurum_kodu", "ad", "ilce_id", "aktif"]
+def _owned_pre_add(self, item):
+    kurum_default(item)  # a Kurum user's own institution, as the screen fills it
 
 
-class KurumOwnedApi(KursApi):
-    def pre_add(self, item):
-        kurum_default(item)
-
-
-class SinifApi(KurumOwnedApi):
-    resource_name = "sinif"
-    datamodel = KursInterface(Sinif)
-    class_permission_name = "Sinif"
-    list_columns = ["id", "kurum_id", "ad", "egitim_turu", "ders", "kapasite", "aktif"]
-    show_columns = list_columns
-    add_columns = ["kurum", "ad", "egitim_turu", "ders", "kapasite", "aktif"]
-    edit_columns = add_columns
-    search_columns = ["kurum_id", "ad", "egitim_turu", "ders", "kapasite", "aktif"]
-
-
-class EgiticiApi(KurumOwnedApi):
-    resource_name = "egitici"
-    datamodel = KursInterface(Egitici)
-    class_permission_name = "Egitici"
-    list_columns = ["id", "kurum_id", "tc_kimlik_no", "ad", "soyad", "brans", "aktif"]
-    show_columns = list_columns
-    add_columns = ["kurum", "tc_kimlik_no", "ad", "soyad", "brans", "aktif"]
-    edit_columns = add_columns
-    search_columns = ["kurum_id", "tc_kimlik_no", "ad", "soyad", "brans", "aktif"]
-
-
-class ProgramApi(KursApi):
-    resource_name = "program"
-    datamodel = KursInterface(Program)
-    class_permission_name = "Program"
-    list_columns = ["id", "kod", "ad", "alan", "seviyeli", "belge_politikasi", "aktif"]
-    show_columns = list_columns
-    add_columns = ["kod", "ad", "alan", "seviyeli", "belge_politikasi", "kurum_turleri", "aktif"]
-    edit_columns = add_columns
-    search_columns = ["kod", "ad", "alan", "seviyeli", "belge_politikasi", "aktif"]
-
-
-class ModulApi(KursApi):
-    resource_name = "modul"
-    datamodel = KursInterface(Modul)
-    class_permission_name = "Modul"
-    list_columns = ["id", "program_id", "sira", "ad", "sure_saat"]
-    show_columns = list_columns
-    add_columns = ["program", "sira", "ad", "sure_saat"]
-    edit_columns = add_columns
-    search_columns = ["program_id", "sira", "ad", "sure_saat"]
-
-
-class TatilApi(KursApi):
-    resource_name = "tatil"
-    datamodel = KursInterface(Tatil)
-    class_permission_name = "Tatil"
-    list_columns = ["id", "ad", "baslangic", "bitis"]
-    show_columns = list_columns
-    add_columns = ["ad", "baslangic", "bitis"]
-    edit_columns = add_columns
-    search_columns = ["ad", "baslangic", "bitis"]
+KurumApi = rest_api(
+    "KurumApi", "kurum", Kurum, "Kurum",
+    ["id", "kurum_kodu", "ad", "kurum_turu_id", "ilce_id", "il_id", "adres", "ruhsat_kapasitesi", "aktif"],
+    ["kurum_kodu", "ad", "ilce_id", "aktif"],
+    add=["kurum_kodu", "ad", "kurum_turu", "ilce", "adres", "ruhsat_kapasitesi", "aktif"])
+SinifApi = rest_api(
+    "SinifApi", "sinif", Sinif, "Sinif", ["id", "kurum_id", "ad", "egitim_turu", "ders", "kapasite", "aktif"],
+    ["kurum_id", "ad", "egitim_turu", "ders", "kapasite", "aktif"],
+    add=["kurum", "ad", "egitim_turu", "ders", "kapasite", "aktif"], pre_add=_owned_pre_add)
+EgiticiApi = rest_api(
+    "EgiticiApi", "egitici", Egitici, "Egitici", ["id", "kurum_id", "tc_kimlik_no", "ad", "soyad", "brans", "aktif"],
+    ["kurum_id", "tc_kimlik_no", "ad", "soyad", "brans", "aktif"],
+    add=["kurum", "tc_kimlik_no", "ad", "soyad", "brans", "aktif"], pre_add=_owned_pre_add)
+ProgramApi = rest_api(
+    "ProgramApi", "program", Program, "Program", ["id", "kod", "ad", "alan", "seviyeli", "belge_politikasi", "aktif"],
+    ["kod", "ad", "alan", "seviyeli", "belge_politikasi", "aktif"],
+    add=["kod", "ad", "alan", "seviyeli", "belge_politikasi", "kurum_turleri", "aktif"])
+ModulApi = rest_api("ModulApi", "modul", Modul, "Modul", ["id", "program_id", "sira", "ad", "sure_saat"],
+                    ["program_id", "sira", "ad", "sure_saat"], add=["program", "sira", "ad", "sure_saat"])
+TatilApi = rest_api("TatilApi", "tatil", Tatil, "Tatil", ["id", "ad", "baslangic", "bitis"],
+                    ["ad", "baslangic", "bitis"], add=["ad", "baslangic", "bitis"])
