@@ -19,7 +19,7 @@ PostgreSQL-only kinds): tests/test_migrations.py leaves them out of its comparis
 name (``MIGRATION_ONLY_INDEXES``).
 
 Revision ID: d2f8a6c1e347
-Revises: c4e1a7d9b2f0
+Revises: d7a3f19c0b42
 Create Date: 2026-11-26 03:20:00
 
 """
