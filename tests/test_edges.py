@@ -341,3 +341,30 @@ def test_classrooms_together_may_not_exceed_the_licence(app):
         db.session.rollback()
     # refused by the seats together, or first by one room bigger than 40 that another test left
     assert "toplam" in errors["ruhsat_kapasitesi"] or "küçük olamaz" in errors["ruhsat_kapasitesi"]
+
+
+def test_rest_filters_with_values_the_column_cannot_hold_answer_400_not_500(app):
+    """A state column searched as text finds states by their label; a value a column
+    cannot hold ("x" for a state, "zz" for a date) is a 400 naming the column."""
+    web = login(app.test_client(), "kadikoy.sube")
+
+    def get(flt):
+        return web.get("/api/v1/kurs/?q=(filters:!((" + flt + ")))")
+
+    every = get("col:durum,opr:neq,value:IPTAL").get_json()["ids"]
+    waiting = get("col:durum,opr:tr_ct,value:onay")
+    assert waiting.status_code == 200
+    with app.app_context():
+        from app.courses.models import Kurs
+
+        states = {k.id: k.durum.label for k in db.session.query(Kurs).filter(Kurs.id.in_(every))}
+    assert set(waiting.get_json()["ids"]) == {pk for pk, label in states.items() if "onay" in label.lower()} != set()
+    assert get("col:durum,opr:tr_sw,value:xyz").get_json()["ids"] == []
+    for flt in ("col:durum,opr:eq,value:x", "col:baslangic,opr:gt,value:zz", "col:durum,opr:eq,value:!(1,2)"):
+        resp = get(flt)
+        assert resp.status_code == 400, flt
+        assert "Geçersiz filtre değeri" in resp.get_json()["message"]
+    with app.app_context():
+        middle = sorted(k.baslangic for k in db.session.query(Kurs) if k.baslangic)[1]
+    dotted = get(f"col:baslangic,opr:gt,value:'{middle:%d.%m.%Y}'").get_json()["ids"]
+    assert dotted == get(f"col:baslangic,opr:gt,value:'{middle.isoformat()}'").get_json()["ids"] != []

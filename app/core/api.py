@@ -8,6 +8,7 @@ import logging
 from flask import request
 from flask_appbuilder.api import ModelRestApi, expose, permission_name, protect, rison, safe
 from flask_appbuilder.api.schemas import get_list_schema
+from flask_appbuilder.exceptions import InvalidColumnFilterFABException
 from marshmallow import ValidationError
 
 from app.core import list_export, parse, refs, scope, tx, validation
@@ -40,6 +41,22 @@ class KursApi(ModelRestApi):
         """``count`` is exact up to ``COUNT_BOUND``; beyond it the list answers
         ``COUNT_BOUND + 1`` and ``count_exact: false`` (``app.core.filters``)."""
         data["count_exact"] = data.get("count", 0) <= filters.COUNT_BOUND
+
+    def _handle_filters_args(self, rison_args: dict):
+        """FAB's filters with each value checked as the list screens check it
+        (``KursInterface.filter_value``): a value the column cannot hold ("x" for a state,
+        "abc" for a number) answers 400 with the column named, never a 500."""
+        for item in rison_args.get("filters", []) or []:
+            if not isinstance(item, dict) or item.get("opr") in ("tr_ct", "tr_sw"):
+                continue  # text patterns: any text (FAB refuses a filter without its keys)
+            value, column = item.get("value"), item.get("col")
+            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+                raise InvalidColumnFilterFABException(f"Geçersiz filtre değeri: {column}")
+            if column in self.datamodel.list_columns:
+                item["value"] = self.datamodel.filter_value(column, str(value))  # 25.11.2026 too
+                if item["value"] is None:
+                    raise InvalidColumnFilterFABException(f"Geçersiz filtre değeri: {column}")
+        return super()._handle_filters_args(rison_args)
 
     def _get_field_info(self, field, *args, **kwargs):
         """FAB translates a missing label or description with gettext(""), which answers

@@ -39,6 +39,19 @@ def like_literal(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def states_matching(model, column_name: str, value, test):
+    """For a state column (``core.states.StateType``): the states whose label or code
+    passes ``test(folded label, folded typed text)`` ("onay" finds Onay Sürecinde and
+    Kapatma Onayında); None for any other column. A pattern compared with the column
+    itself would be read as a state and refused by the type (a 500)."""
+    column = getattr(model, column_name, None)
+    states = getattr(getattr(column, "type", None), "enum", None)
+    if states is None or "." in column_name:
+        return None
+    typed = fold(str(value))
+    return [s for s in states if test(fold(str(getattr(s, "label", s.value))), typed) or test(fold(s.value), typed)]
+
+
 class FilterFoldContains(BaseFilter):
     name = lazy_gettext("İçerir")
     arg_name = "tr_ct"
@@ -46,6 +59,9 @@ class FilterFoldContains(BaseFilter):
     def apply(self, query, value):
         if getattr(self.model, "arama", None) is not None and self.column_name in getattr(self.model, "__fold__", ()):
             return query.filter(self.model.arama.like("%" + like_literal(fold(value)) + "%", escape="\\"))
+        states = states_matching(self.model, self.column_name, value, lambda label, typed: typed in label)
+        if states is not None:
+            return query.filter(getattr(self.model, self.column_name).in_(states))
         query, field = get_field_setup_query(query, self.model, self.column_name)
         return query.filter(field.ilike("%" + like_literal(value) + "%", escape="\\"))
 
@@ -61,6 +77,9 @@ class FilterFoldStartsWith(BaseFilter):
                 self.model.arama.like(folded + "%", escape="\\")
                 | self.model.arama.like("% " + folded + "%", escape="\\")
             )
+        states = states_matching(self.model, self.column_name, value, lambda label, typed: label.startswith(typed))
+        if states is not None:
+            return query.filter(getattr(self.model, self.column_name).in_(states))
         query, field = get_field_setup_query(query, self.model, self.column_name)
         return query.filter(field.ilike(like_literal(value) + "%", escape="\\"))
 
