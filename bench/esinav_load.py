@@ -153,7 +153,8 @@ def main():
     args = os.environ.get("GUNICORN_ARGS", "-w 4").split()
     workers = int(args[args.index("-w") + 1]) if "-w" in args else 4
     threads = int(args[args.index("--threads") + 1]) if "--threads" in args else 1
-    server = Gunicorn(url, SECRET, free_port(), workers=workers, threads=threads)
+    ports = [int(p) for p in os.environ.get("BENCH_PORTS", "5180-5189").split("-")]
+    server = Gunicorn(url, SECRET, free_port(ports[0], ports[-1]), workers=workers, threads=threads)
     server.start()
     human_s, burst_s, ceiling_s = (int(x) for x in os.environ.get("BENCH_SURELER", "30,12,12").split(","))
     try:

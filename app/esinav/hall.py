@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import object_session
 
 from app.core import audit, clock
 from app.core.tx import Refused, commit
-from app.esinav.attempt_models import BITTI, KAPALI, S_GECERSIZ, SINAVDA, SURE_BITTI, AdaySinavi
+from app.esinav.attempt_models import BITTI, KAPALI, S_GECERSIZ, SINAVDA, SURE_BITTI, AdaySinavi, CevapOlayi
 from app.esinav.models import (
     ALINMADI,
     BEKLIYOR,
@@ -212,16 +213,22 @@ def seat_state(aday) -> str:
 
 
 def seat_map(used: OturumSalon) -> list[dict]:
-    """For each seat of the hall: its candidate, state, last saved answer and connection."""
+    """For each seat of the hall: its candidate, state, last saved answer and connection
+    (the terminal's last request or tap within ``CONNECTED``)."""
     by_seat = {a.koltuk_id: a for a in used.oturum.adaylar if a.oturum_salon_id == used.id}
+    ids = [a.sinav.id for a in by_seat.values() if a.sinav is not None]
+    last_tap = dict(object_session(used).execute(
+        select(CevapOlayi.sinav_id, func.max(CevapOlayi.zaman)).where(CevapOlayi.sinav_id.in_(ids))
+        .group_by(CevapOlayi.sinav_id)).all()) if ids else {}
     now = clock.local_now()
     out = []
     for koltuk in used.salon.koltuklar:
         aday = by_seat.get(koltuk.id)
         attempt = aday.sinav if aday is not None else None
+        son_kayit = last_tap.get(attempt.id) if attempt is not None else None
+        seen = max((t for t in (son_kayit, attempt and attempt.son_temas) if t), default=None)
         state = seat_state(aday)
         out.append({"koltuk": koltuk, "aday": aday, "durum": state, "etiket": SEAT_STATES[state],
-                    "son_kayit": attempt.son_kayit if attempt is not None else None,
-                    "bagli": bool(attempt is not None and attempt.son_temas and now - attempt.son_temas <= CONNECTED),
+                    "son_kayit": son_kayit, "bagli": bool(seen and now - seen <= CONNECTED),
                     "cagri": bool(aday is not None and aday.cagri)})
     return out
