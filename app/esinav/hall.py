@@ -192,24 +192,47 @@ SEAT_STATES = {"bos": "boş", "bekliyor": "bekliyor", "sinavda": "sınavda", "bi
                "sure_bitti": "süre bitti", "gecersiz": "geçersiz", "girmedi": "Girmedi", "alinmadi": "Sınava Alınmadı"}
 
 
+def candidate_state(aday_durum, sinav_durumu, son_an, now: dt.datetime) -> str:
+    """THE reading of a candidate's two states, the roll list's (``Aday.durum``: checked in,
+    Girmedi, Sınava Alınmadı, geçersiz) and the attempt's (``AdaySinavi.durum``: drawn,
+    under way, finished, timed out, geçersiz), as one of ``SEAT_STATES`` but "boş". The
+    hall screen shows it; the terminal derives its phase from it."""
+    if aday_durum == GECERSIZ or sinav_durumu == S_GECERSIZ:
+        return "gecersiz"
+    if aday_durum == GIRMEDI:
+        return "girmedi"
+    if aday_durum == ALINMADI:
+        return "alinmadi"
+    if sinav_durumu == SINAVDA:
+        return "sure_bitti" if son_an is not None and now >= son_an else "sinavda"
+    if sinav_durumu == BITTI:
+        return "bitirdi"
+    if sinav_durumu == SURE_BITTI:
+        return "sure_bitti"
+    return "bekliyor"
+
+
 def seat_state(aday) -> str:
     if aday is None:
         return "bos"
-    if aday.durum == GECERSIZ:
-        return "gecersiz"
-    if aday.durum == GIRMEDI:
-        return "girmedi"
-    if aday.durum == ALINMADI:
-        return "alinmadi"
     attempt = aday.sinav
-    if attempt is not None:
-        if attempt.durum == SINAVDA:
-            return "sure_bitti" if attempt.son_an and clock.local_now() >= attempt.son_an else "sinavda"
-        if attempt.durum == BITTI:
-            return "bitirdi"
-        if attempt.durum == SURE_BITTI:
-            return "sure_bitti"
-    return "bekliyor"
+    return candidate_state(aday.durum, attempt.durum if attempt else None, attempt.son_an if attempt else None,
+                           clock.local_now())
+
+
+def row_actions(aday: Aday) -> frozenset:
+    """What the hall screen offers on a candidate's row (the rules above still check):
+    ``cagri`` (answer the call), ``yoklama`` (Sınava Al / Girmedi / Sınava Alınmadı), ``tasi``
+    (another seat), ``gecersiz``, ``cevap_kagidi`` (the answer sheet), ``zaman`` (the
+    attempt's timeline), ``ek_sure`` (lost minutes)."""
+    attempt = aday.sinav
+    closed = attempt is not None and attempt.durum in KAPALI
+    present = aday.durum in (BEKLIYOR, GELDI)
+    offered = {"cagri": aday.cagri is not None, "yoklama": aday.durum == BEKLIYOR,
+               "tasi": present and not closed, "gecersiz": present, "cevap_kagidi": closed,
+               "zaman": attempt is not None and attempt.baslama is not None,
+               "ek_sure": attempt is not None and attempt.durum == SINAVDA}
+    return frozenset(name for name, yes in offered.items() if yes)
 
 
 def seat_map(used: OturumSalon) -> list[dict]:

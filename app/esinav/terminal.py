@@ -52,11 +52,10 @@ from sqlalchemy import DateTime, and_, bindparam, func, select, text, update
 
 from app.core import clock
 from app.core.tx import Refused
-from app.esinav import terminal_close
-from app.esinav.attempt_models import HAZIR, KAPALI, SINAVDA, AdaySinavi, CevapOlayi, SinavSorusu
+from app.esinav import hall, terminal_close
+from app.esinav.attempt_models import HAZIR, SINAVDA, AdaySinavi, CevapOlayi, SinavSorusu
 from app.esinav.models import (
     ALINMADI,
-    GECERSIZ,
     GELDI,
     GIRMEDI,
     HAZIRLANDI,
@@ -163,21 +162,23 @@ def _seat_row(session, oturum_id: int, koltuk_id: int):
     return session.execute(_SEAT, {"oturum_id": oturum_id, "koltuk_id": koltuk_id}).first()
 
 
+_PHASES = {"gecersiz": "kapali", "girmedi": "kapali", "alinmadi": "kapali", "bitirdi": "bitti",
+           "sure_bitti": "bitti", "sinavda": "sinav"}
+
+
 def phase(row) -> str:
-    """bos, kimlik, kurallar, bekle, sinav, bitti or kapali (see the module's docstring)."""
+    """bos, kimlik, kurallar, bekle, sinav, bitti or kapali (see the module's docstring),
+    from ``hall.candidate_state`` (an expired attempt is closed before this is asked)."""
     if row is None:
         return "bos"
-    if row.durum in (GIRMEDI, ALINMADI, GECERSIZ) or row.sinav_id is None:
+    if row.sinav_id is None:
         return "kapali"
-    if row.sinav_durumu in KAPALI:
-        return "bitti"
-    if row.sinav_durumu == SINAVDA:
-        return "sinav"
+    faz = _PHASES.get(hall.candidate_state(row.durum, row.sinav_durumu, None, None))
+    if faz is not None:
+        return faz
     if row.kimlik_onay is None:
         return "kimlik"
-    if row.kurallar_onay is None:
-        return "kurallar"
-    return "bekle"
+    return "kurallar" if row.kurallar_onay is None else "bekle"
 
 
 def _hms(moment: Optional[dt.datetime]) -> Optional[str]:
