@@ -19,9 +19,9 @@ accepted, recorded) → ``bekle`` (before the start bell, or not checked in yet)
 geçersiz.
 
 Answers (``answer``): the terminal numbers its taps (``seq``); one tap is one
-``CevapOlayi`` row (time, seat, address) and the question's ``secim``: three statements
-in one transaction (the seat/token/question check in one SELECT, the tap, the answer),
-committed before the acknowledgement; no ORM objects, no audit row per tap (the attempt
+``CevapOlayi`` row (time, seat, address) and the question's ``secim``: two statements in
+one transaction (the tap, INSERTed only where the seat, token, open attempt and question
+check out, and the answer), committed before the acknowledgement; no ORM objects, no audit row per tap (the attempt
 gets one summary row when it closes). A re-sent tap (same ``seq``) is acknowledged again
 and stored once; a tap older than the question's latest stored tap is logged but does not
 overwrite it. The acknowledgement carries the server's time ("son kayıt"); the last
@@ -30,7 +30,7 @@ stored tap's time is read from the taps themselves.
 Speed (300 terminals starting at one bell, then polling every 15 s): what a terminal
 shows is read with plain column SELECTs (one for the seat's candidate and attempt, one
 for the attempt's questions); the question texts of a session and a seat's fixed
-labels are kept per server process (``_texts``, ``_seat_labels``): a drawn version is
+labels are kept per server process (``_texts``, ``seat_labels``): a drawn version is
 never edited (``bank.revise`` adds a new one), a prepared session's hall, time and
 module do not change.
 
@@ -48,7 +48,7 @@ import hmac
 from typing import Optional
 
 from flask import current_app
-from sqlalchemy import DateTime, and_, bindparam, func, select, text, update
+from sqlalchemy import DateTime, Integer, String, and_, bindparam, func, select, text, update
 
 from app.core import clock
 from app.core.tx import Refused
@@ -65,6 +65,7 @@ from app.esinav.models import (
     Koltuk,
     Oturum,
     OturumSalon,
+    Salon,
     SoruSurumu,
 )
 from app.exams.models import SinavDonemi, SinavKaydi
@@ -117,16 +118,21 @@ def _cache(name: str) -> dict:
 
 
 def seat_labels(session, oturum_id: int, koltuk_id: int) -> dict:
-    """The seat's hall and number, the session's module, date, times and size."""
-    cache = _cache("koltuk")
-    labels = cache.get((oturum_id, koltuk_id))
-    if labels is None:
-        oturum, koltuk = session.get(Oturum, oturum_id), session.get(Koltuk, koltuk_id)
-        labels = cache[(oturum_id, koltuk_id)] = {
-            "koltuk": koltuk.no, "salon": koltuk.salon.ad, "modul": str(oturum.modul),
+    """The seat's hall and number, the session's module, date, times and size. Loaded once
+    per process for the whole session (every seat of its halls in one SELECT)."""
+    cache = _cache("oturum")
+    labels = cache.get(oturum_id)
+    if labels is None or koltuk_id not in labels["koltuklar"]:
+        oturum = session.get(Oturum, oturum_id)
+        seats = session.execute(select(Koltuk.id, Koltuk.no, Salon.ad).join(Salon, Salon.id == Koltuk.salon_id)
+                                .join(OturumSalon, OturumSalon.salon_id == Salon.id)
+                                .where(OturumSalon.oturum_id == oturum_id)).all()
+        labels = cache[oturum_id] = {
+            "koltuklar": {k: (no, ad) for k, no, ad in seats}, "modul": str(oturum.modul),
             "baslama_an": oturum.baslama, "bitis_an": oturum.bitis, "baslama": oturum.baslama.strftime("%H:%M"),
             "tarih": oturum.tarih.strftime("%d.%m.%Y"), "sure_dk": oturum.sure_dk, "soru_sayisi": oturum.soru_sayisi}
-    return labels
+    no, salon = labels["koltuklar"][koltuk_id]
+    return dict(labels, koltuk=no, salon=salon)
 
 
 def _texts(session, oturum_id: int, surum_ids) -> dict:
@@ -221,7 +227,7 @@ def state(session, oturum_id: int, koltuk_id: int) -> dict:
             session.execute(update(AdaySinavi.__table__).where(_s.id == row.sinav_id).values(son_temas=now))
             session.commit()
     faz = phase(row)
-    out = {k: v for k, v in labels.items() if not k.endswith("_an")}
+    out = {k: v for k, v in labels.items() if not k.endswith("_an") and k != "koltuklar"}
     out.update(faz=faz, sunucu_saati=_hms(now), baslamaya_sn=max(0, int((labels["baslama_an"] - now).total_seconds())))
     if row is None:
         return out
@@ -318,13 +324,23 @@ _ATTEMPT = (select(_s.id, _s.durum, _s.son_an).select_from(AdaySinavi.__table__)
             .where(_s.token == bindparam("token"), _a.oturum_id == bindparam("oturum_id"),
                    _a.koltuk_id == bindparam("koltuk_id")))
 # the attempt on this seat with this token, the question, and the tap if it came before
-_ANSWER = (_ATTEMPT.add_columns(_q.id.label("soru"), _q.secenek_sirasi, _q.ilce_id, _o.id.label("olay"),
+_ANSWER = (_ATTEMPT.add_columns(_q.id.label("soru"), _q.secenek_sirasi, _o.id.label("olay"),
                                 _o.sinav_sorusu_id, _o.secim.label("olay_secim"), _o.zaman.label("olay_zamani"))
            .outerjoin(SinavSorusu.__table__, _q_of)
            .outerjoin(CevapOlayi.__table__, and_(_o.sinav_id == _s.id, _o.sira == bindparam("seq"))))
-_TAP = text("INSERT INTO esinav_cevap_olayi (sinav_id, sinav_sorusu_id, ilce_id, sira, secim, zaman, koltuk_id, ip) "
-            "VALUES (:sinav_id, :soru, :ilce_id, :seq, :secim, :zaman, :koltuk_id, :ip) "
-            "ON CONFLICT (sinav_id, sira) DO NOTHING RETURNING id").bindparams(bindparam("zaman", type_=DateTime()))
+# the tap, stored only if this seat's open attempt with this token has question ``no`` (the
+# checks ARE the INSERT's WHERE); the shown position ``pos`` (1-4, 0 = clear) becomes the
+# version's letter; a re-sent tap (same sequence number) is not stored again
+_TAP = text(
+    "INSERT INTO esinav_cevap_olayi (sinav_id, sinav_sorusu_id, ilce_id, sira, secim, zaman, koltuk_id, ip) "
+    "SELECT s.id, q.id, q.ilce_id, :seq, CASE WHEN :pos = 0 THEN NULL ELSE substr(q.secenek_sirasi, :pos, 1) END, "
+    ":zaman, :koltuk_id, :ip FROM esinav_aday_sinavi s JOIN esinav_aday a ON a.id = s.aday_id "
+    "JOIN esinav_sinav_sorusu q ON q.sinav_id = s.id AND q.sira = :no "
+    "WHERE s.token = :token AND a.oturum_id = :oturum_id AND a.koltuk_id = :koltuk_id AND s.durum = :sinavda "
+    "AND s.son_an > :zaman ON CONFLICT (sinav_id, sira) DO NOTHING RETURNING sinav_sorusu_id, secim, "
+    "(SELECT son_an FROM esinav_aday_sinavi WHERE esinav_aday_sinavi.id = esinav_cevap_olayi.sinav_id) AS son_an"
+).bindparams(bindparam("zaman", type_=DateTime())).columns(sinav_sorusu_id=Integer(), secim=String(),
+                                                             son_an=DateTime())
 _later = select(_o.id).where(_o.sinav_sorusu_id == bindparam("p_soru"), _o.sira > bindparam("p_seq")).exists()
 _SET_ANSWER = (update(SinavSorusu.__table__).where(_q.id == bindparam("p_soru"), ~_later)  # unless a later tap
                .values(secim=bindparam("p_harf"), cevap_zamani=bindparam("p_an", type_=DateTime())))
@@ -344,7 +360,8 @@ def _open_attempt(session, oturum_id: int, koltuk_id: int, token: str, now: dt.d
 def answer(session, oturum_id: int, koltuk_id: int, token: str, no, secim, seq, ip: Optional[str]) -> dict:
     """Store one tap (choice, or None to clear) before the terminal shows it. Returns the
     acknowledgement: {"no", "secim" (shown letter or None), "son_kayit", "kalan_sn"}.
-    Three statements and a commit: the checks in one SELECT, the tap, the answer."""
+    Two statements and a commit: the tap (with every check in its WHERE), the answer.
+    Only when nothing was stored does a SELECT say why (or acknowledge a re-sent tap)."""
     now = clock.local_now()
     if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq < 2**31:
         raise Refused(MSG_SEQ)
@@ -352,25 +369,24 @@ def answer(session, oturum_id: int, koltuk_id: int, token: str, no, secim, seq, 
         raise Refused(MSG_CHOICE)
     if not isinstance(no, int) or isinstance(no, bool) or not 0 < no < 10000:
         raise Refused(MSG_QUESTION)
-    row = session.execute(_ANSWER, dict(_ids(oturum_id, koltuk_id, token), no=no, seq=seq)).first()
+    ack = {"no": no, "secim": secim, "son_kayit": _hms(now)}
+    ids = _ids(oturum_id, koltuk_id, token)
+    tap = session.execute(_TAP, dict(ids, no=no, seq=seq, pos=SECENEKLER.index(secim) + 1 if secim else 0,
+                                     zaman=now, ip=(ip or "")[:45], sinavda=SINAVDA.value)).first()
+    if tap is not None:
+        session.execute(_SET_ANSWER, {"p_soru": tap.sinav_sorusu_id, "p_seq": seq, "p_harf": tap.secim, "p_an": now})
+        session.commit()
+        return dict(ack, kalan_sn=_left(tap.son_an, now))
+    session.rollback()  # nothing stored: not this seat's open attempt or question, or a re-sent tap
+    row = session.execute(_ANSWER, dict(ids, no=no, seq=seq)).first()
     _check_open(session, row, now)
     if row.soru is None:
         raise Refused(MSG_QUESTION)
     letter = row.secenek_sirasi[SECENEKLER.index(secim)] if secim else None  # the version's letter
-    ack = {"no": no, "secim": secim, "son_kayit": _hms(now), "kalan_sn": _left(row.son_an, now)}
-    if row.olay is not None:  # a re-sent tap: stored already, acknowledged again
-        if row.sinav_sorusu_id != row.soru or row.olay_secim != letter:
-            raise Refused(MSG_SEQ)
-        session.rollback()
-        return dict(ack, son_kayit=_hms(row.olay_zamani))
-    values = {"sinav_id": row.id, "soru": row.soru, "ilce_id": row.ilce_id, "seq": seq, "secim": letter,
-              "zaman": now, "koltuk_id": koltuk_id, "ip": (ip or "")[:45]}
-    if session.execute(_TAP, values).scalar() is None:  # the same tap, stored meanwhile by its twin
-        session.rollback()
-        return ack
-    session.execute(_SET_ANSWER, {"p_soru": row.soru, "p_seq": seq, "p_harf": letter, "p_an": now})
-    session.commit()
-    return ack
+    if row.olay is None or row.sinav_sorusu_id != row.soru or row.olay_secim != letter:
+        raise Refused(MSG_SEQ)  # the same sequence number for another tap
+    session.rollback()
+    return dict(ack, son_kayit=_hms(row.olay_zamani), kalan_sn=_left(row.son_an, now))
 
 
 def mark(session, oturum_id: int, koltuk_id: int, token: str, no, isaretli: bool) -> dict:
