@@ -13,7 +13,8 @@ end (also on Ctrl-C / SIGTERM). gunicorn serves it on a free port of BENCH_PORTS
    instant (the time until the last is answered);
 2. the synchronised start: all 300 terminals press "Sınava Başla" at the same instant;
    the time until each sees its first question;
-3. human pace: each candidate answers every 2-6 s for a while: answer save p50 / p99;
+3. human pace (once every candidate has started): each candidate
+   answers every 2-6 s for a while: answer save p50 / p99;
 4. all at once: every candidate answers as fast as the server acknowledges: answers/s,
    as a share of the ceiling measured with the same number of clients.
 
@@ -171,10 +172,12 @@ def _probe(port, stop, out_list):
         time.sleep(0.1)
 
 
-def _exam_worker(port, codes, start_at, human_s, burst_s, out):
+def _exam_worker(port, codes, start_at, human_s, burst_s, everyone, out):
     from tests.esinav_live import HttpTerminal
 
     first_q, human, burst, errors = [], [], [], []
+    # human pace begins once every candidate of every client process has started
+    barrier_human = threading.Barrier(len(codes), action=lambda: everyone.wait(timeout=300))
     barrier_burst = threading.Barrier(len(codes))
 
     def run(code, rng):
@@ -186,6 +189,7 @@ def _exam_worker(port, codes, start_at, human_s, burst_s, out):
             first_q.append(time.time() - start_at)
             assert status == 200 and data["faz"] == "sinav" and data["sorular"], (status, data)
             t.seq = max(t.seq, data["sira_taban"])
+            barrier_human.wait(timeout=600)
             end = time.perf_counter() + human_s
             time.sleep(rng.uniform(0, 4))
             while time.perf_counter() < end:
@@ -239,7 +243,8 @@ def run(url: str, codes: list[str]) -> None:
         probe = []
         threading.Thread(target=_probe, args=(server.port, stop, probe), daemon=True).start()
         start_at = time.time() + 4 + len(codes) * 0.01
-        procs = _processes(_exam_worker, [(server.port, c) for c in chunks], start_at, human_s, burst_s, out)
+        procs = _processes(_exam_worker, [(server.port, c) for c in chunks], start_at, human_s, burst_s,
+                           mp.Barrier(len(chunks)), out)
         first_q, human, burst, errors = [], [], [], []
         for _ in procs:
             _kind, f, h, b, e = out.get()

@@ -337,11 +337,13 @@ _TAP = text(
     ":zaman, :koltuk_id, :ip FROM esinav_aday_sinavi s JOIN esinav_aday a ON a.id = s.aday_id "
     "JOIN esinav_sinav_sorusu q ON q.sinav_id = s.id AND q.sira = :no "
     "WHERE s.token = :token AND a.oturum_id = :oturum_id AND a.koltuk_id = :koltuk_id AND s.durum = :sinavda "
-    "AND s.son_an > :zaman ON CONFLICT (sinav_id, sira) DO NOTHING RETURNING sinav_sorusu_id, secim, "
+    "AND s.son_an > :zaman ON CONFLICT (sinav_id, sira) DO NOTHING RETURNING sinav_id, sinav_sorusu_id, secim, "
     "(SELECT son_an FROM esinav_aday_sinavi WHERE esinav_aday_sinavi.id = esinav_cevap_olayi.sinav_id) AS son_an"
-).bindparams(bindparam("zaman", type_=DateTime())).columns(sinav_sorusu_id=Integer(), secim=String(),
-                                                             son_an=DateTime())
-_later = select(_o.id).where(_o.sinav_sorusu_id == bindparam("p_soru"), _o.sira > bindparam("p_seq")).exists()
+).bindparams(bindparam("zaman", type_=DateTime())).columns(
+    sinav_id=Integer(), sinav_sorusu_id=Integer(), secim=String(), son_an=DateTime())
+# a later tap of the same question (through the (sinav_id, sira) index: this attempt's taps only)
+_later = select(_o.id).where(_o.sinav_id == bindparam("p_sinav"), _o.sira > bindparam("p_seq"),
+                             _o.sinav_sorusu_id == bindparam("p_soru")).exists()
 _SET_ANSWER = (update(SinavSorusu.__table__).where(_q.id == bindparam("p_soru"), ~_later)  # unless a later tap
                .values(secim=bindparam("p_harf"), cevap_zamani=bindparam("p_an", type_=DateTime())))
 
@@ -374,7 +376,8 @@ def answer(session, oturum_id: int, koltuk_id: int, token: str, no, secim, seq, 
     tap = session.execute(_TAP, dict(ids, no=no, seq=seq, pos=SECENEKLER.index(secim) + 1 if secim else 0,
                                      zaman=now, ip=(ip or "")[:45], sinavda=SINAVDA.value)).first()
     if tap is not None:
-        session.execute(_SET_ANSWER, {"p_soru": tap.sinav_sorusu_id, "p_seq": seq, "p_harf": tap.secim, "p_an": now})
+        session.execute(_SET_ANSWER, {"p_sinav": tap.sinav_id, "p_soru": tap.sinav_sorusu_id, "p_seq": seq,
+                                      "p_harf": tap.secim, "p_an": now})
         session.commit()
         return dict(ack, kalan_sn=_left(tap.son_an, now))
     session.rollback()  # nothing stored: not this seat's open attempt or question, or a re-sent tap
