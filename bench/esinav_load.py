@@ -130,6 +130,12 @@ def _get(conn_box, port, path):
     return resp.status
 
 
+def _hang_up(box):
+    if box[0] is not None:
+        box[0].close()
+        box[0] = None
+
+
 def _health_worker(port, n_threads, seconds, start_at, human_s, out):
     """/health as the candidates will use the server: at human pace (every 2-6 s) for
     ``human_s`` s, as fast as possible for ``seconds`` s, then once each at ``start_at``."""
@@ -146,7 +152,8 @@ def _health_worker(port, n_threads, seconds, start_at, human_s, out):
                 if _get(box, port, "/health") == 200:
                     paced.append(time.perf_counter() - t0)
             except OSError:
-                box[0] = None
+                pass
+            _hang_up(box)  # idle for seconds: a kept-alive connection would be closed by the server
             time.sleep(rng.uniform(2, 6))
         barrier.wait(timeout=120)
         box, end = [None], time.perf_counter() + seconds
@@ -184,23 +191,26 @@ def _exam_worker(port, codes, start_at, human_s, burst_s, everyone, out):
         t = HttpTerminal(port, code, timeout=60)
         try:
             t.state()
+            t.close()  # idle until the bell: a kept-alive connection would be closed by the server
             time.sleep(max(0.0, start_at - time.time()))
             status, data = t.post("basla")
             first_q.append(time.time() - start_at)
             assert status == 200 and data["faz"] == "sinav" and data["sorular"], (status, data)
             t.seq = max(t.seq, data["sira_taban"])
+            t.close()
             barrier_human.wait(timeout=600)
             end = time.perf_counter() + human_s
             time.sleep(rng.uniform(0, 4))
             while time.perf_counter() < end:
                 human.append(t.answer(rng.randint(1, QUESTIONS), rng.choice("ABCD")))
+                t.close()
                 time.sleep(rng.uniform(2, 6))
             barrier_burst.wait(timeout=120)
             end = time.perf_counter() + burst_s
             while time.perf_counter() < end:
                 burst.append(t.answer(rng.randint(1, QUESTIONS), rng.choice("ABCD")))
         except Exception as exc:
-            errors.append(repr(exc)[:200])
+            errors.append((repr(exc) + " " + repr(exc.__context__))[:300])
         finally:
             t.close()
 
@@ -260,6 +270,10 @@ def run(url: str, codes: list[str]) -> None:
 def report(args, codes, ceiling_s, health, together, paced, first_q, human, burst, burst_s, errors):
     def ok(good):
         return "TAMAM" if good else "AŞILDI"
+
+    if not all((health, together, paced, first_q, human, burst)):
+        print(f"ölçüm eksik; hatalar: {len(errors)}" + (f" (ilki: {errors[0]})" if errors else ""))
+        return
 
     ceiling = len(health) / ceiling_s
     hms = [x * 1000 for x in health]
