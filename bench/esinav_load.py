@@ -6,7 +6,8 @@ The bench makes its OWN database next to the one named by BENCH_DATABASE_URL (el
 TEST_DATABASE_URL): ``<name>_bench_<pid>`` on the same server, with the demo data and
 300 candidates in three halls of a session that started a minute ago, and drops it at the
 end (also on Ctrl-C / SIGTERM). gunicorn serves it on a free port of BENCH_PORTS
-(default 5180-5189; GUNICORN_ARGS, default "-w 4") and is stopped at the end. Then:
+(default 5180-5189; GUNICORN_ARGS, default "-w 4 --threads 4", README's deploy: gthread
+workers) and is stopped at the end. Then:
 
 1. the same server's trivial endpoint (/health, one SELECT 1) with as many clients as
    candidates, used as the candidates will use the server: at human pace (latency), as fast
@@ -229,7 +230,7 @@ def _processes(target, chunks, *args):
 def run(url: str, codes: list[str]) -> None:
     from tests.esinav_live import Gunicorn, free_port
 
-    args = os.environ.get("GUNICORN_ARGS", "-w 4").split()
+    args = os.environ.get("GUNICORN_ARGS", "-w 4 --threads 4").split()
     workers = int(args[args.index("-w") + 1]) if "-w" in args else 4
     threads = int(args[args.index("--threads") + 1]) if "--threads" in args else 1
     ports = [int(p) for p in os.environ.get("BENCH_PORTS", "5180-5189").split("-")]
