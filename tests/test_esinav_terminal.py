@@ -103,8 +103,50 @@ def test_identity_rules_start_answer_and_finish_twice_confirmed(app, exam):
             ("esinav_aday", "esinav_aday_sinavi", "esinav_sinav_sorusu", "esinav_cevap_olayi")),
             DenetimKaydi.id > last_row)).scalars().all()  # what the exam wrote (the build came before)
         summary = [r for r in rows if r.islem == "e-Sınav tamamlandı" and r.nesne_id == exam["adaylar"][0]]
-        assert len(summary) == 1 and "5 işaretleme" in summary[0].aciklama and "puan 80.00" in summary[0].aciklama
+        assert len(summary) == 1 and "5 işaretleme" in summary[0].aciklama and "puan 80,00" in summary[0].aciklama
         assert not [r for r in rows if r.nesne in ("esinav_sinav_sorusu", "esinav_cevap_olayi", "esinav_aday_sinavi")]
+
+
+def _statements(app, call):
+    """(response, the SQL statements it ran, BEGIN/COMMIT not counted)."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+    seen = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        resp = call()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return resp, seen
+
+
+def test_the_hot_paths_run_few_statements(app, exam):
+    """A full hall starts at one bell and answers at once: the answer save is two
+    statements (the tap with the checks in its WHERE, the answer) in one transaction; the start and a poll read the
+    candidate in one SELECT and the questions in one more (texts kept per process)."""
+    t = Terminal(app.test_client(), exam["codes"][1])
+    at(exam, -10)
+    t.state()
+    assert t.post("kimlik").status_code == 200 and t.post("kurallar").status_code == 200
+    at(exam, 1)
+    Terminal(app.test_client(), exam["codes"][2]).ready()  # a neighbour started: the texts are loaded
+    resp, start = _statements(app, lambda: t.post("basla"))
+    assert resp.status_code == 200 and resp.get_json()["faz"] == "sinav" and len(start) <= 4, start
+    resp, poll = _statements(app, t.state)
+    assert resp["faz"] == "sinav" and len(poll) <= 2, poll
+    resp, save = _statements(app, lambda: t.answer(1, "B"))
+    assert resp.status_code == 200 and resp.get_json()["secim"] == "B"
+    assert [s.split()[0] for s in save] == ["INSERT", "UPDATE"], save
+    assert not any("ab_" in s or "denetim" in s for s in start + poll + save)  # no FAB, no audit row
+    with app.app_context():
+        assert db.session.execute(select(func.count(CevapOlayi.id)).where(
+            CevapOlayi.sinav_id == exam["sinavlar"][1])).scalar() == 1
 
 
 def test_a_tap_is_stored_once_in_order_and_cleared(app, exam):

@@ -254,6 +254,13 @@ def unscoped():
         g._kapsam_kapali = previous
 
 
+def unscoped_request() -> None:
+    """The rest of this request runs without the scope filter: for the few endpoints that a
+    credential of their own authorises instead of a login (the e-Sınav terminal's seat code
+    and attempt token, the public result lookup). Call it from a before_request hook."""
+    g._kapsam_kapali = True
+
+
 def _request_user():
     """The authenticated user of this request (browser session or JWT), or None."""
     from flask_login import current_user

@@ -1,8 +1,9 @@
 """Demo e-Sınav (SPEC §10): a question bank for İngilizce A1 and Bilgisayar İşletmenliği
 (40 questions each), Kadıköy e-Sınav Merkezi with two halls of 10 seats (2 spare), an
-exam period today and two sessions on it: İngilizce A1 (Moda Dil Kursu's trainees, Salon 1)
-starting at the next full hour plus one, and Bilgisayar İşletmenliği (Kadıköy Bilgisayar
-Kursu's trainees, Salon 2) two hours later; ``kadikoy.sinav`` is Salon Başkanı of both.
+exam period today and two sessions on it: İngilizce A1 (8 trainees of a Moda Dil Kursu
+course that ended, Salon 1) starting at the next full hour plus one, and Bilgisayar
+İşletmenliği (6 trainees of a Kadıköy Bilgisayar Kursu course that ended, Salon 2) two hours
+later; ``kadikoy.sinav`` is Salon Başkanı of both.
 Both sessions are prepared (attempts drawn), so the exam day can be walked at once."""
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ import datetime as dt
 from sqlalchemy import select
 
 from app.core import clock
-from app.core.tree import Birim, Kullanici, Kurum
-from app.courses.models import AKTIF, Kurs
+from app.core.tree import Birim, Kullanici
+from app.courses.models import AKTIF
 from app.demo.courses import _approve, _course
 from app.esinav import bank, sessions
 from app.esinav.models import BASKAN, Salon, SinavMerkezi
@@ -101,18 +102,21 @@ def create(session) -> None:
     donem = SinavDonemi(ilce_id=kadikoy.id, ad=f"Kadıköy {now:%d.%m.%Y} e-Sınav", tarih=now.date(), saat=start.time(),
                         merkez=centre.ad, salon="Salon 1, Salon 2", kapasite=16, acik=False)
     session.add(donem)
-    # Moda's active A1 course (its trainees) and an active Bilgisayar İşletmenliği course at Kadıköy Bilgisayar
-    moda_a1 = session.execute(select(Kurs).join(Kurum).where(Kurum.kurum_kodu == "100001", Kurs.durum == AKTIF,
-                                                              Kurs.modul_id == a1.id).order_by(Kurs.id)).scalars().first()
-    people = [k.kursiyer for k in session.execute(select(Kayit).where(Kayit.kurs_id == moda_a1.id)
-                                                  .order_by(Kayit.id)).scalars()][:8]
+    # An exam comes after the course (app.exams.rules.register): the candidates are trainees of
+    # courses that have ended and wait for their exam (still Aktif, before Kurs Sonu Onayı):
+    # an A1 course of Moda Dil Kursu and a Bilgisayar İşletmenliği course of Kadıköy Bilgisayar Kursu.
     monday = clock.today() - dt.timedelta(days=clock.today().weekday())
+    moda_a1 = _course(session, "100001", "ING-DIL", 1, "Derslik 1", "Şükrü", monday - dt.timedelta(weeks=20),
+                      {1, 3}, 4, "14:00")
+    _approve(session, moda_a1, 3)
     bilgisayar = _course(session, "100002", "BLG-ISL", 1, "Laboratuvar 1", "Gülşen",
                          monday - dt.timedelta(weeks=12), {4, 5}, 8, "09:00")
     _approve(session, bilgisayar, 3)
-    assert bilgisayar.durum == AKTIF
-    others = session.execute(select(Kisi).where(Kisi.gizli.is_(False)).order_by(Kisi.id).offset(25).limit(6)
-                             ).scalars().all()
+    for kurs in (moda_a1, bilgisayar):
+        assert kurs.durum == AKTIF and kurs.bitis < clock.today(), (kurs, kurs.bitis)
+    registry = session.execute(select(Kisi).where(Kisi.gizli.is_(False)).order_by(Kisi.id).offset(25).limit(14)
+                               ).scalars().all()
+    people, others = registry[6:], registry[:6]
     _enroll_and_register(session, moda_a1, people, donem)
     _enroll_and_register(session, bilgisayar, others, donem)
     session.commit()

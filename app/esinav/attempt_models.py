@@ -12,9 +12,9 @@ Attempt life (``durum``): HAZIR (drawn) → SINAVDA (``baslama`` set, ``son_an``
 session's end + ``ek_dakika``; late arrivals get no extra time) → BITTI (candidate
 finished twice-confirmed, ``bitis``) or SURE_BITTI (the server closed it at ``son_an``),
 or GECERSIZ (hall staff invalidated it: uses a right, never passes). ``token`` is a
-per-attempt secret the terminal must send with every write. ``son_kayit`` = time of the
-last stored answer, ``son_temas`` = last request from the terminal (the hall screen shows
-"bağlı" when it is recent). Scores (``dogru``, ``gecerli_soru``, ``puan``, ``gecti``) are
+per-attempt secret the terminal must send with every write. ``son_temas`` = a recent
+request from the terminal (the hall screen shows "bağlı" when it or the last tap is
+recent; the last stored answer's time is the last tap's, read from ``CevapOlayi``). Scores (``dogru``, ``gecerli_soru``, ``puan``, ``gecti``) are
 written only by ``app.esinav.scoring.score_attempt`` / ``apply_scores``, which also write
 the result into the exam right (``SinavKaydi``).
 
@@ -73,7 +73,6 @@ class AdaySinavi(Model):
     son_an = Column(DateTime)  # deadline: session end + ek_dakika
     bitis = Column(DateTime)
     ek_dakika = Column(Integer, nullable=False, default=0)
-    son_kayit = Column(DateTime)
     son_temas = Column(DateTime)
     dogru = Column(Integer)
     gecerli_soru = Column(Integer)

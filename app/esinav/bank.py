@@ -121,10 +121,14 @@ def set_active(session, soru: Soru, aktif: bool) -> None:
     commit(session)
 
 
-def count_for(session, ilce_id: int, modul_id: int) -> int:
-    """Active questions a session of ``ilce_id`` may draw for the module (own + national)."""
-    from sqlalchemy import func, or_
+def drawable(session, ilce_id: int, modul_id: int) -> list[Soru]:
+    """The questions a session of ``ilce_id`` may draw for the module: active, own or
+    national, and whose current version is not cancelled. Planning counts these and
+    preparing draws from these, so a session planned is a session that can be prepared."""
+    from sqlalchemy import or_
+    from sqlalchemy.orm import selectinload
 
-    return session.execute(select(func.count()).select_from(Soru).where(
-        Soru.modul_id == modul_id, Soru.aktif.is_(True),
-        or_(Soru.ilce_id == ilce_id, Soru.ilce_id.is_(None)))).scalar()
+    rows = session.execute(select(Soru).options(selectinload(Soru.surumler)).where(
+        Soru.modul_id == modul_id, Soru.aktif.is_(True), or_(Soru.ilce_id == ilce_id, Soru.ilce_id.is_(None)))
+    ).scalars().all()
+    return [s for s in rows if not s.guncel.iptal]

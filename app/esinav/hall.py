@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import object_session
 
 from app.core import audit, clock
 from app.core.tx import Refused, commit
-from app.esinav.attempt_models import BITTI, KAPALI, S_GECERSIZ, SINAVDA, SURE_BITTI, AdaySinavi
+from app.esinav.attempt_models import BITTI, KAPALI, S_GECERSIZ, SINAVDA, SURE_BITTI, AdaySinavi, CevapOlayi
 from app.esinav.models import (
     ALINMADI,
     BEKLIYOR,
@@ -191,37 +192,66 @@ SEAT_STATES = {"bos": "boş", "bekliyor": "bekliyor", "sinavda": "sınavda", "bi
                "sure_bitti": "süre bitti", "gecersiz": "geçersiz", "girmedi": "Girmedi", "alinmadi": "Sınava Alınmadı"}
 
 
-def seat_state(aday) -> str:
-    if aday is None:
-        return "bos"
-    if aday.durum == GECERSIZ:
+def candidate_state(aday_durum, sinav_durumu, son_an, now: dt.datetime) -> str:
+    """THE reading of a candidate's two states, the roll list's (``Aday.durum``: checked in,
+    Girmedi, Sınava Alınmadı, geçersiz) and the attempt's (``AdaySinavi.durum``: drawn,
+    under way, finished, timed out, geçersiz), as one of ``SEAT_STATES`` but "boş". The
+    hall screen shows it; the terminal derives its phase from it."""
+    if aday_durum == GECERSIZ or sinav_durumu == S_GECERSIZ:
         return "gecersiz"
-    if aday.durum == GIRMEDI:
+    if aday_durum == GIRMEDI:
         return "girmedi"
-    if aday.durum == ALINMADI:
+    if aday_durum == ALINMADI:
         return "alinmadi"
-    attempt = aday.sinav
-    if attempt is not None:
-        if attempt.durum == SINAVDA:
-            return "sure_bitti" if attempt.son_an and clock.local_now() >= attempt.son_an else "sinavda"
-        if attempt.durum == BITTI:
-            return "bitirdi"
-        if attempt.durum == SURE_BITTI:
-            return "sure_bitti"
+    if sinav_durumu == SINAVDA:
+        return "sure_bitti" if son_an is not None and now >= son_an else "sinavda"
+    if sinav_durumu == BITTI:
+        return "bitirdi"
+    if sinav_durumu == SURE_BITTI:
+        return "sure_bitti"
     return "bekliyor"
 
 
+def seat_state(aday) -> str:
+    if aday is None:
+        return "bos"
+    attempt = aday.sinav
+    return candidate_state(aday.durum, attempt.durum if attempt else None, attempt.son_an if attempt else None,
+                           clock.local_now())
+
+
+def row_actions(aday: Aday) -> frozenset:
+    """What the hall screen offers on a candidate's row (the rules above still check):
+    ``cagri`` (answer the call), ``yoklama`` (Sınava Al / Girmedi / Sınava Alınmadı), ``tasi``
+    (another seat), ``gecersiz``, ``cevap_kagidi`` (the answer sheet), ``zaman`` (the
+    attempt's timeline), ``ek_sure`` (lost minutes)."""
+    attempt = aday.sinav
+    closed = attempt is not None and attempt.durum in KAPALI
+    present = aday.durum in (BEKLIYOR, GELDI)
+    offered = {"cagri": aday.cagri is not None, "yoklama": aday.durum == BEKLIYOR,
+               "tasi": present and not closed, "gecersiz": present, "cevap_kagidi": closed,
+               "zaman": attempt is not None and attempt.baslama is not None,
+               "ek_sure": attempt is not None and attempt.durum == SINAVDA}
+    return frozenset(name for name, yes in offered.items() if yes)
+
+
 def seat_map(used: OturumSalon) -> list[dict]:
-    """For each seat of the hall: its candidate, state, last saved answer and connection."""
+    """For each seat of the hall: its candidate, state, last saved answer and connection
+    (the terminal's last request or tap within ``CONNECTED``)."""
     by_seat = {a.koltuk_id: a for a in used.oturum.adaylar if a.oturum_salon_id == used.id}
+    ids = [a.sinav.id for a in by_seat.values() if a.sinav is not None]
+    last_tap = dict(object_session(used).execute(
+        select(CevapOlayi.sinav_id, func.max(CevapOlayi.zaman)).where(CevapOlayi.sinav_id.in_(ids))
+        .group_by(CevapOlayi.sinav_id)).all()) if ids else {}
     now = clock.local_now()
     out = []
     for koltuk in used.salon.koltuklar:
         aday = by_seat.get(koltuk.id)
         attempt = aday.sinav if aday is not None else None
+        son_kayit = last_tap.get(attempt.id) if attempt is not None else None
+        seen = max((t for t in (son_kayit, attempt and attempt.son_temas) if t), default=None)
         state = seat_state(aday)
         out.append({"koltuk": koltuk, "aday": aday, "durum": state, "etiket": SEAT_STATES[state],
-                    "son_kayit": attempt.son_kayit if attempt is not None else None,
-                    "bagli": bool(attempt is not None and attempt.son_temas and now - attempt.son_temas <= CONNECTED),
+                    "son_kayit": son_kayit, "bagli": bool(seen and now - seen <= CONNECTED),
                     "cagri": bool(aday is not None and aday.cagri)})
     return out

@@ -44,7 +44,6 @@ from app.esinav.models import (
     Salon,
     SinavMerkezi,
     SinavSorusu,
-    Soru,
 )
 from app.exams.models import KAYITLI, SinavDonemi, SinavKaydi
 from app.trainees.models import Kayit, Kursiyer
@@ -168,7 +167,7 @@ def plan(session, ilce_id: int, donem: Optional[SinavDonemi], modul, saat: Optio
     count = parse_count(soru_sayisi, blank=None)
     if count is None or not 1 <= count <= 200:
         problems.append(("soru_sayisi", "Soru sayısı 1 ile 200 arasında bir tam sayı olmalıdır."))
-    elif modul is not None and count > (held := bank.count_for(session, ilce_id, modul.id)):
+    elif modul is not None and count > (held := len(bank.drawable(session, ilce_id, modul.id))):
         problems.append(("soru_sayisi", f"Soru bankasında bu modül için {held} soru var; "
                                         f"{count} soruluk oturum planlanamaz."))
     halls = [h for h in halls if h is not None and h.ilce_id == ilce_id]
@@ -227,10 +226,7 @@ def prepare(session, oturum: Oturum, rng: Optional[random.Random] = None) -> int
     if oturum.durum not in (PLANLANDI, HAZIRLANDI):
         raise Refused("Bu oturum hazırlanamaz.")
     rng = rng or random.SystemRandom()
-    pool = session.execute(select(Soru).where(Soru.modul_id == oturum.modul_id, Soru.aktif.is_(True),
-                                              (Soru.ilce_id == oturum.ilce_id) | Soru.ilce_id.is_(None))
-                           ).scalars().all()
-    pool = [s for s in pool if not s.guncel.iptal]
+    pool = bank.drawable(session, oturum.ilce_id, oturum.modul_id)
     if len(pool) < oturum.soru_sayisi:
         raise Refused(f"Soru bankasında {len(pool)} soru var; {oturum.soru_sayisi} soru çekilemez.")
     drawn = 0

@@ -19,14 +19,23 @@ accepted, recorded) → ``bekle`` (before the start bell, or not checked in yet)
 geçersiz.
 
 Answers (``answer``): the terminal numbers its taps (``seq``); one tap is one
-``CevapOlayi`` row (time, seat, address) and the question's ``secim``, written in one
-transaction with Core statements (no ORM flush, no audit row per tap: the attempt gets
-one summary row when it closes). A re-sent tap (same ``seq``) is acknowledged again and
-stored once; a tap older than the question's latest stored tap is logged but does not
-overwrite it. The acknowledgement carries the server's time ("son kayıt").
+``CevapOlayi`` row (time, seat, address) and the question's ``secim``: two statements in
+one transaction (the tap, INSERTed only where the seat, token, open attempt and question
+check out, and the answer), committed before the acknowledgement; no ORM objects, no audit row per tap (the attempt
+gets one summary row when it closes). A re-sent tap (same ``seq``) is acknowledged again
+and stored once; a tap older than the question's latest stored tap is logged but does not
+overwrite it. The acknowledgement carries the server's time ("son kayıt"); the last
+stored tap's time is read from the taps themselves.
 
-Time: the server's clock only. The deadline is ``son_an`` = the session's end + minutes
-granted after a technical fault (``app.esinav.terminal_close.grant_time``); a late start
+Speed (300 terminals starting at one bell, then polling every 15 s): what a terminal
+shows is read with plain column SELECTs (one for the seat's candidate and attempt, one
+for the attempt's questions); the question texts of a session and a seat's fixed
+labels are kept per server process (``_texts``, ``seat_labels``): a drawn version is
+never edited (``bank.revise`` adds a new one), a prepared session's hall, time and
+module do not change.
+
+Time: the server's clock only. The deadline is ``son_an`` = ``terminal_close.deadline``
+(the session's end + minutes granted after a technical fault); a late start
 gets no extra time; the time runs while the candidate is away. A tap at or after
 ``son_an`` is refused and the attempt is closed (``terminal_close.close_expired``).
 """
@@ -38,16 +47,15 @@ import hashlib
 import hmac
 from typing import Optional
 
-from sqlalchemy import and_, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from flask import current_app
+from sqlalchemy import DateTime, Integer, String, and_, bindparam, func, select, text, update
 
 from app.core import clock
 from app.core.tx import Refused
-from app.esinav import terminal_close
-from app.esinav.attempt_models import HAZIR, KAPALI, SINAVDA, AdaySinavi, CevapOlayi, SinavSorusu
+from app.esinav import hall, terminal_close
+from app.esinav.attempt_models import HAZIR, SINAVDA, AdaySinavi, CevapOlayi, SinavSorusu
 from app.esinav.models import (
     ALINMADI,
-    GECERSIZ,
     GELDI,
     GIRMEDI,
     HAZIRLANDI,
@@ -57,8 +65,11 @@ from app.esinav.models import (
     Koltuk,
     Oturum,
     OturumSalon,
+    Salon,
+    SoruSurumu,
 )
-from app.exams.models import SinavDonemi
+from app.exams.models import SinavDonemi, SinavKaydi
+from app.trainees.models import Kayit, Kursiyer
 
 MSG_NOT_YOURS = "Bu işlem bu koltuktaki adayın sınavı için geçerli değil. Sayfayı yenileyiniz."
 MSG_CLOSED = "Sınavınız sona erdi; cevap değiştirilemez."
@@ -67,6 +78,7 @@ MSG_NOT_STARTED = "Sınav henüz başlamadı."
 MSG_QUESTION = "Bu soru sınavınızda yok."
 MSG_CHOICE = "Seçenek A, B, C veya D olmalıdır."
 MSG_SEQ = "İşlem sıra numarası geçersiz."
+TOUCH_EVERY = dt.timedelta(seconds=20)  # the hall screen's "bağlı" needs no fresher stamp
 
 
 # --- the seat code ------------------------------------------------------------------------
@@ -79,8 +91,8 @@ def normalise_code(kod: str) -> str:
     return "".join(ch for ch in (kod or "").upper() if ch.isalnum())[:16]
 
 
-def find_seat(session, secret: str, kod: str) -> Optional[tuple[Oturum, Koltuk]]:
-    """The (session, seat) a code opens: today's prepared sessions only."""
+def find_seat(session, secret: str, kod: str) -> Optional[tuple[int, int]]:
+    """(session id, seat id) a code opens: today's prepared sessions only."""
     kod = normalise_code(kod)
     if len(kod) != 8:
         return None
@@ -89,200 +101,269 @@ def find_seat(session, secret: str, kod: str) -> Optional[tuple[Oturum, Koltuk]]
         .join(OturumSalon, OturumSalon.oturum_id == Oturum.id)
         .join(Koltuk, Koltuk.salon_id == OturumSalon.salon_id)
         .where(SinavDonemi.tarih == clock.today(), Oturum.durum.in_((HAZIRLANDI, OTURUM_BITTI)))).all()
-    for oturum_id, koltuk_id in rows:
-        if hmac.compare_digest(seat_code(secret, oturum_id, koltuk_id), kod):
-            return session.get(Oturum, oturum_id), session.get(Koltuk, koltuk_id)
-    return None
+    return next(((o, k) for o, k in rows if hmac.compare_digest(seat_code(secret, o, k), kod)), None)
 
 
-def seated(session, oturum: Oturum, koltuk: Koltuk) -> Optional[Aday]:
-    return session.execute(select(Aday).where(Aday.oturum_id == oturum.id, Aday.koltuk_id == koltuk.id)
+def seated(session, oturum_id: int, koltuk_id: int) -> Optional[Aday]:
+    return session.execute(select(Aday).where(Aday.oturum_id == oturum_id, Aday.koltuk_id == koltuk_id)
                            ).scalar_one_or_none()
 
 
-# --- what the terminal shows --------------------------------------------------------------
+# --- what stays the same for a prepared session, kept per server process --------------------
+def _cache(name: str) -> dict:
+    cache = current_app.extensions.setdefault("esinav_terminal", {}).setdefault(name, {})
+    if len(cache) > 20000:
+        cache.clear()
+    return cache
+
+
+def seat_labels(session, oturum_id: int, koltuk_id: int) -> dict:
+    """The seat's hall and number, the session's module, date, times and size. Loaded once
+    per process for the whole session (every seat of its halls in one SELECT)."""
+    cache = _cache("oturum")
+    labels = cache.get(oturum_id)
+    if labels is None or koltuk_id not in labels["koltuklar"]:
+        oturum = session.get(Oturum, oturum_id)
+        seats = session.execute(select(Koltuk.id, Koltuk.no, Salon.ad).join(Salon, Salon.id == Koltuk.salon_id)
+                                .join(OturumSalon, OturumSalon.salon_id == Salon.id)
+                                .where(OturumSalon.oturum_id == oturum_id)).all()
+        labels = cache[oturum_id] = {
+            "koltuklar": {k: (no, ad) for k, no, ad in seats}, "modul": str(oturum.modul),
+            "baslama_an": oturum.baslama, "bitis_an": oturum.bitis, "baslama": oturum.baslama.strftime("%H:%M"),
+            "tarih": oturum.tarih.strftime("%d.%m.%Y"), "sure_dk": oturum.sure_dk, "soru_sayisi": oturum.soru_sayisi}
+    no, salon = labels["koltuklar"][koltuk_id]
+    return dict(labels, koltuk=no, salon=salon)
+
+
+def _texts(session, oturum_id: int, surum_ids) -> dict:
+    """{version id: (text, has image, (A, B, C, D))} of the versions drawn for the session.
+    Loaded once per process for the whole session; again only when a version is missing
+    (candidates drawn later)."""
+    cache = _cache("metin")
+    texts = cache.get(oturum_id)
+    if texts is None or not texts.keys() >= set(surum_ids):
+        v = SoruSurumu.__table__.c
+        drawn = (select(SinavSorusu.surum_id).join(AdaySinavi, AdaySinavi.id == SinavSorusu.sinav_id)
+                 .where(AdaySinavi.oturum_id == oturum_id))
+        texts = cache[oturum_id] = {
+            r.id: (r.govde, bool(r.resim), (r.a, r.b, r.c, r.d))
+            for r in session.execute(select(v.id, v.govde, v.resim, v.a, v.b, v.c, v.d).where(v.id.in_(drawn)))}
+    return texts
+
+
+# --- the seat's candidate and attempt, one SELECT -------------------------------------------
+_a, _s, _o = Aday.__table__.c, AdaySinavi.__table__.c, CevapOlayi.__table__.c
+_last_tap = select(func.max(_o.sira)).where(_o.sinav_id == _s.id).scalar_subquery()
+_last_time = select(func.max(_o.zaman)).where(_o.sinav_id == _s.id).scalar_subquery()
+_SEAT = (select(_a.id, _a.durum, _a.kimlik_onay, _a.kurallar_onay, _a.cagri, Kursiyer.tc_kimlik_no, Kursiyer.ad,
+                Kursiyer.soyad, Kursiyer.foto, _s.id.label("sinav_id"), _s.durum.label("sinav_durumu"), _s.token,
+                _s.son_an, _s.ek_dakika, _s.son_temas, _last_tap.label("son_sira"), _last_time.label("son_kayit"))
+         .select_from(Aday.__table__)
+         .join(SinavKaydi, SinavKaydi.id == _a.sinav_kaydi_id).join(Kayit, Kayit.id == SinavKaydi.kayit_id)
+         .join(Kursiyer, Kursiyer.id == Kayit.kursiyer_id).outerjoin(AdaySinavi.__table__, _s.aday_id == _a.id)
+         .where(_a.oturum_id == bindparam("oturum_id"), _a.koltuk_id == bindparam("koltuk_id")))
+
+
+def _seat_row(session, oturum_id: int, koltuk_id: int):
+    return session.execute(_SEAT, {"oturum_id": oturum_id, "koltuk_id": koltuk_id}).first()
+
+
+_PHASES = {"gecersiz": "kapali", "girmedi": "kapali", "alinmadi": "kapali", "bitirdi": "bitti",
+           "sure_bitti": "bitti", "sinavda": "sinav"}
+
+
+def phase(row) -> str:
+    """bos, kimlik, kurallar, bekle, sinav, bitti or kapali (see the module's docstring),
+    from ``hall.candidate_state`` (an expired attempt is closed before this is asked)."""
+    if row is None:
+        return "bos"
+    if row.sinav_id is None:
+        return "kapali"
+    faz = _PHASES.get(hall.candidate_state(row.durum, row.sinav_durumu, None, None))
+    if faz is not None:
+        return faz
+    if row.kimlik_onay is None:
+        return "kimlik"
+    return "kurallar" if row.kurallar_onay is None else "bekle"
+
+
 def _hms(moment: Optional[dt.datetime]) -> Optional[str]:
     return moment.strftime("%H:%M:%S") if moment else None
 
 
-def phase(aday: Optional[Aday], now: dt.datetime) -> str:
-    if aday is None:
-        return "bos"
-    if aday.durum in (GIRMEDI, ALINMADI, GECERSIZ):
-        return "kapali"
-    attempt = aday.sinav
-    if attempt is None:
-        return "kapali"
-    if attempt.durum in KAPALI:
-        return "bitti"
-    if attempt.durum == SINAVDA:
-        return "sinav"
-    if aday.kimlik_onay is None:
-        return "kimlik"
-    if aday.kurallar_onay is None:
-        return "kurallar"
-    return "bekle"
+def _left(son_an: Optional[dt.datetime], now: dt.datetime) -> Optional[int]:
+    return max(0, int((son_an - now).total_seconds())) if son_an else None
 
 
-def questions(attempt: AdaySinavi) -> list[dict]:
+_q = SinavSorusu.__table__.c
+_QUESTIONS = (select(_q.sira, _q.surum_id, _q.secenek_sirasi, _q.secim, _q.isaretli)
+              .where(_q.sinav_id == bindparam("sinav_id")).order_by(_q.sira))
+
+
+def questions(session, oturum_id: int, sinav_id: int) -> list[dict]:
     """The attempt's questions as shown: option texts in the shown order, the chosen option
     as its shown letter. The key is not here."""
+    rows = session.execute(_QUESTIONS, {"sinav_id": sinav_id}).all()
+    texts = _texts(session, oturum_id, {r.surum_id for r in rows})
     out = []
-    for q in attempt.sorular:
-        v = q.surum
-        out.append({"no": q.sira, "metin": v.govde, "resim": bool(v.resim),
-                    "secenekler": [v.secenek(h) for h in q.secenek_sirasi],
-                    "secim": q.shown_letter(q.secim) if q.secim else None, "isaretli": q.isaretli})
+    for r in rows:
+        govde, resim, options = texts[r.surum_id]
+        out.append({"no": r.sira, "metin": govde, "resim": resim,
+                    "secenekler": [options[SECENEKLER.index(h)] for h in r.secenek_sirasi],
+                    "secim": "ABCD"[r.secenek_sirasi.index(r.secim)] if r.secim else None, "isaretli": r.isaretli})
     return out
 
 
-def state(session, oturum: Oturum, koltuk: Koltuk) -> dict:
+def state(session, oturum_id: int, koltuk_id: int) -> dict:
     """Everything a terminal needs to (re)draw itself; closes an expired attempt first."""
     now = clock.local_now()
-    aday = seated(session, oturum, koltuk)
-    if aday is not None and aday.sinav is not None:
-        terminal_close.close_if_expired(session, aday.sinav, now)
-        touch(session, aday.sinav, now)
-    faz = phase(aday, now)
-    out = {"faz": faz, "sunucu_saati": _hms(now), "koltuk": koltuk.no, "salon": koltuk.salon.ad,
-           "modul": str(oturum.modul), "baslama": oturum.baslama.strftime("%H:%M"),
-           "tarih": oturum.tarih.strftime("%d.%m.%Y"), "sure_dk": oturum.sure_dk, "soru_sayisi": oturum.soru_sayisi,
-           "baslamaya_sn": max(0, int((oturum.baslama - now).total_seconds()))}
-    if aday is None:
+    labels = seat_labels(session, oturum_id, koltuk_id)
+    row = _seat_row(session, oturum_id, koltuk_id)
+    if row is not None and row.sinav_durumu == SINAVDA:
+        if row.son_an is not None and now >= row.son_an:
+            terminal_close.close_if_expired(session, session.get(AdaySinavi, row.sinav_id), now)
+            row = _seat_row(session, oturum_id, koltuk_id)
+        elif row.son_temas is None or now - row.son_temas >= TOUCH_EVERY:  # the hall screen: connected
+            session.execute(update(AdaySinavi.__table__).where(_s.id == row.sinav_id).values(son_temas=now))
+            session.commit()
+    faz = phase(row)
+    out = {k: v for k, v in labels.items() if not k.endswith("_an") and k != "koltuklar"}
+    out.update(faz=faz, sunucu_saati=_hms(now), baslamaya_sn=max(0, int((labels["baslama_an"] - now).total_seconds())))
+    if row is None:
         return out
-    k = aday.kursiyer
-    out["aday"] = {"tc": k.tc_kimlik_no, "ad": k.ad, "soyad": k.soyad, "foto": bool(k.foto), "cagri": aday.cagri is not None,
-                   "yoklama": aday.durum == GELDI}
+    out["aday"] = {"tc": row.tc_kimlik_no, "ad": row.ad, "soyad": row.soyad, "foto": bool(row.foto),
+                   "cagri": row.cagri is not None, "yoklama": row.durum == GELDI}
     if faz == "kapali":
-        out["mesaj"] = {GIRMEDI: "Girmedi", ALINMADI: "Sınava Alınmadı"}.get(aday.durum, "Sınavınız geçersiz sayıldı.")
+        out["mesaj"] = {GIRMEDI: "Girmedi", ALINMADI: "Sınava Alınmadı"}.get(row.durum, "Sınavınız geçersiz sayıldı.")
         return out
-    attempt = aday.sinav
-    out["token"] = attempt.token
-    out["son_kayit"] = _hms(attempt.son_kayit)
-    out["kalan_sn"] = max(0, int(((attempt.son_an or oturum.bitis + dt.timedelta(minutes=attempt.ek_dakika))
-                                  - now).total_seconds()))
+    out["token"] = row.token
+    out["son_kayit"] = _hms(row.son_kayit)
+    out["kalan_sn"] = _left(row.son_an or terminal_close.deadline(labels["bitis_an"], row.ek_dakika), now)
     if faz == "sinav":
-        out["sorular"] = questions(attempt)
-        last = session.execute(select(CevapOlayi.sira).where(CevapOlayi.sinav_id == attempt.id)
-                               .order_by(CevapOlayi.sira.desc()).limit(1)).scalar()
-        out["sira_taban"] = ((last or 0) // 1_000_000 + 1) * 1_000_000  # a new page numbers its taps above
+        out["sorular"] = questions(session, oturum_id, row.sinav_id)
+        out["sira_taban"] = ((row.son_sira or 0) // 1_000_000 + 1) * 1_000_000  # a new page numbers its taps above
     elif faz == "bitti":
-        out.update(terminal_close.end_screen(session, aday))
+        out.update(terminal_close.end_screen(session, session.get(Aday, row.id)))
     return out
-
-
-def touch(session, attempt: AdaySinavi, now: dt.datetime) -> None:
-    """The terminal asked: the hall screen shows it connected."""
-    if attempt.durum == SINAVDA:
-        session.execute(update(AdaySinavi.__table__).where(AdaySinavi.__table__.c.id == attempt.id)
-                        .values(son_temas=now))
-        session.commit()
 
 
 # --- before the start (identity, rules, call) ---------------------------------------------
-def _mine(session, oturum: Oturum, koltuk: Koltuk, token: str) -> Aday:
-    aday = seated(session, oturum, koltuk)
-    if aday is None or aday.sinav is None or not token or not hmac.compare_digest(aday.sinav.token, token):
+def _mine(session, oturum_id: int, koltuk_id: int, token: str):
+    row = _seat_row(session, oturum_id, koltuk_id)
+    if row is None or row.sinav_id is None or not token or not hmac.compare_digest(row.token, token):
         raise Refused(MSG_NOT_YOURS)
-    return aday
+    return row
 
 
-def confirm_identity(session, oturum, koltuk, token: str) -> None:
+def _set(session, table, row_id: int, **values) -> None:
+    """One UPDATE and its commit (the terminal's steps are summed up in the attempt's one
+    audit row when it closes, not audited one by one)."""
+    session.execute(update(table).where(table.c.id == row_id).values(**values))
+    session.commit()
+
+
+def confirm_identity(session, oturum_id: int, koltuk_id: int, token: str) -> None:
     """"Bilgiler bana aittir": stamped with the seat it was pressed on (seed g)."""
-    aday = _mine(session, oturum, koltuk, token)
-    if aday.kimlik_onay is None:
-        with terminal_close.quiet(session):  # in the attempt's summary row, not a row of its own
-            aday.kimlik_onay, aday.kimlik_onay_koltuk_id = clock.local_now(), koltuk.id
-            session.commit()
+    row = _mine(session, oturum_id, koltuk_id, token)
+    if row.kimlik_onay is None:
+        _set(session, Aday.__table__, row.id, kimlik_onay=clock.local_now(), kimlik_onay_koltuk_id=koltuk_id)
 
 
-def call_staff(session, oturum, koltuk, token: str) -> None:
+def call_staff(session, oturum_id: int, koltuk_id: int, token: str) -> None:
     """"Salon başkanını çağır": lights up on the hall screen until staff answer it."""
-    aday = _mine(session, oturum, koltuk, token)
-    with terminal_close.quiet(session):
-        aday.cagri = clock.local_now()
-        session.commit()
+    row = _mine(session, oturum_id, koltuk_id, token)
+    _set(session, Aday.__table__, row.id, cagri=clock.local_now())
 
 
-def accept_rules(session, oturum, koltuk, token: str) -> None:
-    aday = _mine(session, oturum, koltuk, token)
-    if aday.kimlik_onay is None:
+def accept_rules(session, oturum_id: int, koltuk_id: int, token: str) -> None:
+    row = _mine(session, oturum_id, koltuk_id, token)
+    if row.kimlik_onay is None:
         raise Refused("Önce ekrandaki bilgilerin size ait olduğunu onaylayınız.")
-    if aday.kurallar_onay is None:
-        with terminal_close.quiet(session):
-            aday.kurallar_onay = clock.local_now()
-            session.commit()
+    if row.kurallar_onay is None:
+        _set(session, Aday.__table__, row.id, kurallar_onay=clock.local_now())
 
 
-def start(session, oturum, koltuk, token: str) -> None:
+def start(session, oturum_id: int, koltuk_id: int, token: str) -> None:
     """"Sınava Başla": at or after the bell, checked in, identity and rules confirmed."""
-    aday = _mine(session, oturum, koltuk, token)
-    attempt, now = aday.sinav, clock.local_now()
-    if attempt.durum != HAZIR:
-        if attempt.durum == SINAVDA:
+    row, now = _mine(session, oturum_id, koltuk_id, token), clock.local_now()
+    labels = seat_labels(session, oturum_id, koltuk_id)
+    if row.sinav_durumu != HAZIR:
+        if row.sinav_durumu == SINAVDA:
             return  # pressed twice, or a second page: the same attempt goes on
         raise Refused(MSG_CLOSED)
-    if aday.kimlik_onay is None or aday.kurallar_onay is None:
+    if row.kimlik_onay is None or row.kurallar_onay is None:
         raise Refused("Önce bilgilerinizi ve sınav kurallarını onaylayınız.")
-    if aday.durum != GELDI:
+    if row.durum != GELDI:
         raise Refused("Yoklamanız alınmadı: salon görevlisine başvurunuz.")
-    if now < oturum.baslama:
+    if now < labels["baslama_an"]:
         raise Refused(MSG_NOT_STARTED)
-    deadline = oturum.bitis + dt.timedelta(minutes=attempt.ek_dakika)
-    if now >= deadline:
+    son_an = terminal_close.deadline(labels["bitis_an"], row.ek_dakika)
+    if now >= son_an:
         raise Refused("Sınav süresi bitti.")
-    with terminal_close.quiet(session):
-        attempt.durum, attempt.baslama, attempt.son_an, attempt.son_temas = SINAVDA, now, deadline, now
-        session.commit()
+    session.execute(update(AdaySinavi.__table__).where(_s.id == row.sinav_id, _s.durum == HAZIR)
+                    .values(durum=SINAVDA, baslama=now, son_an=son_an, son_temas=now))
+    session.commit()
 
 
 # --- the exam ---------------------------------------------------------------------------------
 def _check_open(session, row, now: dt.datetime) -> None:
     if row is None:
         raise Refused(MSG_NOT_YOURS)
-    if row.durum == HAZIR.value:
+    if row.durum == HAZIR:
         raise Refused(MSG_NOT_STARTED)
-    if row.durum != SINAVDA.value:
+    if row.durum != SINAVDA:
         raise Refused(MSG_CLOSED)
     if row.son_an is not None and now >= row.son_an:
         terminal_close.close_if_expired(session, session.get(AdaySinavi, row.id), now)
         raise Refused(MSG_TIME)
 
 
-def _attempt_query(oturum_id: int, koltuk_id: int, token: str):
-    """The attempt on this seat with this token (none: not this terminal's to write)."""
-    s, a = AdaySinavi.__table__.c, Aday.__table__.c
-    return (select(s.id, s.durum, s.son_an).select_from(AdaySinavi.__table__)
-            .join(Aday.__table__, a.id == s.aday_id)
-            .where(s.token == (token or ""), a.oturum_id == oturum_id, a.koltuk_id == koltuk_id))
+_q_of = and_(_q.sinav_id == _s.id, _q.sira == bindparam("no"))
+_ATTEMPT = (select(_s.id, _s.durum, _s.son_an).select_from(AdaySinavi.__table__)
+            .join(Aday.__table__, _a.id == _s.aday_id)
+            .where(_s.token == bindparam("token"), _a.oturum_id == bindparam("oturum_id"),
+                   _a.koltuk_id == bindparam("koltuk_id")))
+# the attempt on this seat with this token, the question, and the tap if it came before
+_ANSWER = (_ATTEMPT.add_columns(_q.id.label("soru"), _q.secenek_sirasi, _o.id.label("olay"),
+                                _o.sinav_sorusu_id, _o.secim.label("olay_secim"), _o.zaman.label("olay_zamani"))
+           .outerjoin(SinavSorusu.__table__, _q_of)
+           .outerjoin(CevapOlayi.__table__, and_(_o.sinav_id == _s.id, _o.sira == bindparam("seq"))))
+# the tap, stored only if this seat's open attempt with this token has question ``no`` (the
+# checks ARE the INSERT's WHERE); the shown position ``pos`` (1-4, 0 = clear) becomes the
+# version's letter; a re-sent tap (same sequence number) is not stored again
+_TAP = text(
+    "INSERT INTO esinav_cevap_olayi (sinav_id, sinav_sorusu_id, ilce_id, sira, secim, zaman, koltuk_id, ip) "
+    "SELECT s.id, q.id, q.ilce_id, :seq, CASE WHEN :pos = 0 THEN NULL ELSE substr(q.secenek_sirasi, :pos, 1) END, "
+    ":zaman, :koltuk_id, :ip FROM esinav_aday_sinavi s JOIN esinav_aday a ON a.id = s.aday_id "
+    "JOIN esinav_sinav_sorusu q ON q.sinav_id = s.id AND q.sira = :no "
+    "WHERE s.token = :token AND a.oturum_id = :oturum_id AND a.koltuk_id = :koltuk_id AND s.durum = :sinavda "
+    "AND s.son_an > :zaman ON CONFLICT (sinav_id, sira) DO NOTHING RETURNING sinav_id, sinav_sorusu_id, secim, "
+    "(SELECT son_an FROM esinav_aday_sinavi WHERE esinav_aday_sinavi.id = esinav_cevap_olayi.sinav_id) AS son_an"
+).bindparams(bindparam("zaman", type_=DateTime())).columns(
+    sinav_id=Integer(), sinav_sorusu_id=Integer(), secim=String(), son_an=DateTime())
+# a later tap of the same question (through the (sinav_id, sira) index: this attempt's taps only)
+_later = select(_o.id).where(_o.sinav_id == bindparam("p_sinav"), _o.sira > bindparam("p_seq"),
+                             _o.sinav_sorusu_id == bindparam("p_soru")).exists()
+_SET_ANSWER = (update(SinavSorusu.__table__).where(_q.id == bindparam("p_soru"), ~_later)  # unless a later tap
+               .values(secim=bindparam("p_harf"), cevap_zamani=bindparam("p_an", type_=DateTime())))
+
+
+def _ids(oturum_id, koltuk_id, token) -> dict:
+    return {"oturum_id": oturum_id, "koltuk_id": koltuk_id, "token": token or ""}
 
 
 def _open_attempt(session, oturum_id: int, koltuk_id: int, token: str, now: dt.datetime):
     """(attempt id, deadline) of the open attempt on this seat with this token, or Refused."""
-    row = session.execute(_attempt_query(oturum_id, koltuk_id, token)).first()
+    row = session.execute(_ATTEMPT, _ids(oturum_id, koltuk_id, token)).first()
     _check_open(session, row, now)
     return row.id, row.son_an
-
-
-def _insert_tap(session, **values):
-    """INSERT the tap unless its (attempt, sequence number) is stored already: its id, or None."""
-    table = CevapOlayi.__table__
-    dialect = session.get_bind().dialect.name
-    if dialect in ("postgresql", "sqlite"):
-        module = __import__(f"sqlalchemy.dialects.{dialect}", fromlist=["insert"])
-        stmt = module.insert(table).values(**values).on_conflict_do_nothing(index_elements=["sinav_id", "sira"])
-        return session.execute(stmt.returning(table.c.id)).scalar()
-    try:
-        with session.begin_nested():
-            return session.execute(insert(table).values(**values).returning(table.c.id)).scalar()
-    except IntegrityError:
-        return None
 
 
 def answer(session, oturum_id: int, koltuk_id: int, token: str, no, secim, seq, ip: Optional[str]) -> dict:
     """Store one tap (choice, or None to clear) before the terminal shows it. Returns the
     acknowledgement: {"no", "secim" (shown letter or None), "son_kayit", "kalan_sn"}.
-    Four statements and a commit: the checks in one SELECT, the tap, the answer, the time."""
+    Two statements and a commit: the tap (with every check in its WHERE), the answer.
+    Only when nothing was stored does a SELECT say why (or acknowledge a re-sent tap)."""
     now = clock.local_now()
     if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq < 2**31:
         raise Refused(MSG_SEQ)
@@ -290,40 +371,25 @@ def answer(session, oturum_id: int, koltuk_id: int, token: str, no, secim, seq, 
         raise Refused(MSG_CHOICE)
     if not isinstance(no, int) or isinstance(no, bool) or not 0 < no < 10000:
         raise Refused(MSG_QUESTION)
-    s, q, o = AdaySinavi.__table__.c, SinavSorusu.__table__.c, CevapOlayi.__table__.c
-    row = session.execute(
-        _attempt_query(oturum_id, koltuk_id, token)
-        .add_columns(q.id.label("soru"), q.secenek_sirasi, q.ilce_id, o.id.label("olay"), o.sinav_sorusu_id,
-                     o.secim.label("olay_secim"))
-        .outerjoin(SinavSorusu.__table__, and_(q.sinav_id == s.id, q.sira == no))
-        .outerjoin(CevapOlayi.__table__, and_(o.sinav_id == s.id, o.sira == seq))).first()
+    ack = {"no": no, "secim": secim, "son_kayit": _hms(now)}
+    ids = _ids(oturum_id, koltuk_id, token)
+    tap = session.execute(_TAP, dict(ids, no=no, seq=seq, pos=SECENEKLER.index(secim) + 1 if secim else 0,
+                                     zaman=now, ip=(ip or "")[:45], sinavda=SINAVDA.value)).first()
+    if tap is not None:
+        session.execute(_SET_ANSWER, {"p_sinav": tap.sinav_id, "p_soru": tap.sinav_sorusu_id, "p_seq": seq,
+                                      "p_harf": tap.secim, "p_an": now})
+        session.commit()
+        return dict(ack, kalan_sn=_left(tap.son_an, now))
+    session.rollback()  # nothing stored: not this seat's open attempt or question, or a re-sent tap
+    row = session.execute(_ANSWER, dict(ids, no=no, seq=seq)).first()
     _check_open(session, row, now)
-    sinav_id, son_an = row.id, row.son_an
     if row.soru is None:
         raise Refused(MSG_QUESTION)
     letter = row.secenek_sirasi[SECENEKLER.index(secim)] if secim else None  # the version's letter
-    if row.olay is not None:  # a re-sent tap: stored already, acknowledged again
-        if row.sinav_sorusu_id != row.soru or row.olay_secim != letter:
-            raise Refused(MSG_SEQ)
-        return _ack(session, sinav_id, no, secim, now)
-    if _insert_tap(session, sinav_id=sinav_id, sinav_sorusu_id=row.soru, ilce_id=row.ilce_id, sira=seq,
-                   secim=letter, zaman=now, koltuk_id=koltuk_id, ip=(ip or "")[:45]) is None:
-        return _ack(session, sinav_id, no, secim, now)  # the same tap, stored meanwhile by its twin
-    later = select(o.id).where(o.sinav_sorusu_id == row.soru, o.sira > seq).exists()
-    session.execute(update(SinavSorusu.__table__).where(q.id == row.soru, ~later)
-                    .values(secim=letter, cevap_zamani=now))
-    session.execute(update(AdaySinavi.__table__).where(s.id == sinav_id).values(son_kayit=now, son_temas=now))
-    session.commit()
-    return {"no": no, "secim": secim, "son_kayit": _hms(now), "kalan_sn": max(0, int((son_an - now).total_seconds()))}
-
-
-def _ack(session, sinav_id, no, secim, now) -> dict:
-    """The acknowledgement of a tap stored before (nothing written now)."""
-    s = AdaySinavi.__table__.c
-    son_kayit, son_an = session.execute(select(s.son_kayit, s.son_an).where(s.id == sinav_id)).one()
+    if row.olay is None or row.sinav_sorusu_id != row.soru or row.olay_secim != letter:
+        raise Refused(MSG_SEQ)  # the same sequence number for another tap
     session.rollback()
-    return {"no": no, "secim": secim, "son_kayit": _hms(son_kayit),
-            "kalan_sn": max(0, int((son_an - now).total_seconds())) if son_an else None}
+    return dict(ack, son_kayit=_hms(row.olay_zamani), kalan_sn=_left(row.son_an, now))
 
 
 def mark(session, oturum_id: int, koltuk_id: int, token: str, no, isaretli: bool) -> dict:
@@ -332,8 +398,7 @@ def mark(session, oturum_id: int, koltuk_id: int, token: str, no, isaretli: bool
     if not isinstance(no, int) or isinstance(no, bool):
         raise Refused(MSG_QUESTION)
     sinav_id, _ = _open_attempt(session, oturum_id, koltuk_id, token, now)
-    q = SinavSorusu.__table__.c
-    done = session.execute(update(SinavSorusu.__table__).where(q.sinav_id == sinav_id, q.sira == no)
+    done = session.execute(update(SinavSorusu.__table__).where(_q.sinav_id == sinav_id, _q.sira == no)
                            .values(isaretli=bool(isaretli)))
     if done.rowcount != 1:
         session.rollback()

@@ -28,6 +28,7 @@ from typing import Optional
 from sqlalchemy import func, select
 
 from app.core import audit, clock, parse
+from app.core.money import format_number
 from app.core.tx import Refused, commit
 from app.esinav.attempt_models import BITTI, HAZIR, KAPALI, SINAVDA, SURE_BITTI, AdaySinavi, CevapOlayi, EkSure
 from app.esinav.models import (
@@ -45,6 +46,12 @@ from app.esinav.models import (
     TutanakTuru,
 )
 from app.esinav.scoring import pass_mark, write_result
+
+
+def deadline(session_end: dt.datetime, ek_dakika: Optional[int]) -> dt.datetime:
+    """An attempt's last moment (``son_an``): the session's end plus the minutes granted
+    after a technical fault. A late start gets no extra time; time away is not given back."""
+    return session_end + dt.timedelta(minutes=ek_dakika or 0)
 
 
 @contextmanager
@@ -80,7 +87,7 @@ def _summary(session, attempt: AdaySinavi) -> str:
         parts.append(f"{attempt.ek_dakika} dk ek süre")
     parts.append(f"bitiş {attempt.bitis:{fmt}} ({attempt.durum.label})")
     if attempt.puan is not None:
-        parts.append(f"puan {attempt.puan} ({'başarılı' if attempt.gecti else 'başarısız'})")
+        parts.append(f"puan {format_number(attempt.puan)} ({'başarılı' if attempt.gecti else 'başarısız'})")
     return "; ".join(parts)
 
 
@@ -149,7 +156,7 @@ def start_sweeper(app, every: float) -> None:
 
 def session_over(session, oturum: Oturum, now: dt.datetime) -> bool:
     extra = session.execute(select(func.max(AdaySinavi.ek_dakika)).where(AdaySinavi.oturum_id == oturum.id)).scalar()
-    return now >= oturum.bitis + dt.timedelta(minutes=extra or 0)
+    return now >= deadline(oturum.bitis, extra)
 
 
 def close_session(session, oturum: Oturum, now: dt.datetime) -> None:
@@ -194,7 +201,7 @@ def grant_time(session, used, aday: Aday, dakika: str, neden: str, user_id: Opti
         raise Refused("Ek süre yalnız sınavı süren adaya verilir.")
     before = {"ek_dakika": attempt.ek_dakika, "son_an": attempt.son_an}
     attempt.ek_dakika += n
-    attempt.son_an = attempt.son_an + dt.timedelta(minutes=n)
+    attempt.son_an = deadline(aday.oturum.bitis, attempt.ek_dakika)
     row = EkSure(sinav_id=attempt.id, ilce_id=attempt.ilce_id, dakika=n, neden=neden, zaman=clock.local_now(),
                  kullanici_id=user_id)
     session.add(row)
@@ -214,7 +221,7 @@ def end_screen(session, aday: Aday) -> dict:
     out = {"bitis": attempt.bitis.strftime("%H:%M:%S") if attempt.bitis else None, "durum": attempt.durum.label,
            "cevapli": sum(1 for q in attempt.sorular if q.secim), "soru_sayisi": len(attempt.sorular)}
     if aday.oturum.sonuc_goster and attempt.puan is not None:
-        out["sonuc"] = {"puan": str(attempt.puan).replace(".", ","), "dogru": attempt.dogru,
+        out["sonuc"] = {"puan": format_number(attempt.puan), "dogru": attempt.dogru,
                         "gecerli": attempt.gecerli_soru, "gecti": bool(attempt.gecti),
                         "gecme_notu": str(pass_mark(session))}
     return out

@@ -14,16 +14,15 @@ seat code and the token are what authorise them. The terminal's page loads one s
 from __future__ import annotations
 
 
-from flask import abort, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_appbuilder import BaseView, expose
 
-from app.core import clock, throttle, uploads
+from app.core import clock, scope, throttle, uploads
 from app.core.extensions import db
 from app.core.identity import tc_error
 from app.core.parse import parse_date
 from app.core.tx import Refused
 from app.esinav import terminal, terminal_close
-from app.esinav.models import Koltuk, Oturum
 
 JSON_ONLY = "İstek JSON olmalıdır."
 
@@ -43,13 +42,8 @@ def seat_ids(kod: str) -> tuple[int, int]:
             abort(404)
         if len(_SEATS) > 10000:
             _SEATS.clear()
-        ids = _SEATS[key] = (found[0].id, found[1].id)
+        ids = _SEATS[key] = found
     return ids
-
-
-def _seat(kod: str) -> tuple[Oturum, Koltuk]:
-    oturum_id, koltuk_id = seat_ids(kod)
-    return db.session.get(Oturum, oturum_id), db.session.get(Koltuk, koltuk_id)
 
 
 def _body() -> dict:
@@ -87,26 +81,22 @@ class TerminalView(BaseView):
 
     @expose("/<kod>")
     def ekran(self, kod):
-        oturum, koltuk = _seat(kod)
-        return render_template("esinav/terminal.html", kod=terminal.normalise_code(kod), oturum=oturum,
-                               koltuk=koltuk)
+        return render_template("esinav/terminal.html", kod=terminal.normalise_code(kod),
+                               etiket=terminal.seat_labels(db.session, *seat_ids(kod)))
 
     @expose("/<kod>/durum")
     def durum(self, kod):
-        oturum, koltuk = _seat(kod)
-        return jsonify(terminal.state(db.session, oturum, koltuk))
+        return jsonify(terminal.state(db.session, *seat_ids(kod)))
 
     @expose("/<kod>/foto")
     def foto(self, kod):
-        oturum, koltuk = _seat(kod)
-        aday = terminal.seated(db.session, oturum, koltuk)
+        aday = terminal.seated(db.session, *seat_ids(kod))
         return uploads.send_stored(aday.kursiyer.foto if aday is not None else None, "image/jpeg", "aday.jpg")
 
     @expose("/<kod>/resim/<int:no>")
     def resim(self, kod, no):
         """A question's image, to the terminal of the seat whose attempt holds it, once started."""
-        oturum, koltuk = _seat(kod)
-        aday = terminal.seated(db.session, oturum, koltuk)
+        aday = terminal.seated(db.session, *seat_ids(kod))
         if aday is None or aday.sinav is None or aday.sinav.baslama is None:
             abort(404)
         q = next((q for q in aday.sinav.sorular if q.sira == no), None)
@@ -131,14 +121,12 @@ class TerminalView(BaseView):
             if islem == "bitir":
                 terminal.finish(db.session, oturum_id, koltuk_id, _token(), data.get("onay"))
             else:
-                oturum, koltuk = db.session.get(Oturum, oturum_id), db.session.get(Koltuk, koltuk_id)
                 {"kimlik": terminal.confirm_identity, "cagri": terminal.call_staff,
-                 "kurallar": terminal.accept_rules, "basla": terminal.start}[islem](db.session, oturum, koltuk,
+                 "kurallar": terminal.accept_rules, "basla": terminal.start}[islem](db.session, oturum_id, koltuk_id,
                                                                                     _token())
         except Refused as exc:
             return _refused(exc, 403 if exc.message == terminal.MSG_NOT_YOURS else 409)
-        oturum, koltuk = db.session.get(Oturum, oturum_id), db.session.get(Koltuk, koltuk_id)
-        return jsonify(terminal.state(db.session, oturum, koltuk))
+        return jsonify(terminal.state(db.session, oturum_id, koltuk_id))
 
 
 class SonucBilgisayariView(BaseView):
@@ -162,15 +150,8 @@ class SonucBilgisayariView(BaseView):
                                gecme_notu=terminal_close.pass_mark(db.session)), (400 if error else 200)
 
 
-def _unscoped():
-    """The seat code and the token authorise these requests, not a login (see above)."""
-    g._kapsam_kapali = True
-
-
 def _close_expired_first():
     """Before the public lookup: attempts whose time is over are closed and scored."""
-    from app.core import scope
-
     with scope.unscoped():
         terminal_close.close_expired(db.session)
 
@@ -182,7 +163,7 @@ def register(appbuilder) -> None:
     from flask import current_app as app
     for view in (TerminalView, SonucBilgisayariView):
         registered = appbuilder.add_view_no_menu(view)
-        app.before_request_funcs.setdefault(registered.blueprint.name, []).append(_unscoped)
+        app.before_request_funcs.setdefault(registered.blueprint.name, []).append(scope.unscoped_request)
         if view is TerminalView:
             csrf.exempt(registered.blueprint)
         else:

@@ -18,7 +18,7 @@ from app.core import pdf as core_pdf
 from app.core.extensions import db
 from app.core.filters import KursInterface
 from app.core.text import parse_time
-from app.core.tree import ILCE, KURUM, Kullanici
+from app.core.tree import ILCE, Kullanici
 from app.core.tx import Refused
 from app.core.views import RecordView, get_or_404
 from app.esinav import access, documents, hall, sessions, stats
@@ -107,11 +107,8 @@ class OturumView(RecordView):
 
     def _list(self, errors=None, values=None, status=200):
         sc = scope.current()
-        rows = db.session.execute(select(Oturum).join(SinavDonemi).order_by(SinavDonemi.tarih.desc(), Oturum.saat)
-                                  ).scalars().all()
-        if sc is not None and sc.tur == KURUM:  # an institution: sessions with its own candidates only
-            mine = set(db.session.execute(select(Aday.oturum_id)).scalars())
-            rows = [o for o in rows if o.id in mine]
+        rows = db.session.execute(select(Oturum).join(SinavDonemi).where(access.visible_sessions())
+                                  .order_by(SinavDonemi.tarih.desc(), Oturum.saat)).scalars().all()
         ctx = {}
         if sc is not None and sc.tur == ILCE and access.is_manager() and \
                 current_app_may("can_write", "EsinavOturum"):
@@ -156,13 +153,10 @@ class OturumView(RecordView):
     @expose("/<int:pk>")
     @has_access
     def goster(self, pk):
-        oturum = get_or_404(Oturum, pk)
-        sc = scope.current()
-        kurum = sc is not None and sc.tur == KURUM
+        oturum = access.session_or_404(pk)
+        kurum = access.is_institution()
         adaylar = db.session.execute(select(Aday).where(Aday.oturum_id == oturum.id).order_by(Aday.sira)
                                      ).scalars().all()
-        if kurum and not adaylar:
-            abort(404)
         return self.render_template("esinav/oturum.html", oturum=oturum, adaylar=adaylar, kurum=kurum,
                                     gorevli=[] if kurum else sessions.staff_roll(oturum),
                                     istatistik=[] if kurum else stats.item_stats(oturum),
@@ -186,7 +180,7 @@ class OturumView(RecordView):
     @has_access
     def gorevli_pdf(self, pk):
         oturum = get_or_404(Oturum, pk)
-        if scope.current() is not None and scope.current().tur == KURUM:
+        if access.is_institution():
             abort(404)
         return core_pdf.pdf_response(documents.staff_roll(oturum), f"gorevli_yoklama_{pk}.pdf")
 
@@ -222,6 +216,7 @@ class SalonEkraniView(RecordView):
         occupied = {a.koltuk_id for a in used.oturum.adaylar}
         free = [k for k in used.salon.koltuklar if k.id not in occupied and not k.hizmet_disi]
         return self.render_template("esinav/salon.html", used=used, oturum=used.oturum, adaylar=adaylar,
+                                    islemler={a.id: hall.row_actions(a) for a in adaylar},
                                     harita=hall.seat_map(used), bos=free, simdi=clock.local_now(),
                                     ayrilan=hall.someone_left(db.session, used), errors=errors or {},
                                     values=values or {}), status
