@@ -11,6 +11,10 @@ from sqlalchemy import select
 
 from app.core.extensions import db
 from app.courses.models import AKTIF, TASLAK, Kurs
+from app.esinav.models import Soru
+from app.trainees.models import Kayit
+from tests import esinav_factory as ef
+from tests import factories
 from tests.conftest import login
 
 #: labels of those screens that must not be left in Turkish (each is on one of the pages)
@@ -18,7 +22,13 @@ TURKISH = ["Kaydet", "Listele", "Kursiyerler", "Kurs Tarihçesi", "Kimlik Numara
            "Sınav Dönemleri", "Yeni Sınav Dönemi", "Kayda Kapat", "Kayda açık", "Ders Planı", "Geri", "İleri",
            "Taslağı sil", "Kayıt Tarihi", "Devamsızlık", "Sınav hakları", "Sonuç bekleniyor", "Aktif Kursiyer",
            "Onay bekleyen kurslar", "Bu ay verilen ders saatleri", "Listeyi indir:", "Açma Biçimi",
-           "Bugünkü görevleriniz", "Salonlarım", "Dönem Adı", "Kurs Sonu İşlemleri", "Tahsilat (net)", "Kasım"]
+           "Bugünkü görevleriniz", "Salonlarım", "Dönem Adı", "Kurs Sonu İşlemleri", "Tahsilat (net)", "Kasım",
+           # the fee page, the photo page, the e-Sınav staff screens
+           "Ücret/Dekont Girişi", "Tahsilat Raporu", "Hesap Ekstresi", "Ödemeler", "Taksit Planı", "Vade Tarihi",
+           "Kayıtlı fotoğraf", "Fotoğraf (JPEG veya PNG)", "e-Sınav Oturumları", "Yeni e-Sınav Oturumu",
+           "Oturumu Planla", "Salonlar ve görevliler", "Görevli Yoklama", "Adaylar", "Madde İstatistikleri",
+           "Soru Bankası", "Yeni Soru", "Soru Metni", "Doğru Cevap", "Sürümler", "Kullanımdan Kaldır",
+           "Sınav Merkezleri", "Salon Ekle"]
 
 
 def _text(html: str) -> str:
@@ -41,7 +51,8 @@ def pages(app):
     }
 
 
-def test_english_screens_have_no_turkish_labels(app, pages):
+def _walk(app, pages) -> dict:
+    """Each page in English: no label of TURKISH left; returns the pages' texts."""
     seen = {}
     for who, urls in pages.items():
         web = login(app.test_client(), who)
@@ -56,10 +67,34 @@ def test_english_screens_have_no_turkish_labels(app, pages):
                 assert not left, (who, url, left)
         finally:
             web.get("/lang/tr")
+    return seen
+
+
+def test_english_screens_have_no_turkish_labels(app, pages):
+    seen = _walk(app, pages)
     everything = " ".join(seen.values())
     assert "Kurum Müdürü" not in seen[("12345678950", "/")]  # the role under the greeting
     for english in ("Save", "Trainees", "Exam Periods", "Registration Date", "Download the list:", "Today's duties",
                     "Institution Director", "Lesson Plan"):
+        assert english in everything, english
+
+
+def test_english_fee_photo_and_esinav_staff_screens(app):
+    """The fee page of a registration, the photo page, and the e-Sınav staff screens of the
+    district (sessions, a session with its staff attendance, the question bank, a question)."""
+    pk, (kid,) = factories.active_course(app, db, weeks_ago=5, days=(1, 3), hours=4, trainees=(11, 1))
+    exam_course, _ = factories.active_course(app, db, weeks_ago=6, days=(1,), hours=4, time="19:00")
+    with app.app_context():
+        person = db.session.get(Kayit, kid).kursiyer_id
+        oturum = ef.session_for(db.session, exam_course, n=1).id
+        soru = db.session.execute(select(Soru.id).order_by(Soru.id)).scalars().first()
+    seen = _walk(app, {
+        "moda.personel": [f"/ucret/{pk}?kayit={kid}", f"/kursiyerarama/foto/{person}"],
+        "kadikoy.sube": ["/esinav/oturum/", f"/esinav/oturum/{oturum}", "/esinav/soru/", f"/esinav/soru/{soru}"],
+    })
+    everything = " ".join(seen.values())
+    for english in ("Fee/Receipt Entry", "Payments", "Installment Plan", "Stored photo", "e-Exam Sessions",
+                    "Plan the Session", "Staff Attendance", "Candidates", "Question Bank", "Correct Answer", "Versions"):
         assert english in everything, english
 
 
