@@ -243,3 +243,25 @@ def test_a_long_list_is_counted_up_to_the_bound(app, monkeypatch):
     data = client.get("/api/v1/program/").get_json()
     assert data["count"] == 3 and data["count_exact"] is False
     assert filters.record_count(12345) == "2+" and filters.record_count(2) == "2"
+
+
+def test_home_page_counts_like_the_lists(app, monkeypatch):
+    """The home page's "Kurum / Sınıf / Eğitici" are counted in the user's scope up to the
+    lists' bound: exact within it, "N+" beyond (the bound made 2 here)."""
+    import re
+
+    from app.core import filters
+
+    def shown(username):
+        html = login(app.test_client(), username).get("/").get_data(as_text=True)
+        return {k: re.search(rf'id="count-{k}">([^<]*)<', html).group(1) for k in ("kurum", "sinif", "egitici")}
+
+    with app.app_context():
+        from app.org.models import Sinif
+
+        moda = db.session.query(Kurum).filter_by(kurum_kodu="100001").one()
+        moda_rooms = db.session.query(Sinif).filter_by(kurum_id=moda.id).count()
+    director = shown("12345678950")
+    assert (director["kurum"], director["sinif"]) == ("1", str(moda_rooms)) and moda_rooms > 2
+    monkeypatch.setattr(filters, "COUNT_BOUND", 2)
+    assert shown("gm")["kurum"] == "2+" and shown("12345678950")["kurum"] == "1"
