@@ -267,11 +267,13 @@ def start(session, oturum_id: int, koltuk_id: int, token: str) -> dict:
         raise Refused("Sınav süresi bitti.")
     done = session.execute(update(AdaySinavi.__table__).where(_s.id == row.sinav_id, _s.durum == HAZIR)
                            .values(durum=SINAVDA, baslama=now, son_an=son_an, son_temas=now))
-    session.commit()
     if done.rowcount != 1:  # another page of this seat started it (or staff closed it) meanwhile
+        session.rollback()
         return state(session, oturum_id, koltuk_id)
     started = SimpleNamespace(**dict(row._asdict(), sinav_durumu=SINAVDA, son_an=son_an, son_temas=now))
-    return _drawn(session, oturum_id, labels, started, now)
+    out = _drawn(session, oturum_id, labels, started, now)  # the questions, read in the same transaction
+    session.commit()  # before the terminal is answered
+    return out
 
 
 # --- the exam ---------------------------------------------------------------------------------
