@@ -128,8 +128,9 @@ def _statements(app, call):
 
 def test_the_hot_paths_run_few_statements(app, exam):
     """A full hall starts at one bell and answers at once: the answer save is two
-    statements (the tap with the checks in its WHERE, the answer) in one transaction; the start and a poll read the
-    candidate in one SELECT and the questions in one more (texts kept per process)."""
+    statements (the tap with the checks in its WHERE, the answer) in one transaction; a poll reads the candidate in
+    one SELECT and the questions in one more (texts kept per process); the start reads the candidate, writes the
+    attempt and answers from what it read and wrote, reading only the questions."""
     t = Terminal(app.test_client(), exam["codes"][1])
     at(exam, -10)
     t.state()
@@ -137,7 +138,9 @@ def test_the_hot_paths_run_few_statements(app, exam):
     at(exam, 1)
     Terminal(app.test_client(), exam["codes"][2]).ready()  # a neighbour started: the texts are loaded
     resp, start = _statements(app, lambda: t.post("basla"))
-    assert resp.status_code == 200 and resp.get_json()["faz"] == "sinav" and len(start) <= 4, start
+    assert resp.status_code == 200 and resp.get_json()["faz"] == "sinav", start
+    assert [s.split()[0] for s in start] == ["SELECT", "UPDATE", "SELECT"], start
+    assert resp.get_json() == t.state()  # the same screen as a poll's (its clock is set: the same instant)
     resp, poll = _statements(app, t.state)
     assert resp["faz"] == "sinav" and len(poll) <= 2, poll
     resp, save = _statements(app, lambda: t.answer(1, "B"))

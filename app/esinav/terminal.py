@@ -29,10 +29,10 @@ stored tap's time is read from the taps themselves.
 
 Speed (300 terminals starting at one bell, then polling every 15 s): what a terminal
 shows is read with plain column SELECTs (one for the seat's candidate and attempt, one
-for the attempt's questions); the question texts of a session and a seat's fixed
-labels are kept per server process (``_texts``, ``seat_labels``): a drawn version is
-never edited (``bank.revise`` adds a new one), a prepared session's hall, time and
-module do not change.
+for the attempt's questions); "Sınava Başla" answers from the row it read and the values
+it wrote (the seat is not read again). The question texts of a session and a seat's
+fixed labels are kept per server process (``app.esinav.terminal_cache``; the texts are
+loaded while the terminals wait for the bell, by one thread of a process at a time).
 
 Time: the server's clock only. The deadline is ``son_an`` = ``terminal_close.deadline``
 (the session's end + minutes granted after a technical fault); a late start
@@ -45,14 +45,15 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+from types import SimpleNamespace
 from typing import Optional
 
-from flask import current_app
 from sqlalchemy import DateTime, Integer, String, and_, bindparam, func, select, text, update
 
 from app.core import clock
 from app.core.tx import Refused
 from app.esinav import hall, terminal_close
+from app.esinav.terminal_cache import seat_labels, texts as _texts
 from app.esinav.attempt_models import HAZIR, SINAVDA, AdaySinavi, CevapOlayi, SinavSorusu
 from app.esinav.models import (
     ALINMADI,
@@ -65,8 +66,6 @@ from app.esinav.models import (
     Koltuk,
     Oturum,
     OturumSalon,
-    Salon,
-    SoruSurumu,
 )
 from app.exams.models import SinavDonemi, SinavKaydi
 from app.trainees.models import Kayit, Kursiyer
@@ -107,48 +106,6 @@ def find_seat(session, secret: str, kod: str) -> Optional[tuple[int, int]]:
 def seated(session, oturum_id: int, koltuk_id: int) -> Optional[Aday]:
     return session.execute(select(Aday).where(Aday.oturum_id == oturum_id, Aday.koltuk_id == koltuk_id)
                            ).scalar_one_or_none()
-
-
-# --- what stays the same for a prepared session, kept per server process --------------------
-def _cache(name: str) -> dict:
-    cache = current_app.extensions.setdefault("esinav_terminal", {}).setdefault(name, {})
-    if len(cache) > 20000:
-        cache.clear()
-    return cache
-
-
-def seat_labels(session, oturum_id: int, koltuk_id: int) -> dict:
-    """The seat's hall and number, the session's module, date, times and size. Loaded once
-    per process for the whole session (every seat of its halls in one SELECT)."""
-    cache = _cache("oturum")
-    labels = cache.get(oturum_id)
-    if labels is None or koltuk_id not in labels["koltuklar"]:
-        oturum = session.get(Oturum, oturum_id)
-        seats = session.execute(select(Koltuk.id, Koltuk.no, Salon.ad).join(Salon, Salon.id == Koltuk.salon_id)
-                                .join(OturumSalon, OturumSalon.salon_id == Salon.id)
-                                .where(OturumSalon.oturum_id == oturum_id)).all()
-        labels = cache[oturum_id] = {
-            "koltuklar": {k: (no, ad) for k, no, ad in seats}, "modul": str(oturum.modul),
-            "baslama_an": oturum.baslama, "bitis_an": oturum.bitis, "baslama": oturum.baslama.strftime("%H:%M"),
-            "tarih": oturum.tarih.strftime("%d.%m.%Y"), "sure_dk": oturum.sure_dk, "soru_sayisi": oturum.soru_sayisi}
-    no, salon = labels["koltuklar"][koltuk_id]
-    return dict(labels, koltuk=no, salon=salon)
-
-
-def _texts(session, oturum_id: int, surum_ids) -> dict:
-    """{version id: (text, has image, (A, B, C, D))} of the versions drawn for the session.
-    Loaded once per process for the whole session; again only when a version is missing
-    (candidates drawn later)."""
-    cache = _cache("metin")
-    texts = cache.get(oturum_id)
-    if texts is None or not texts.keys() >= set(surum_ids):
-        v = SoruSurumu.__table__.c
-        drawn = (select(SinavSorusu.surum_id).join(AdaySinavi, AdaySinavi.id == SinavSorusu.sinav_id)
-                 .where(AdaySinavi.oturum_id == oturum_id))
-        texts = cache[oturum_id] = {
-            r.id: (r.govde, bool(r.resim), (r.a, r.b, r.c, r.d))
-            for r in session.execute(select(v.id, v.govde, v.resim, v.a, v.b, v.c, v.d).where(v.id.in_(drawn)))}
-    return texts
 
 
 # --- the seat's candidate and attempt, one SELECT -------------------------------------------
@@ -226,6 +183,11 @@ def state(session, oturum_id: int, koltuk_id: int) -> dict:
         elif row.son_temas is None or now - row.son_temas >= TOUCH_EVERY:  # the hall screen: connected
             session.execute(update(AdaySinavi.__table__).where(_s.id == row.sinav_id).values(son_temas=now))
             session.commit()
+    return _drawn(session, oturum_id, labels, row, now)
+
+
+def _drawn(session, oturum_id: int, labels: dict, row, now: dt.datetime) -> dict:
+    """``state``'s answer from the seat's row as read (or as just written by ``start``)."""
     faz = phase(row)
     out = {k: v for k, v in labels.items() if not k.endswith("_an") and k != "koltuklar"}
     out.update(faz=faz, sunucu_saati=_hms(now), baslamaya_sn=max(0, int((labels["baslama_an"] - now).total_seconds())))
@@ -242,6 +204,8 @@ def state(session, oturum_id: int, koltuk_id: int) -> dict:
     if faz == "sinav":
         out["sorular"] = questions(session, oturum_id, row.sinav_id)
         out["sira_taban"] = ((row.son_sira or 0) // 1_000_000 + 1) * 1_000_000  # a new page numbers its taps above
+    elif faz == "bekle":
+        _texts(session, oturum_id, ())  # loaded once per process before the bell, not by 300 starts at once
     elif faz == "bitti":
         out.update(terminal_close.end_screen(session, session.get(Aday, row.id)))
     return out
@@ -283,13 +247,14 @@ def accept_rules(session, oturum_id: int, koltuk_id: int, token: str) -> None:
         _set(session, Aday.__table__, row.id, kurallar_onay=clock.local_now())
 
 
-def start(session, oturum_id: int, koltuk_id: int, token: str) -> None:
-    """"Sınava Başla": at or after the bell, checked in, identity and rules confirmed."""
+def start(session, oturum_id: int, koltuk_id: int, token: str) -> dict:
+    """"Sınava Başla": at or after the bell, checked in, identity and rules confirmed. Returns
+    ``state``, drawn from the row already read and the values just written (not read again)."""
     row, now = _mine(session, oturum_id, koltuk_id, token), clock.local_now()
     labels = seat_labels(session, oturum_id, koltuk_id)
     if row.sinav_durumu != HAZIR:
         if row.sinav_durumu == SINAVDA:
-            return  # pressed twice, or a second page: the same attempt goes on
+            return state(session, oturum_id, koltuk_id)  # pressed twice, or a second page: the same attempt goes on
         raise Refused(MSG_CLOSED)
     if row.kimlik_onay is None or row.kurallar_onay is None:
         raise Refused("Önce bilgilerinizi ve sınav kurallarını onaylayınız.")
@@ -300,9 +265,15 @@ def start(session, oturum_id: int, koltuk_id: int, token: str) -> None:
     son_an = terminal_close.deadline(labels["bitis_an"], row.ek_dakika)
     if now >= son_an:
         raise Refused("Sınav süresi bitti.")
-    session.execute(update(AdaySinavi.__table__).where(_s.id == row.sinav_id, _s.durum == HAZIR)
-                    .values(durum=SINAVDA, baslama=now, son_an=son_an, son_temas=now))
-    session.commit()
+    done = session.execute(update(AdaySinavi.__table__).where(_s.id == row.sinav_id, _s.durum == HAZIR)
+                           .values(durum=SINAVDA, baslama=now, son_an=son_an, son_temas=now))
+    if done.rowcount != 1:  # another page of this seat started it (or staff closed it) meanwhile
+        session.rollback()
+        return state(session, oturum_id, koltuk_id)
+    started = SimpleNamespace(**dict(row._asdict(), sinav_durumu=SINAVDA, son_an=son_an, son_temas=now))
+    out = _drawn(session, oturum_id, labels, started, now)  # the questions, read in the same transaction
+    session.commit()  # before the terminal is answered
+    return out
 
 
 # --- the exam ---------------------------------------------------------------------------------

@@ -118,12 +118,13 @@ class TerminalView(BaseView):
             if islem == "isaret":
                 return jsonify(terminal.mark(db.session, oturum_id, koltuk_id, _token(), data.get("no"),
                                              bool(data.get("isaretli"))))
+            if islem == "basla":  # the state as just written: the seat is not read again
+                return jsonify(terminal.start(db.session, oturum_id, koltuk_id, _token()))
             if islem == "bitir":
                 terminal.finish(db.session, oturum_id, koltuk_id, _token(), data.get("onay"))
             else:
                 {"kimlik": terminal.confirm_identity, "cagri": terminal.call_staff,
-                 "kurallar": terminal.accept_rules, "basla": terminal.start}[islem](db.session, oturum_id, koltuk_id,
-                                                                                    _token())
+                 "kurallar": terminal.accept_rules}[islem](db.session, oturum_id, koltuk_id, _token())
         except Refused as exc:
             return _refused(exc, 403 if exc.message == terminal.MSG_NOT_YOURS else 409)
         return jsonify(terminal.state(db.session, oturum_id, koltuk_id))
