@@ -158,7 +158,10 @@ def test_planning_refuses_bad_sessions_and_stores_nothing(app, kurs_id):
         assert "başka bir oturum" in problems()["salon"]  # same hall, same time
         assert "kullanılabilir koltuk" in problems()["salon"]  # 5 candidates, 4 usable seats
         assert "Geçmiş" in problems(saat=(now - dt.timedelta(minutes=5)).time())["saat"]
-        assert "soru var" in problems(soru="199")["soru_sayisi"]
+        held = len(bank.drawable(db.session, ilce.id, modul.id))  # other tests add questions too
+        if held < 200:
+            assert f"{held} soru var" in problems(soru=str(held + 1))["soru_sayisi"]
+        assert "1 ile 200 arasında" in problems(soru="201")["soru_sayisi"]
         assert "başka ilçenin" in problems(staff={h.id: [(other.id, BASKAN)]})["gorevli"]
         assert _count(Oturum) == before
 
