@@ -84,7 +84,8 @@ CASES = [
     # from the index (no Sort of everything in scope), the searches sort what they found
     ("kadikoy.sube", "/sinif/list/", "sinif", r"ix_sinif_(kurum_)?ad_tr|ix_sinif_kurum_id"),  # district scope
     ("12345678950", "/sinif/list/", "sinif", r"ix_sinif_kurum_ad_tr|ix_sinif_kurum_id"),  # one institution
-    ("kadikoy.sube", "/api/v1/kursiyer/", "kursiyer", r"kursiyer_pkey|ix_kursiyer_kurum_id"),
+    # (the count may walk any index led by kurum_id: uq_kursiyer_tc is (kurum_id, tc_kimlik_no))
+    ("kadikoy.sube", "/api/v1/kursiyer/", "kursiyer", r"kursiyer_pkey|ix_kursiyer_kurum_id|uq_kursiyer_tc"),
     ("12345678950", "/api/v1/kursiyer/", "kursiyer", r"ix_kursiyer_kurum_id"),
     ("kadikoy.sube", f"/kursiyerarama/?listele=1&tc={TC}", "kursiyer", r"ix_kursiyer_tc_kimlik_no|uq_kursiyer_tc"),
     ("kadikoy.sube", "/kursiyerarama/?listele=1&ad=plan1234", "kursiyer", r"ix_kursiyer_arama_trgm"),

@@ -54,8 +54,14 @@ def upgrade():
         "SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'")).scalar()
     if available:
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        # the operator class named by the extension's schema: a database whose search_path
+        # does not hold that schema (tables in a schema of their own) finds it too
+        where = bind.execute(sa.text(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
+            " WHERE e.extname = 'pg_trgm'")).scalar()
+        opclass = f'"{where}".gin_trgm_ops'
         for table in SEARCHED:
-            op.execute(f"CREATE INDEX ix_{table}_arama_trgm ON {table} USING gin (arama gin_trgm_ops)")
+            op.execute(f"CREATE INDEX ix_{table}_arama_trgm ON {table} USING gin (arama {opclass})")
 
 
 def downgrade():
