@@ -193,7 +193,7 @@ def test_rest_list_exports_scope_filters_and_money(app):
 def _table_rows(html: str, table_id: str) -> int:
     part = html[html.index(f'id="{table_id}"'):]
     part = part[:part.index("</table>")]
-    return len(re.findall(r"<tr><td>", part)) - len(re.findall(r'<td colspan=', part))
+    return len(re.findall(r"<tr><td>", part))  # data rows (an empty list's message row is <td colspan=…>)
 
 
 @pytest.mark.parametrize("who, page, table, title", [
@@ -240,11 +240,15 @@ def test_exam_entry_list_exports_the_period(app, as_user):
 
     web = as_user("kadikoy.sube")
     with app.app_context():
-        donem = db.session.execute(select(SinavDonemi.id).order_by(SinavDonemi.id.desc())).scalars().first()
+        from app.exams.models import SinavKaydi
+
+        # the newest period with registrations (another test may have opened an empty one)
+        donem = db.session.execute(select(SinavDonemi.id).join(SinavKaydi, SinavKaydi.donem_id == SinavDonemi.id)
+                                   .order_by(SinavDonemi.id.desc())).scalars().first()
     html = web.get(f"/sinavgiris/?donem={donem}").get_data(as_text=True)
     assert f"/sinavgiris/export/xlsx?donem={donem}" in html
     rows = list(_sheet(web.get(f"/sinavgiris/export/xlsx?donem={donem}")).iter_rows(values_only=True))
     assert rows[0][:3] == ("Sıra", "Kimlik No", "Adı Soyadı")
-    assert len(rows) - 1 == _table_rows(html, "giris-listesi")
+    assert len(rows) - 1 == _table_rows(html, "giris-listesi") > 0
     assert all(isinstance(r[1], str) for r in rows[1:])
     assert web.get("/sinavgiris/export/xlsx?donem=999999").status_code == 404
