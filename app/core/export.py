@@ -1,9 +1,10 @@
-"""A list as a spreadsheet (.xlsx) or a CSV file, streamed: what every list screen
+"""A list as a spreadsheet (.xlsx) or a CSV file: what every list screen
 (``KursModelView.export``) and every REST list (``KursApi.export``) offers.
 
 * Same rows as the screen: the caller passes the view's query with its scope, base
   filters, the user's filters and sort (Turkish order), without the page limit;
-  rows are read ``BATCH`` at a time (``yield_per``) and written as they come.
+  rows are read ``BATCH`` at a time (``yield_per``) and written as they come, to a
+  temporary file that is then sent (no connection held past the request).
 * .xlsx: openpyxl's write-only workbook (rows go to a temporary file, strings are
   written inline: memory does not grow with the row count; ``bench/export.py``).
   Dates are real dates shown dd.mm.yyyy, money real numbers shown ``#.##0,00 TL``,
@@ -182,24 +183,26 @@ def file_name(title: str, fmt: str, today: dt.date) -> str:
 
 
 def response(fmt: str, title: str, columns: list[Column], rows: Iterable[list], today: dt.date):
-    """The download: CSV streamed as it is written; .xlsx written to a temporary file
-    (memory stays flat) and sent from there."""
-    from flask import Response, stream_with_context
+    """The download, written to a temporary file (memory stays flat) before the response
+    and sent from there: the rows are read inside the request, so no database connection
+    outlives it (a CSV streamed with the request's context held its connection, in a
+    transaction, for as long as a client left the body unread)."""
+    from flask import Response
 
     name = file_name(title, fmt, today)
-    if fmt == "csv":
-        resp = Response(stream_with_context(csv_chunks(columns, rows)), mimetype=FORMATS["csv"])
-        resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-        return resp
     out = tempfile.TemporaryFile()
     try:
-        write_xlsx(out, title, columns, rows)
+        if fmt == "csv":
+            for chunk in csv_chunks(columns, rows):
+                out.write(chunk.encode("utf-8"))
+        else:
+            write_xlsx(out, title, columns, rows)
         size = out.tell()
         out.seek(0)
     except BaseException:
         out.close()
         raise
-    resp = Response(_file_chunks(out), mimetype=FORMATS["xlsx"])
+    resp = Response(_file_chunks(out), mimetype=FORMATS[fmt])
     resp.call_on_close(out.close)  # also when the body is never read (a client that hangs up)
     resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     resp.headers["Content-Length"] = str(size)
