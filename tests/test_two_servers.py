@@ -159,7 +159,15 @@ def _jpeg(colour) -> bytes:
     return out.getvalue()
 
 
-def test_a_photo_and_a_print_job_cross_servers(servers, app):
+@pytest.fixture()
+def restart_a(servers):
+    """A is killed in the middle of a test; the module's other tests (in any order) need it."""
+    yield
+    if servers["a"].proc is None or servers["a"].proc.poll() is not None:
+        servers["a"].start()
+
+
+def test_a_photo_and_a_print_job_cross_servers(servers, app, restart_a):
     a, b = servers["a"], servers["b"]
     pk, kayitlar = _ended_course(app, 34, "14:00", people=(30, 32), weekday=0)
     period = _period(app, "Kadıköy", TODAY + dt.timedelta(days=5))
