@@ -43,7 +43,8 @@ echo "== SQLite, browser journeys =="
 
 # The tests read "today" from app.core.clock, frozen per session (tests/conftest.py).
 DATE_TESTS=(tests/test_courses.py tests/test_lesson_plan.py tests/test_exams.py tests/test_absences.py
-            tests/test_enrollment.py tests/test_fees.py tests/test_course_races.py tests/test_time_zone.py)
+            tests/test_enrollment.py tests/test_fees.py tests/test_course_races.py tests/test_time_zone.py
+            tests/test_course_end.py)
 # moment (Istanbul time) and the server's TZ
 DATE_MATRIX=("2026-11-25T10:00 Europe/Istanbul" "2026-11-28T10:00 Europe/Istanbul"
              "2028-02-29T10:00 Europe/Istanbul" "2026-12-31T10:00 Europe/Istanbul"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, redirect, render_template, request
 from flask_appbuilder import AppBuilder
 from sqlalchemy import text
 
@@ -174,6 +174,35 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
+def _allow(e) -> dict:
+    methods = getattr(e, "valid_methods", None)
+    return {"Allow": ", ".join(methods)} if methods else {}
+
+
+def _form_page(app: Flask, path: str) -> str | None:
+    """The nearest address above ``path`` (dropping one segment at a time, never the
+    site root) that answers GET: /ucret/1/odeme -> /ucret/1, /sinavdonemi/ekle ->
+    /sinavdonemi/, /sinavdonemi/3/kapat -> /sinavdonemi/, a FAB view's
+    /sinif/delete/3 -> /sinif/list/."""
+    from werkzeug.exceptions import HTTPException
+    from werkzeug.routing import RequestRedirect
+
+    adapter = app.url_map.bind_to_environ(request.environ)
+    parent = path.rstrip("/")
+    while True:
+        parent = parent.rsplit("/", 1)[0]
+        if not parent:
+            return None
+        for candidate in (parent, parent + "/", parent + "/list/"):
+            try:
+                adapter.match(candidate, method="GET")
+            except RequestRedirect as redirect_to:
+                return redirect_to.new_url
+            except HTTPException:
+                continue
+            return request.script_root + candidate
+
+
 def _register_errors(app: Flask) -> None:
     from app.core.scope import OutOfScope
 
@@ -197,6 +226,22 @@ def _register_errors(app: Flask) -> None:
         return render_template("core/403.html", appbuilder=app.appbuilder,
                                base_template=app.appbuilder.base_template), 403
 
+    @app.errorhandler(405)
+    def method_not_allowed(e):
+        """A form's POST address opened with GET (Enter in the address bar after a refused
+        form): back to the page the form lives on, the nearest address above it that a GET
+        opens; otherwise, and for any other method, the Turkish page. The page it leads to
+        checks scope and role itself, so the redirect reveals nothing."""
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(message="Bu adres bu yöntemle çağrılamaz."), 405, _allow(e)
+        if request.method in ("GET", "HEAD"):
+            page = _form_page(app, request.path)
+            if page:
+                return redirect(page)
+        return render_template("core/405.html", appbuilder=app.appbuilder,
+                               base_template=app.appbuilder.base_template), 405, _allow(e)
+
     @app.errorhandler(500)
     def server_error(_e):
         db.session.rollback()
@@ -212,7 +257,10 @@ def _register_errors(app: Flask) -> None:
 
 
 def _register_filters(app: Flask) -> None:
-    from app.core.views import tr_date, tr_money
+    from app.core.i18n import install
+    from app.core.cells import tr_date, tr_money
+
+    install(app)  # messages composed with figures, in the screen's language (the "metin" filter)
 
     app.jinja_env.filters["tarih"] = tr_date
     app.jinja_env.filters["para"] = tr_money

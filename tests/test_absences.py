@@ -72,6 +72,12 @@ def test_roll_call_grid_rules_and_limit(app):
         other = db.session.execute(select(Kayit.id).where(Kayit.kurs_id != pk)).scalars().first()
     assert post(last.tarih, {(other, last.id): "1"}).status_code == 400
     assert _count(app, pk) == 0
+    # every box's problem at once, each at its box; nothing stored (not the first one only)
+    resp = post(last.tarih, {(kayitlar[0], last.id): "x", (kayitlar[1], last.id): str(last.saat + 1),
+                             (kayitlar[2], last.id): "1"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "tam sayı" in html and f"Bu derste {last.saat} ders saati var" in html
+    assert html.count("help-block kurs-error") == 2 and _count(app, pk) == 0
     # the whole class at once
     grid = {(k, last.id): "0" for k in kayitlar}
     grid[(kayitlar[0], last.id)] = "2"

@@ -353,7 +353,7 @@ def test_trainee_journey_inquiry_enrollment_photo_fees_absences(app, live_server
     with page.expect_navigation():
         page.click("#odeme-kaydet")
     assert "Ödeme kaydedildi." in page.content()
-    from app.core.views import tr_money
+    from app.core.cells import tr_money
 
     assert page.inner_text("#kalan").strip() == tr_money(fee - fee / 2)
     page.screenshot(path=str(ARTIFACTS / "23-ucret.png"), full_page=True)

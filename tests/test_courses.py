@@ -121,7 +121,7 @@ def test_wizard_walks_eight_steps_checks_each_and_keeps_what_was_typed(app):
     resp = _post(web, f"/kursplani/{pk}/bilgi", {**good, "sinif_id": ids["uskudar_sinif"]})
     assert _field_error(resp.get_data(as_text=True), CHOICE)
     resp = _post(web, f"/kursplani/{pk}/bilgi", {**good, "baslangic": "31.02.2027"})
-    assert _field_error(resp.get_data(as_text=True), "gg.aa.yyyy")
+    assert _field_error(resp.get_data(as_text=True), "31.02.2027 diye bir gün yok.")
     assert "baslangic" not in _draft(app, pk)[1]
     assert _post(web, f"/kursplani/{pk}/bilgi", good).status_code == 302
     # 5. Ücret Bilgileri: negative, three decimals, the English way (app.core.money)

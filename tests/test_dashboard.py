@@ -233,6 +233,59 @@ def test_stopped_installments_are_not_due(app):
     assert on_page() == page_before >= 2000
 
 
+def test_installments_due_follow_the_day_the_trainee_left_not_a_later_state(app):
+    """A trainee who left ("Kayıt İptal") and whose record later got another ended state
+    ("Vefat Etti") left on the first date (``enrollment.leaving_dates``): the installment
+    due between the two days is stopped on the dashboard's "Vadesi gelen taksit" as on the
+    fee account, in the running totals and in a rebuild from the rows (``flask kurs
+    gosterge``). By "the last state's date wins" it came back as due."""
+    from app.fees import rules as fees
+    from app.reports import figures
+    from app.trainees import enrollment
+    from app.trainees.models import KAYIT_IPTAL, KAYIT_VEFAT, Kayit
+    from tests import factories
+
+    pk, (kid,) = factories.active_course(app, db, weeks_ago=5, days=(0, 3), hours=4, trainees=(47, 1))
+    enrolled, left, between, later = (TODAY - dt.timedelta(days=n) for n in (30, 15, 10, 4))
+    d = lambda day: day.strftime("%d.%m.%Y")  # noqa: E731
+
+    def due(day):
+        with app.app_context():
+            return dashboard.collections_vs_due(db.session, day).seriler[1]["veri"][-1]
+
+    with app.app_context():
+        factories.backdate_enrollment(db.session, kid, enrolled)
+        kurs = db.session.get(Kurs, pk)
+        # the first installment is less than the hours given up to either day cost: the
+        # second stops only because it falls due after the leaving day
+        assert fees.owed(kurs, left) > 100 and fees.owed(kurs, later) > 100
+        fees.set_installments(db.session, db.session.get(Kayit, kid),
+                              [(d(enrolled), "100"), (d(between), "1.200"), (d(TODAY + dt.timedelta(days=20)), "3.200")])
+        moda = kurs.kurum_id
+        key = (moda, figures.VADE, figures.month_key(between))
+        moda_before = _totals().get(key, (0, 0))[0]  # due() sums every institution's; other tests add theirs
+    before = due(between)
+    with app.app_context():
+        enrollment.set_status(db.session, db.session.get(Kayit, kid), KAYIT_IPTAL, left, "Taşındı.", TODAY)
+    assert due(between) == before - 1200
+    with app.app_context():
+        enrollment.set_status(db.session, db.session.get(Kayit, kid), KAYIT_VEFAT, later, "Vefat etti.", TODAY)
+        kayit = db.session.get(Kayit, kid)
+        assert enrollment.leaving_date(kayit) == left
+        assert [s for _t, s in fees.account(db.session, kayit, TODAY)["taksitler"]] == ["gecikti", "durdu", "durdu"]
+    assert due(between) == before - 1200  # still stopped: the later state moved nothing
+    with app.app_context():
+        kept = _totals()
+        figures.rebuild(db.session)
+        recount = _totals()
+        db.session.commit()
+    assert kept == recount
+    assert kept.get(key, (0, 0))[0] == moda_before - 1200
+    web = login(app.test_client(), "12345678950")
+    month = f"{dashboard.AYLAR[between.month - 1]} {between.year}"
+    assert _values(_charts(web.get("/").get_data(as_text=True))["tahsilat"])[month][1] == float(moda_before - 1200)
+
+
 def test_exam_staff_home_shows_todays_halls_only(app):
     """"Sınav Görevlisi" opens no course: the home page lists today's halls and sessions
     they work in (the demo's Salon Başkanı of two), not the course blocks and counts."""
@@ -308,3 +361,51 @@ def test_over_limit_slot_reads_running_rows_that_follow_the_rate(app):
                 db.session.execute(select(Ayar).where(Ayar.anahtar == "devamsizlik_orani")).scalar_one().deger = rate
                 db.session.commit()
     assert both()[0] == both()[1]
+
+
+def _table(html: str, cid: str) -> dict:
+    """The table beside chart ``cid`` as {label: [cell texts]}."""
+    part = html[html.index(f'id="tablo-{cid}"'):]
+    part = part[:part.index("</table>")]
+    return {m.group(1): re.findall(r"<td>([^<]*)</td>", m.group(2))
+            for m in re.finditer(r"<tr><th>([^<]*)</th>(.*?)</tr>", part, re.S) if m.group(1)}
+
+
+def test_pass_rates_and_counts_in_the_tables_are_turkish_numbers(app):
+    from app.core.money import format_number
+
+    assert (format_number(100.0, 1), format_number(66.65, 1), format_number(2 / 3 * 100, 1)) == ("100,0", "66,7", "66,7")
+    assert (format_number(12000, 0), format_number(0, 1), format_number("4500.5")) == ("12.000", "0,0", "4.500,50")
+    for user in ("kadikoy.sube", "kadikoy.mudur", "gm", "12345678950"):
+        html = login(app.test_client(), user).get("/").get_data(as_text=True)
+        charts = _charts(html) if 'id="grafik-veri"' in html else {}
+        for cid, chart in charts.items():
+            if not chart["etiketler"] or chart["birim"] == "TL":
+                continue
+            table = _table(html, cid)
+            for label, cells in table.items():
+                for cell, value in zip(cells, _values(chart)[label]):
+                    assert "." not in cell or re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d)?", cell), (user, cid, cell)
+                    expected = format_number(value, 1) if isinstance(value, float) else format_number(value, 0)
+                    assert cell == expected, (user, cid, label, cell, value)
+        if "basari" in charts and charts["basari"]["etiketler"]:
+            rates = [cells[0] for cells in _table(html, "basari").values()]
+            assert all(re.fullmatch(r"\d{1,3},\d", r) for r in rates), (user, rates)
+    html = login(app.test_client(), "kadikoy.sube").get("/").get_data(as_text=True)
+    assert _charts(html)["basari"]["etiketler"], "the demo district has exam results"
+
+
+def test_a_module_named_as_its_program_is_shown_once(app):
+    """The demo's Bilgisayar İşletmenliği program has one module of the same name: the district
+    home (courses awaiting approval) and the e-Sınav sessions name it once, an A1 level still follows
+    its program."""
+    from app.org.models import program_and_module
+    assert program_and_module("Bilgisayar İşletmenliği", "Bilgisayar İşletmenliği") == "Bilgisayar İşletmenliği"
+    assert program_and_module("İngilizce Dil Öğretimi", "A1") == "İngilizce Dil Öğretimi A1"
+    web = login(app.test_client(), "kadikoy.sube")
+    home = web.get("/").get_data(as_text=True)
+    sessions = web.get("/esinav/oturum/").get_data(as_text=True)
+    assert "Kadıköy Bilgisayar Kursu · Bilgisayar İşletmenliği (" in home
+    assert ">Bilgisayar İşletmenliği<" in sessions and ">İngilizce Dil Öğretimi A1<" in sessions
+    for page in (home, sessions):
+        assert "Bilgisayar İşletmenliği Bilgisayar İşletmenliği" not in page

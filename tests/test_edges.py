@@ -370,3 +370,40 @@ def test_rest_filters_with_values_the_column_cannot_hold_answer_400_not_500(app)
         middle = sorted(k.baslangic for k in db.session.query(Kurs) if k.baslangic)[1]
     dotted = get(f"col:baslangic,opr:gt,value:'{middle:%d.%m.%Y}'").get_json()["ids"]
     assert dotted == get(f"col:baslangic,opr:gt,value:'{middle.isoformat()}'").get_json()["ids"] != []
+
+
+# --- a form's POST address opened with GET (Enter in the address bar) -----------------
+WERKZEUG_405 = ("Method Not Allowed", "The method is not allowed")
+
+
+def test_get_of_a_post_address_goes_back_to_the_form_page(app):
+    cases = {  # user -> (POST-only address, the page its form lives on)
+        "12345678950": [("/ucret/1/odeme", "/ucret/1"), ("/ucret/1/taksit", "/ucret/1"),
+                        ("/kurs/2/onayla", "/kurs/2")],
+        "kadikoy.sube": [("/sinavdonemi/ekle", "/sinavdonemi/"),
+                         ("/sinavdonemi/1/kapat", "/sinavdonemi/"),
+                         ("/esinav/salon/1/islem", "/esinav/salon/1")],
+    }
+    for user, pairs in cases.items():
+        web = login(app.test_client(), user)
+        for address, page in pairs:
+            resp = web.get(address)
+            assert resp.status_code == 302, (user, address, resp.status_code)
+            assert resp.headers["Location"].endswith(page), (address, resp.headers["Location"])
+            followed = web.get(address, follow_redirects=True)
+            html = followed.get_data(as_text=True)
+            assert followed.status_code in (200, 404), (address, followed.status_code)
+            assert not any(text in html for text in WERKZEUG_405), address
+            assert 'class="navbar' in html, address
+
+
+def test_405_without_a_form_page_is_turkish_and_the_api_answers_json(app):
+    web = login(app.test_client(), "12345678950")
+    resp = web.put("/ucret/1/odeme")  # not a GET: nothing to go back to, the Turkish page
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 405 and "POST" in resp.headers["Allow"]
+    assert "Bu adres doğrudan açılamaz" in html and 'class="navbar' in html
+    assert not any(text in html for text in WERKZEUG_405)
+    api = web.get("/api/v1/security/login")
+    assert api.status_code == 405 and api.is_json
+    assert api.get_json()["message"] == "Bu adres bu yöntemle çağrılamaz."

@@ -101,3 +101,127 @@ def test_english_fee_photo_and_esinav_staff_screens(app):
 def test_turkish_stays_the_default(app):
     text = _text(login(app.test_client(), "12345678950").get("/kursiyerarama/?ad=an&listele=1").get_data(as_text=True))
     assert "Listele" in text and "Kimlik Numarası" in text and "Listeyi indir:" in text
+
+
+def test_messages_with_figures_and_names_follow_the_screen_language(app):
+    """A message composed with a figure or a name (a day saved, trainees registered for an
+    exam, a trainee added) reads in English in English mode, the figure filled in and the
+    date dd.mm.yyyy; the same actions in Turkish show the Turkish text as before. A field
+    error that carries a figure follows too."""
+    import datetime as dt
+
+    from app.core import clock
+    from app.courses import planning
+    from app.trainees.models import Kisi
+    from tests.conftest import csrf_token
+
+    # an active course of Moda with two trainees (the roll call), one of Kadıköy Bilgisayar
+    # with three (the exam registration), a planned one of Kadıköy Bilgisayar (adding a trainee)
+    moda, moda_rows = factories.active_course(app, db, weeks_ago=5, days=(1, 3), hours=4, time="13:00",
+                                              trainees=(24, 2))
+    exam_course, exam_rows = factories.active_course(app, db, kod="100002", program="BLG-ISL", weeks_ago=4,
+                                                     days=(0, 2), hours=4, time="18:00", trainees=(36, 3))
+    with app.app_context():
+        lessons = [l for l in planning.effective_lessons(db.session.get(Kurs, moda)) if l.tarih <= clock.today()]
+        first, second = lessons[-1], lessons[-2]
+        bitis = db.session.get(Kurs, exam_course).bitis
+        late = factories.exam_period(db.session, "Kadıköy", bitis + dt.timedelta(days=7))
+        early = factories.exam_period(db.session, "Kadıköy", bitis)  # not after the course's end
+        start = factories.weekday_on_or_after(clock.today() + dt.timedelta(weeks=40), 5)
+        planned = factories.planned_course(db.session, "100002", "BLG-ISL", 1, None, None, start, {5}, 8, "08:00").id
+        people = [(p.tc_kimlik_no, f"{p.dogum_tarihi:%d.%m.%Y}", f"{p.ad} {p.soyad}") for p in db.session.execute(
+            select(Kisi).where(Kisi.gizli.is_(False)).order_by(Kisi.id)).scalars().all()[40:42]]
+
+    def post(web, url, data):
+        resp = web.post(url, data={**data, "csrf_token": csrf_token(web, "/")})
+        if resp.status_code == 302:
+            resp = web.get(resp.headers["Location"])
+        return resp.status_code, _text(resp.get_data(as_text=True))
+
+    def roll_call(web, lesson, hours):
+        return post(web, f"/devamsizlik/{moda}", {"gun": lesson.tarih.isoformat(), f"d_{moda_rows[0]}_{lesson.id}": hours,
+                                                   f"d_{moda_rows[1]}_{lesson.id}": "0"})
+
+    def register(web, kayit, period):
+        return post(web, f"/sinavislem/{exam_course}", {f"donem_{kayit}": period, "onay": "1"})
+
+    def add(web, person):
+        return post(web, f"/kursiyerekle/{planned}", {"tc_kimlik_no": person[0], "dogum_tarihi": person[1],
+                                                       "telefon": "0532 123 45 67", "islem": "kaydet"})
+
+    staff, director = login(app.test_client(), "moda.personel"), login(app.test_client(), "23456789138")
+    for web in (staff, director):
+        web.get("/lang/en")
+    try:
+        status, text = roll_call(staff, first, str(first.saat + 1))
+        assert status == 400 and f"This lesson has {first.saat} lesson hour(s); no more absence can be entered." in text
+        assert "ders saati var" not in text
+        status, text = roll_call(staff, first, "2")
+        assert f"Attendance of {first.tarih:%d.%m.%Y} saved: 2 lesson hour(s) of absence." in text, text[:500]
+        assert "yoklaması kaydedildi" not in text
+        status, text = register(director, exam_rows[0], early)
+        assert status == 400 and f"The exam date must be after the course's end date ({bitis:%d.%m.%Y})." in text
+        status, text = register(director, exam_rows[0], late)
+        assert "1 trainee(s) registered for the exam." in text and "sınava kaydedildi" not in text
+        status, text = add(director, people[0])
+        assert f"{people[0][2]} added to the course." in text and "kursa eklendi" not in text
+        status, text = post(director, f"/kursiyerekle/{planned}", {"tc_kimlik_no": "4567891231",
+                                                                    "dogum_tarihi": "01.02.1990", "islem": "sorgula"})
+        assert status == 400 and "The ID number must have 11 digits (10 digits entered)." in text
+    finally:
+        for web in (staff, director):
+            web.get("/lang/tr")
+    # the same in Turkish: the texts the rules write
+    status, text = roll_call(staff, second, str(second.saat + 1))
+    assert status == 400 and f"Bu derste {second.saat} ders saati var; daha fazla devamsızlık girilemez." in text
+    status, text = roll_call(staff, second, "3")
+    assert f"{second.tarih:%d.%m.%Y} yoklaması kaydedildi: 3 ders saati devamsızlık." in text
+    status, text = register(director, exam_rows[1], early)
+    assert status == 400 and f"Sınav tarihi kursun bitiş tarihinden ({bitis:%d.%m.%Y}) sonra olmalıdır." in text
+    status, text = register(director, exam_rows[1], late)
+    assert "1 kursiyer sınava kaydedildi." in text
+    status, text = add(director, people[1])
+    assert f"{people[1][2]} kursa eklendi." in text
+
+
+def test_a_composed_message_keeps_its_values_out_of_the_markup(app):
+    """The values of a message (a name typed by a user, a cell of an uploaded file) are
+    text, never markup; the message survives the session cookie as msgid and values."""
+    from app.core.i18n import Msg, shown
+
+    message = Msg("%(ad)s kursa eklendi.", ad="<img src=x onerror=alert(1)> Ayşe")
+    assert message == "<img src=x onerror=alert(1)> Ayşe kursa eklendi."
+    serializer = app.session_interface.serializer
+    back = serializer.loads(serializer.dumps({"_flashes": [("success", message)]}))["_flashes"][0][1]
+    assert isinstance(back, Msg) and back.msgid == message.msgid and back == message
+    with app.test_request_context():
+        assert str(shown(back)) == "&lt;img src=x onerror=alert(1)&gt; Ayşe kursa eklendi."
+        assert str(shown("50% <b>")) == "50% &lt;b&gt;"  # a plain text is not a format string either
+    # a refusal with its list of problems: each part translated on its own, the figures filled in
+    from app.core.i18n import joined
+
+    refusal = joined("Kurs onaylanamaz:", Msg("Aktif kursiyer sayısı (%(n)s) sınıf kapasitesini (%(kapasite)s) aşıyor.",
+                                              n=21, kapasite=20), "Kursa eğitici belirlenmemiş.")
+    back = serializer.loads(serializer.dumps({"m": refusal}))["m"]
+    assert back == ("Kurs onaylanamaz: Aktif kursiyer sayısı (21) sınıf kapasitesini (20) aşıyor. "
+                    "Kursa eğitici belirlenmemiş.")
+    with app.test_request_context("/?_l_=en"):
+        assert str(shown(back)).startswith("The course cannot be approved: The number of active trainees (21) "
+                                           "exceeds the classroom's capacity (20). ")
+        assert "Kursa eğitici" not in str(shown(back))
+
+
+def test_states_in_list_columns_follow_the_screen_and_downloads_stay_turkish(app):
+    """A course's state in the list columns (Durum, Talep) reads in English in English mode;
+    the list's Excel/CSV download stays Turkish, like its headers."""
+    web = login(app.test_client(), "12345678950")
+    web.get("/lang/en")
+    try:
+        text = _text(web.get("/kurskursiyer/list/").get_data(as_text=True))
+        assert "Active" in text and not re.search(r"(?<!\w)Aktif(?!\w)", text), text[:2000]
+        csv = web.get("/kurskursiyer/export/csv").get_data(as_text=True)
+        assert "Aktif" in csv and "Active" not in csv
+    finally:
+        web.get("/lang/tr")
+    text = _text(web.get("/kurskursiyer/list/").get_data(as_text=True))
+    assert "Aktif" in text and "Active" not in text

@@ -20,7 +20,7 @@ from app.exams.models import GIRDI
 from app.exams.models import GIRMEDI as HAK_GIRMEDI
 from app.org.models import Modul
 from tests import esinav_factory as ef
-from tests import factories
+from tests import factories, pdf_layout
 from tests.conftest import csrf_token, login
 
 
@@ -404,6 +404,10 @@ def test_hall_screen_over_http_and_roll_list_pdf_marks(app, kurs_id):
     assert pdf.status_code == 200
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "SALON ADAY YOKLAMA LİSTESİ" in text and "GİRMEDİ" in text and "İmza" in text
+    headers = ["Sıra", "Fotoğraf", "T.C. Kimlik No", "Adı Soyadı", "Kurum", "İmza"]  # "No" of "Sıra No" wraps
+    drawn = [d for d in pdf_layout.drawn(pdf.data) if d[0] in headers]
+    assert [d[0] for d in drawn] == headers
+    pdf_layout.assert_side_by_side(drawn)  # "Fotoğraf" ran into "T.C. Kimlik No"
     with app.app_context():
         assert db.session.get(Aday, ids[0]).durum == GELDI and db.session.get(Aday, ids[2]).durum == "BEKLIYOR"
 

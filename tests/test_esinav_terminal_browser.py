@@ -2,7 +2,7 @@
 terminals of one hall confirm their identity, accept the rules and answer; a tap made
 offline waits in the browser and is saved when the network is back; one candidate closes
 the browser mid-exam and resumes on a spare seat (moved on the hall screen) with the same
-answers and less time; the other finishes with the two-step confirmation; the result
+answers and less time; the other reloads the page and is back on the question it was on, then finishes with the two-step confirmation; the result
 shows in the public lookup; the answer sheet PDF's first page as PNG. Screenshots in
 test-artifacts/."""
 from __future__ import annotations
@@ -85,6 +85,15 @@ def test_two_candidates_resume_on_a_spare_seat_finish_and_find_the_result(app, l
     ctx2.set_offline(False)
     two.wait_for_selector(f".secenek[data-harf={keys[1][2]}].secili", timeout=15000)
     assert two.is_hidden("#bekleyen")
+    # a reload comes back to the question the candidate was on (3, not yet answered), answers kept
+    two.click("#sonraki")
+    assert two.inner_text("#soru-sayaci") == "Soru 3 / 5"
+    two.reload()
+    two.wait_for_selector("#faz-sinav:not([hidden])")
+    assert two.inner_text("#soru-sayaci") == "Soru 3 / 5" and two.inner_text("#soru-no") == "3"
+    assert two.locator(".secenek.secili").count() == 0 and two.locator("#izgara button.cevapli").count() == 2
+    two.click("#onceki")
+    two.wait_for_selector(f".secenek[data-harf={keys[1][2]}].secili")
     # candidate one's PC dies: the browser is closed; the Salon Başkanı moves them to a spare seat
     ctx1.close()
     at(exam, 6)

@@ -226,6 +226,9 @@ def test_district_opens_exam_periods_in_its_own_district(app):
     html = resp.get_data(as_text=True)
     for message in ("geçmiş bir gün", "SS:DD", "Sınav merkezini", "1 ile 1000"):
         assert message in html, message
+    resp = _post(sube, "/sinavdonemi/ekle", {"ad": "Olmayan", "tarih": "31.02.2027", "saat": "10:00", "merkez": "M",
+                                             "salon": "S1", "kapasite": "5"})
+    assert resp.status_code == 400 and "31.02.2027 diye bir gün yok." in resp.get_data(as_text=True)
     assert _post(sube, "/sinavdonemi/ekle", {"ad": "Şubat Sınavı İğdır", "tarih": day, "saat": "10:00",
                                              "merkez": "Kadıköy Lisesi", "salon": "S1", "kapasite": "25"}).status_code == 302
     assert "Şubat Sınavı İğdır" in sube.get("/sinavdonemi/").get_data(as_text=True)
@@ -240,6 +243,70 @@ def test_district_opens_exam_periods_in_its_own_district(app):
     with app.app_context():
         assert db.session.execute(select(func.count()).select_from(SinavDonemi)).scalar() == before
     assert "Kurumun dönemi" not in sube.get("/sinavdonemi/").get_data(as_text=True)
+
+
+def _period_count(app, ad_part=""):
+    with app.app_context():
+        return db.session.execute(select(func.count()).select_from(SinavDonemi)
+                                  .where(SinavDonemi.ad.contains(ad_part))).scalar()
+
+
+def _field_message(html, field):
+    """The text of the form group of ``field`` (the message shown at the field)."""
+    at = html.index(f'name="{field}"')
+    return html[html.rfind('<div class="form-group', 0, at):html.find("</div>", at)]
+
+
+def test_exam_period_may_not_start_at_an_hour_already_passed_today(app):
+    def at(moment):  # Istanbul time (the fixture resets the clock); signed in at that moment
+        clock.set_now(dt.datetime.combine(TODAY, moment))
+        return login(app.test_client(), "kadikoy.sube")
+
+    sube = at(dt.time(12, 5, 40))
+    day, tomorrow, yesterday = (d.strftime("%d.%m.%Y") for d in
+                                (TODAY, TODAY + dt.timedelta(days=1), TODAY - dt.timedelta(days=1)))
+    base = {"merkez": "Kadıköy Lisesi", "salon": "S1", "kapasite": "20"}
+    for name, tarih, saat, field, message in (
+            ("Saat geçti 10", day, "10:00", "saat", exams.MSG_HOUR_PASSED),
+            ("Saat geçti 1204", day, "12:04", "saat", exams.MSG_HOUR_PASSED),
+            ("Dün", yesterday, "23:59", "tarih", "geçmiş bir gün olamaz")):
+        resp = _post(sube, "/sinavdonemi/ekle", {**base, "ad": name, "tarih": tarih, "saat": saat})
+        html = resp.get_data(as_text=True)
+        assert resp.status_code == 400 and message in html, (name, html[:300])
+        assert _period_count(app, name) == 0, name
+    # the current minute and anything later are not past
+    for name, tarih, saat in (("Bu dakika", day, "12:05"), ("Gece yarısı", tomorrow, "00:00"), ("Akşam", day, "23:59")):
+        resp = _post(sube, "/sinavdonemi/ekle", {**base, "ad": name, "tarih": tarih, "saat": saat})
+        assert resp.status_code == 302, (name, resp.get_data(as_text=True)[:300])
+        assert _period_count(app, name) == 1, name
+    # a minute later the same hour is past
+    sube = at(dt.time(12, 6))
+    resp = _post(sube, "/sinavdonemi/ekle", {**base, "ad": "Bir dakika sonra", "tarih": day, "saat": "12:05"})
+    assert resp.status_code == 400 and exams.MSG_HOUR_PASSED in _field_message(resp.get_data(as_text=True), "saat")
+    assert _period_count(app, "Bir dakika sonra") == 0
+    # just after midnight: the new day's first minute is open, the last minute of yesterday is not
+    sube = at(dt.time(0, 0, 20))
+    assert _post(sube, "/sinavdonemi/ekle", {**base, "ad": "Gün başı", "tarih": day, "saat": "00:00"}).status_code == 302
+    resp = _post(sube, "/sinavdonemi/ekle", {**base, "ad": "Dünün sonu", "tarih": yesterday, "saat": "23:59"})
+    assert resp.status_code == 400 and _period_count(app, "Dünün sonu") == 0
+
+
+def test_exam_period_name_is_unique_in_the_district_turkish_case_insensitive(app):
+    day = (TODAY + dt.timedelta(days=30)).strftime("%d.%m.%Y")
+    base = {"tarih": day, "saat": "10:00", "merkez": "Kadıköy Lisesi", "salon": "S1", "kapasite": "20"}
+    kadikoy, uskudar = login(app.test_client(), "kadikoy.sube"), login(app.test_client(), "uskudar.sube")
+    assert _post(kadikoy, "/sinavdonemi/ekle", {**base, "ad": "Iğdır İlçe Dönemi"}).status_code == 302
+    for same in ("Iğdır İlçe Dönemi", "ığdır ilçe dönemi", "  IĞDIR  İLÇE DÖNEMİ "):
+        resp = _post(kadikoy, "/sinavdonemi/ekle", {**base, "ad": same})
+        html = resp.get_data(as_text=True)
+        assert resp.status_code == 400, same
+        assert "Bu ilçede bu adla bir sınav dönemi zaten var." in _field_message(html, "ad"), same
+    with app.app_context():
+        names = db.session.execute(select(SinavDonemi.ad).where(SinavDonemi.ad.ilike("%dönemi%"))).scalars().all()
+    assert [n for n in names if "ğdır" in n.lower() or "ĞDIR" in n] == ["Iğdır İlçe Dönemi"]
+    # "iğdir" (dotted i) is another word in Turkish; another district may use the same name
+    assert _post(kadikoy, "/sinavdonemi/ekle", {**base, "ad": "iğdir ilçe dönemi"}).status_code == 302
+    assert _post(uskudar, "/sinavdonemi/ekle", {**base, "ad": "Iğdır İlçe Dönemi"}).status_code == 302
 
 
 def test_exam_entry_documents_one_all_missing_photo_and_progress(app):
@@ -362,3 +429,30 @@ def test_public_lookup_is_rate_limited(db_url, app):
     client = limited.test_client()
     codes = [client.get("/sorgu/dogrula/ABCDEFGHJK").status_code for _ in range(8)]
     assert codes[:5] == [404] * 5 and 429 in codes
+
+
+def test_an_ended_belgeli_course_is_due_a_year_after_its_end_not_at_its_end(app):
+    """The home page's "Süresi dolan / dolmak üzere olan kurslar" lists completion deadlines
+    (SPEC §8: belgeli 1 year, belgesiz 1 month after the end date): the demo's Aktif
+    course that ended last month is neither overdue nor soon due, and appears 30 days
+    before its deadline, in red once the deadline has passed."""
+    with app.app_context():
+        kurs = db.session.execute(select(Kurs).where(
+            Kurs.kurum.has(kurum_kodu="100001"), Kurs.durum == "AKTIF", Kurs.belge_durumu == "BELGELI",
+            Kurs.bitis < TODAY).order_by(Kurs.id)).scalars().first()
+        assert kurs is not None, "the demo has an ended, Aktif belgeli course at Moda"
+        pk, end, due = kurs.id, kurs.bitis, completion.deadline(kurs)
+    assert due == end + relativedelta(years=1)
+
+    def item():  # signed in anew: a session does not last the months the clock jumps
+        html = login(app.test_client(), "12345678950").get("/").get_data(as_text=True)
+        slot = html[html.index('id="slot-sure"'):html.index('id="slot-devamsizlik"')]
+        return next((li for li in slot.split("<li")[1:] if f"/kurs/{pk}\"" in li), None)
+
+    assert item() is None
+    clock.set_now(dt.datetime.combine(due - dt.timedelta(days=31), dt.time(10)))
+    assert item() is None
+    clock.set_now(dt.datetime.combine(due - dt.timedelta(days=30), dt.time(10)))
+    assert item() is not None and due.strftime("%d.%m.%Y") in item() and "süresi geçti" not in item()
+    clock.set_now(dt.datetime.combine(due + dt.timedelta(days=1), dt.time(10)))
+    assert 'class="text-danger"' in item() and "süresi geçti" in item()

@@ -68,7 +68,7 @@ def test_payment_entry_receipt_reversal_and_bad_input(app):
            ({"tutar": "100,555"}, "kuruş"), ({"dekont_no": " "}, "Dekont No zorunludur"),
            ({"aciklama": ""}, "Açıklama zorunludur"),
            ({"odeme_tarihi": (TODAY + dt.timedelta(days=1)).strftime("%d.%m.%Y")}, "ileri bir gün"),
-           ({"odeme_tarihi": "31.02.2026"}, "gg.aa.yyyy")]
+           ({"odeme_tarihi": "31.02.2026"}, "31.02.2026 diye bir gün yok."), ({"odeme_tarihi": "3102"}, "gg.aa.yyyy")]
     for data, message in bad:
         resp = pay(**data)
         assert resp.status_code == 400 and message in resp.get_data(as_text=True), data
@@ -212,3 +212,179 @@ def test_an_ended_registrations_installment_plan_is_kept_as_it_was(app):
         plan = fees.installments(db.session, db.session.get(Kayit, kid))
         assert [(t.vade.strftime("%d.%m.%Y"), t.tutar) for t in plan] == [
             (d(-10), Decimal("1500.00")), (d(20), Decimal("1500.00")), (d(50), Decimal("1500.00"))]
+
+
+def test_the_statement_shows_the_state_and_day_the_trainee_left_with(app):
+    """The hesap ekstresi's "Ayrılış" row is named and dated by the state the trainee left
+    with, as the history recorded it: a trainee who left as "Kayıt İptal" and whose record
+    later became "Vefat Etti" left with "Kayıt İptal" on the first day (the PDF, the .xlsx
+    and the fee page say so)."""
+    from openpyxl import load_workbook
+
+    from app.trainees.models import KAYIT_VEFAT
+
+    today = clock.today()
+    pk, kid = _moda_active_kayit(app, 28)
+    enrolled, left, later = (today - dt.timedelta(days=d) for d in (30, 15, 5))
+    with app.app_context():
+        factories.backdate_enrollment(db.session, kid, enrolled)
+        fees.add_payment(db.session, db.session.get(Kayit, kid), "Peşinat", enrolled, "500", f"EK-{pk}", today)
+        enrollment.set_status(db.session, db.session.get(Kayit, kid), KAYIT_IPTAL, left, "Taşındı.", today)
+        enrollment.set_status(db.session, db.session.get(Kayit, kid), KAYIT_VEFAT, later, "Vefat.", today)
+        kayit = db.session.get(Kayit, kid)
+        assert kayit.durum == KAYIT_VEFAT and enrollment.leaving(kayit) == (KAYIT_IPTAL, left)
+        rows = fees.statement(db.session, kayit, today)["satirlar"]
+    leaving_rows = [r for r in rows if r["islem"] == "Ayrılış"]
+    assert [(r["tarih"], r["aciklama"]) for r in leaving_rows] == [
+        (left, "Kayıt sona erdi (Kayıt İptal): sonraki ders saatleri için borç yok")]
+    staff = login(app.test_client(), "moda.personel")
+    sheet = load_workbook(io.BytesIO(staff.get(f"/ekstre/{kid}?bicim=xlsx").data)).active
+    cells = [r for r in sheet.iter_rows(values_only=True)][1:]
+    assert [(r[0].date(), r[2]) for r in cells if r[1] == "Ayrılış"] == [
+        (left, "Kayıt sona erdi (Kayıt İptal): sonraki ders saatleri için borç yok")]
+    pdf = staff.get(f"/ekstre/{kid}")
+    text = " ".join(PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text().split())
+    assert f"{left:%d.%m.%Y} Ayrılış Kayıt sona erdi (Kayıt İptal)" in text
+    assert "Kayıt Durumu Vefat Etti" in text  # the header shows the record's state now
+    page = staff.get(f"/ucret/{pk}?kayit={kid}").get_data(as_text=True)
+    assert f"Kaydı {left:%d.%m.%Y} tarihinde sona erdi (Kayıt İptal)" in page
+
+
+def _field_error(html: str, field: str) -> str:
+    """The message shown at ``field`` of the fee page ("" when none)."""
+    import re
+
+    found = re.search(rf'data-alan="{field}">([^<]*)<', html)
+    return found.group(1) if found else ""
+
+
+def test_payment_date_from_the_registration_day_to_today(app):
+    """"Ödeme Tarihi" (module docstring): from the enrollment's Kayıt Tarihi to today, both
+    included; the day before the registration and the day after today are refused at the
+    field and nothing is stored. The day is the fixtures' clock, never the calendar."""
+    today = clock.today()
+    registered = today - dt.timedelta(days=10)
+    pk, kid = _moda_active_kayit(app, 29)
+    with app.app_context():
+        factories.backdate_enrollment(db.session, kid, registered)
+    web = login(app.test_client(), "moda.personel")
+
+    def pay(day, dekont):
+        return web.post(f"/ucret/{pk}/odeme", data={
+            "kayit_id": kid, "aciklama": "Taksit", "odeme_tarihi": day.strftime("%d.%m.%Y"), "tutar": "100",
+            "dekont_no": f"OT-{pk}-{dekont}", "csrf_token": csrf_token(web, "/")})
+
+    refused = [(registered - dt.timedelta(days=1),
+                f"Ödeme Tarihi kursiyerin kayıt tarihinden ({registered:%d.%m.%Y}) önce olamaz."),
+               (today + dt.timedelta(days=1), f"Ödeme Tarihi ileri bir gün olamaz (bugün {today:%d.%m.%Y}).")]
+    for i, (day, message) in enumerate(refused):
+        resp = pay(day, f"R{i}")
+        assert resp.status_code == 400 and _field_error(resp.get_data(as_text=True), "odeme_tarihi") == message, day
+    assert _odeme_count(app, kid) == 0
+    assert pay(registered, "A").status_code == 302 and pay(today, "B").status_code == 302
+    with app.app_context():
+        stored = db.session.execute(select(Odeme.odeme_tarihi).where(Odeme.kayit_id == kid)
+                                    .order_by(Odeme.id)).scalars().all()
+        assert stored == [registered, today]
+        # the rule is the domain function's, whichever way the payment comes in
+        with pytest.raises(Refused) as exc:
+            fees.add_payment(db.session, db.session.get(Kayit, kid), "Taksit", registered - dt.timedelta(days=1),
+                             "100", f"OT-{pk}-C", today)
+        assert exc.value.field == "odeme_tarihi" and "kayıt tarihinden" in exc.value.message
+    # the REST API reads payments only: no way around the rule there
+    from tests.conftest import api_token
+
+    api = app.test_client()
+    headers = {"Authorization": f"Bearer {api_token(api, 'moda.personel')}"}
+    resp = api.post("/api/v1/odeme/", json={"kayit_id": kid, "aciklama": "API", "tutar": 100, "dekont_no": "API-X",
+                                            "odeme_tarihi": (today + dt.timedelta(days=1)).isoformat()},
+                    headers=headers)
+    assert resp.status_code in (404, 405) and _odeme_count(app, kid) == 2
+
+
+def test_refund_and_reversal_not_before_the_payment_they_return(app):
+    """A refund and a reversal are dated the day they are made: on the day of the payment
+    they return it is accepted; on the day before (the clock moved back), refused at the
+    field, and nothing is stored."""
+    today = clock.today()
+    yesterday = today - dt.timedelta(days=1)
+    pk, kid = _moda_active_kayit(app, 30)
+    with app.app_context():
+        factories.backdate_enrollment(db.session, kid, today - dt.timedelta(days=30))
+        first = fees.add_payment(db.session, db.session.get(Kayit, kid), "Peşinat", yesterday, "1.000", f"IA-{pk}-1",
+                                 today).id
+        fees.add_payment(db.session, db.session.get(Kayit, kid), "Kalan", today, "3.500", f"IA-{pk}-2", today)
+        enrollment.set_status(db.session, db.session.get(Kayit, kid), KAYIT_IPTAL, today - dt.timedelta(days=2),
+                              "Taşındı.", today)
+        last = db.session.execute(select(Odeme.id).where(Odeme.kayit_id == kid).order_by(Odeme.id.desc())).scalar()
+    web = login(app.test_client(), "moda.personel")
+
+    def post(action, **data):
+        return web.post(f"/ucret/{pk}/{action}", data={"kayit_id": kid, **data, "csrf_token": csrf_token(web, "/")})
+
+    with clock.frozen(dt.datetime.combine(yesterday, dt.time(16))):
+        resp = post("iade", neden="SAGLIK")
+        assert resp.status_code == 400 and _field_error(resp.get_data(as_text=True), "ayrilis") == (
+            f"İadenin tarihi (bugün {yesterday:%d.%m.%Y}) iade edilen ödemenin tarihinden ({today:%d.%m.%Y}) "
+            "önce olamaz.")
+        resp = post("ters", odeme_id=last, neden="Yanlış tutar")
+        assert resp.status_code == 400 and _field_error(resp.get_data(as_text=True), "neden") == (
+            f"Ters kaydın tarihi (bugün {yesterday:%d.%m.%Y}) ters çevrilen ödemenin tarihinden "
+            f"({today:%d.%m.%Y}) önce olamaz.")
+        assert _odeme_count(app, kid) == 2
+        assert post("ters", odeme_id=first, neden="Yanlış dekont").status_code == 302  # the payment's own day
+    assert post("iade", neden="SAGLIK").status_code == 302
+    with app.app_context():
+        rows = db.session.execute(select(Odeme.tur, Odeme.odeme_tarihi).where(Odeme.kayit_id == kid)
+                                  .order_by(Odeme.id)).all()
+        assert [tuple(r) for r in rows] == [("ODEME", yesterday), ("ODEME", today), ("TERS", yesterday),
+                                            ("IADE", today)]
+
+
+def test_every_field_of_the_fee_form_is_said_at_once(app):
+    """An empty Açıklama, the day 31.02.2026 and "4500.50": three messages, each at its
+    field, in one answer, and nothing stored (the tester met them one by one)."""
+    pk, kid = _moda_active_kayit(app, 31)
+    web = login(app.test_client(), "moda.personel")
+    resp = web.post(f"/ucret/{pk}/odeme", data={
+        "kayit_id": kid, "aciklama": "", "odeme_tarihi": "31.02.2026", "tutar": "4500.50",
+        "dekont_no": f"AT-{pk}", "csrf_token": csrf_token(web, "/")})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    assert _field_error(html, "aciklama") == "Açıklama zorunludur."
+    assert _field_error(html, "odeme_tarihi") == "31.02.2026 diye bir gün yok."
+    assert _field_error(html, "tutar") != "", html
+    assert _field_error(html, "dekont_no") == ""
+    assert _odeme_count(app, kid) == 0
+
+
+def test_every_installment_problem_is_said_at_once(app):
+    pk, kid = _moda_active_kayit(app, 32)
+    web = login(app.test_client(), "moda.personel")
+    resp = web.post(f"/ucret/{pk}/taksit", data={
+        "kayit_id": kid, "vade_1": "31.02.2026", "tutar_1": "1.500", "vade_2": "01.03.2026", "tutar_2": "abc",
+        "csrf_token": csrf_token(web, "/")})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    assert "1. taksit: 31.02.2026 diye bir gün yok." in html and "2. taksit: " in html, html
+    with app.app_context():
+        assert fees.installments(db.session, db.session.get(Kayit, kid)) == []
+
+
+def test_a_fee_rule_message_in_english(app):
+    """The payment-date rule's message is a Msg: its English text with the day filled in."""
+    from flask_babel import force_locale
+
+    from app.core.i18n import shown
+
+    pk, kid = _moda_active_kayit(app, 33)
+    with app.app_context():
+        kayit = db.session.get(Kayit, kid)
+        with pytest.raises(Refused) as exc:
+            fees.add_payment(db.session, kayit, "Taksit", kayit.kayit_tarihi - dt.timedelta(days=1), "100",
+                             f"EN-{pk}", TODAY)
+        db.session.rollback()
+        registered = kayit.kayit_tarihi
+        with app.test_request_context(), force_locale("en"):
+            assert str(shown(exc.value.message)) == \
+                f"The payment date cannot be before the trainee's registration date ({registered:%d.%m.%Y})."

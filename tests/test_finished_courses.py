@@ -61,3 +61,47 @@ def test_completed_closed_and_cancelled_courses_are_listed_by_state_year_program
     assert "/kursarsiv/list/" in web.get("/").get_data(as_text=True)
     assert done_id not in _ids(web.get(f"/kursarsiv/list/?program={program_id + 1000}").get_data(as_text=True))
     assert web.get("/kursarsiv/list/?program=x&seviye=%C2%B2").status_code == 200
+
+
+def test_course_file_of_a_cancelled_or_closed_course_ends_its_plan_on_that_day(app):
+    """Kurs Dosyası: the plan of a course cancelled (or closed) half-way reads as ended on that
+    day, its later lessons are not listed as lessons to come, and the teacher's hours are those given."""
+    import datetime as dt
+    import io
+
+    from pypdf import PdfReader
+
+    from app.core import clock
+    from app.courses import planning
+
+    today = clock.today()
+    ids = {}
+    for kind in ("iptal", "kapat"):
+        pk, _ = factories.active_course(app, db, weeks_ago=3, days=(0, 2, 4), hours=2)
+        with app.app_context():
+            kurs = db.session.get(Kurs, pk)
+            lessons = planning.effective_lessons(kurs)
+            later = [l for l in lessons if l.tarih > today]
+            assert later and len(later) < len(lessons)
+            ids[kind] = (pk, sorted({l.tarih for l in lessons if l.tarih <= today}),
+                         sorted({l.tarih for l in later}), sum(l.saat for l in later))
+            if kind == "iptal":
+                workflow.end_course(db.session, kurs, workflow.AKTIF_IPTAL, "Kursiyerler ayrıldı")
+            else:
+                workflow.end_course(db.session, kurs, workflow.KAPAT, "Salon yok")
+                for unit in ("KURUM", "ILCE", "ILCE"):
+                    workflow.approve(db.session, db.session.get(Kurs, pk), factories.ALL_STEPS, unit)
+            assert db.session.get(Kurs, pk).durum == (IPTAL if kind == "iptal" else KAPATILDI)
+    web = login(app.test_client(), "moda.personel")
+    for kind, words in (("iptal", "kurs iptal edildi"), ("kapat", "kurs kapatıldı")):
+        pk, held, not_held, hours = ids[kind]
+        resp = web.get(f"/yazdir/{pk}/kurs-dosyasi")
+        assert resp.status_code == 200 and resp.mimetype == "application/pdf"
+        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(resp.data)).pages)
+        text = re.sub(r"\s+", " ", text)
+        assert f"1. plan: {words} ({today:%d.%m.%Y})" in text and "yürürlükte" not in text
+        assert f"{today:%d.%m.%Y} tarihinde {words}; bu tarihten sonraki {len(not_held)} ders günü ({hours} ders saati) yapılmadı" in text
+        plan = text.split("5. Ders Planı")[1]
+        printed = {dt.datetime.strptime(d, "%d.%m.%Y").date() for d in re.findall(r"\b\d\d\.\d\d\.\d{4}\b", plan)}
+        assert printed - {today} == set(held) - {today} and not printed & set(not_held)
+        assert f"({2 * len(held)})" in text  # the teacher's hours given, not planned

@@ -117,6 +117,17 @@ def test_a_calendar_month_beyond_any_calendar(app, as_user):
         assert resp.status_code in (200, 302), (ay, resp.status_code)
 
 
+def test_a_day_the_calendar_lacks_has_its_own_message():
+    assert parse.date_problem("31.02.2026") == "31.02.2026 diye bir gün yok."
+    assert parse.date_problem(" 29.02.2027 ") == "29.02.2027 diye bir gün yok."
+    assert parse.date_problem("2026-02-30", also_iso=True) == "2026-02-30 diye bir gün yok."
+    # a wrong format keeps the caller's format message; a real day has no problem
+    assert parse.date_problem("31/02/2026") == parse.MSG_DATE
+    assert parse.date_problem("2026-02-30") == parse.MSG_DATE
+    assert parse.date_problem("", message="Tarih?") == "Tarih?"
+    assert parse.date_problem("28.02.2026") is None and parse.date_problem(dt.date(2026, 2, 28)) is None
+
+
 # --- forms: a message at the field, nothing stored ------------------------------
 def _classrooms(app):
     from app.org.models import Sinif

@@ -26,7 +26,7 @@ from app.fees import rules as fees
 from app.reports import papers
 from app.trainees import enrollment
 from app.trainees.models import KAYIT_IPTAL, Kayit
-from tests import factories
+from tests import factories, pdf_layout
 from tests.conftest import login
 
 TODAY = clock.today()
@@ -83,6 +83,30 @@ def test_roll_call_sheet_has_the_months_lesson_days_trainees_and_signatures(app,
     for name in course["names"]:
         assert name in text
     assert "İmza" in text and "Eğitici İmzası" in text and course["egitici_ad"] in text
+
+
+def test_roll_call_headers_of_a_full_month_fit_their_columns(app):
+    """A course every weekday: ~22 lesson days share the sheet's width. Each day's date, weekday and
+    hours ("Cum", "2 s.") stand whole on one line of its own column, none running into the next."""
+    pk, _ = factories.active_course(app, db, weeks_ago=-1, days=(0, 1, 2, 3, 4), hours=2, trainees=(48, 1))
+    with app.app_context():
+        lessons = planning.effective_lessons(db.session.get(Kurs, pk))
+    per_month = defaultdict(set)
+    for l in lessons:
+        per_month[(l.tarih.year, l.tarih.month)].add(l.tarih)
+    (year, month), days = max(per_month.items(), key=lambda kv: len(kv[1]))
+    assert len(days) >= 19
+    resp = login(app.test_client(), "moda.personel").get(f"/yazdir/{pk}/yoklama?ay={year}-{month:02d}")
+    drawn = pdf_layout.drawn(resp.data)
+    rows = [[d for d in drawn if re.fullmatch(pattern, d[0])]
+            for pattern in (r"\d\d\.\d\d", r"Pzt|Sal|Çar|Per|Cum|Cmt|Paz", r"\d+ s\.")]
+    weekdays = ["Pzt", "Sal", "Çar", "Per", "Cum", "Cmt", "Paz"]
+    assert [t for t, *_ in rows[0]] == [d.strftime("%d.%m") for d in sorted(days)]
+    assert [t for t, *_ in rows[1]] == [weekdays[d.weekday()] for d in sorted(days)]
+    assert [t for t, *_ in rows[2]] == ["2 s."] * len(days)
+    for row in rows:
+        pdf_layout.assert_side_by_side(row)
+        assert min(size for *_, size in row) >= 5.5  # still readable
 
 
 def test_roll_call_month_typed_badly_prints_this_month(app, course):
@@ -149,7 +173,7 @@ def test_collection_report_per_institution_in_scope(app, course):
     other = uskudar.get(f"/tahsilat/?gun={TODAY:%d.%m.%Y}").get_data(as_text=True)
     assert f"PR-{course['pk']}" not in other and "Moda Dil Kursu" not in other
     bad = district.get("/tahsilat/?gun=31.02.2026").get_data(as_text=True)
-    assert "gg.aa.yyyy" in bad
+    assert "31.02.2026 diye bir gün yok." in bad
 
 
 def test_collection_report_figures_by_payment_date(app):
@@ -166,6 +190,8 @@ def test_collection_report_figures_by_payment_date(app):
                                           trainees=(10, 1))
     with app.app_context():
         get = lambda kid: db.session.get(Kayit, kid)  # noqa: E731
+        for kid in (a, b, c):  # registered before they paid (a payment is not dated before the registration)
+            factories.backdate_enrollment(db.session, kid, last_month)
         first = fees.add_payment(db.session, get(a), "Peşinat", day, "1.250,50", f"TH-{moda}-1", TODAY)
         fees.add_payment(db.session, get(b), "Peşinat", day, "2000", f"TH-{moda}-2", TODAY)
         fees.add_payment(db.session, get(c), "Peşinat", day, "750,25", f"TH-{other}-1", TODAY)
@@ -173,7 +199,7 @@ def test_collection_report_figures_by_payment_date(app):
         with clock.frozen(dt.datetime.combine(day, dt.time(16))):
             fees.reverse(db.session, first, "Yanlış kursiyer")  # dated the day it was reversed
         fees.add_payment(db.session, get(a), "Doğru ödeme", next_day, "300", f"TH-{moda}-3", TODAY)
-        factories.backdate_enrollment(db.session, b, last_month)  # b leaves before the course began:
+        # b leaves before the course began:
         enrollment.set_status(db.session, get(b), KAYIT_IPTAL, next_day, "Vazgeçti.", TODAY)
         fees.refund(db.session, get(b), "SAGLIK", next_day)  # all 2.000 back, refunded on the next day
         daily = papers.collections(db.session, day, day)

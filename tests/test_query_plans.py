@@ -88,7 +88,10 @@ CASES = [
     ("kadikoy.sube", "/api/v1/kursiyer/", "kursiyer", r"kursiyer_pkey|ix_kursiyer_kurum_id|uq_kursiyer_tc"),
     ("12345678950", "/api/v1/kursiyer/", "kursiyer", r"ix_kursiyer_kurum_id"),
     ("kadikoy.sube", f"/kursiyerarama/?listele=1&tc={TC}", "kursiyer", r"ix_kursiyer_tc_kimlik_no|uq_kursiyer_tc"),
-    ("kadikoy.sube", "/kursiyerarama/?listele=1&ad=plan1234", "kursiyer", r"ix_kursiyer_arama_trgm"),
+    # a name: the trigram index, or the district's institutions' rows when they are few (the
+    # planner's choice once other institutions hold most of the rows: a random test order
+    # adds institutions, and a province has hundreds); either is a bounded read, never a scan
+    ("kadikoy.sube", "/kursiyerarama/?listele=1&ad=plan1234", "kursiyer", r"ix_kursiyer_arama_trgm|ix_kursiyer_kurum_id"),
 ]
 
 

@@ -17,9 +17,10 @@ from sqlalchemy.orm import selectinload
 
 from app.absences.models import Devamsizlik
 from app.core import audit, settings
+from app.core.i18n import Msg
 from app.core.tree import Kurum
 from app.core.text import parse_count
-from app.core.tx import Refused
+from app.core.tx import Problems, Refused
 from app.courses import planning
 from app.courses.models import AKTIF, Ders, Kurs
 from app.courses.planning import touch
@@ -81,20 +82,21 @@ def save_day(session, kurs: Kurs, day: dt.date, grid: dict[tuple[int, int], str]
     if not lessons:
         raise Refused("Bu gün kursun ders planında ders yok.", "tarih")
     enrolled = {k.id: k for k in kurs.kayitlar}
-    parsed = {}
+    parsed, form = {}, Problems()
     for (kayit_id, ders_id), raw in grid.items():
         if kayit_id not in enrolled or ders_id not in lessons:
             raise Refused("Bu kursa ait olmayan bir kursiyer veya ders gönderildi.", "genel")
-        hours = parse_count(raw)
+        hours, at = parse_count(raw), f"d_{kayit_id}_{ders_id}"
         if hours is None:
-            raise Refused("Devamsızlık saati 0 veya daha büyük bir tam sayı olmalıdır.", f"d_{kayit_id}_{ders_id}")
-        if hours > lessons[ders_id].saat:
-            raise Refused(f"Bu derste {lessons[ders_id].saat} ders saati var; daha fazla devamsızlık girilemez.",
-                          f"d_{kayit_id}_{ders_id}")
-        if hours and enrolled[kayit_id].durum != KAYIT_AKTIF:
-            raise Refused("Kaydı aktif olmayan kursiyere devamsızlık girilemez.", f"d_{kayit_id}_{ders_id}")
-        if hours:
+            form.add(at, "Devamsızlık saati 0 veya daha büyük bir tam sayı olmalıdır.")
+        elif hours > lessons[ders_id].saat:
+            form.add(at, Msg("Bu derste %(n)s ders saati var; daha fazla devamsızlık girilemez.",
+                             n=lessons[ders_id].saat))
+        elif hours and enrolled[kayit_id].durum != KAYIT_AKTIF:
+            form.add(at, "Kaydı aktif olmayan kursiyere devamsızlık girilemez.")
+        elif hours:
             parsed[(kayit_id, ders_id)] = hours
+    form.check()  # every box's problem at once
     active = [i for i, k in enrolled.items() if k.durum == KAYIT_AKTIF]
     for row in session.execute(select(Devamsizlik).where(Devamsizlik.ders_id.in_(list(lessons)),
                                                          Devamsizlik.kayit_id.in_(active))).scalars():

@@ -10,6 +10,7 @@ from app.absences.models import Devamsizlik
 from app.core import clock
 from app.core.api import read_only_api
 from app.core.extensions import db
+from app.core.i18n import Msg
 from app.core.parse import parse_date, parse_id
 from app.core.tx import Refused
 from app.courses.views import CoursePageView, load
@@ -44,10 +45,10 @@ class DevamsizlikView(CoursePageView):
             except Refused as exc:
                 db.session.rollback()
                 kurs = load(pk)
-                errors[exc.field or "genel"] = exc.message
+                errors.update(exc.errors())
                 status = 400
             else:
-                flash(f"{day:%d.%m.%Y} yoklaması kaydedildi: {total} ders saati devamsızlık.", "success")
+                flash(Msg("%(gun)s yoklaması kaydedildi: %(n)s ders saati devamsızlık.", gun=day, n=total), "success")
                 return redirect(url_for("DevamsizlikView.sayfa", pk=pk, gun=day.isoformat()))
         lessons = absences.day_lessons(db.session, kurs, day) if day else []
         rows = db.session.execute(select(Kayit).where(Kayit.kurs_id == kurs.id).order_by(Kayit.id)).scalars().all()

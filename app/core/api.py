@@ -55,7 +55,10 @@ class KursApi(ModelRestApi):
             if column in self.datamodel.list_columns:
                 item["value"] = self.datamodel.filter_value(column, str(value))  # 25.11.2026 too
                 if item["value"] is None:
-                    raise InvalidColumnFilterFABException(f"Geçersiz filtre değeri: {column}")
+                    day = self.datamodel.is_date(column) or self.datamodel.is_datetime(column)
+                    why = parse.date_problem(str(value), also_iso=True, message="") if day else ""
+                    raise InvalidColumnFilterFABException(f"Geçersiz filtre değeri: {column}"
+                                                          + (f" ({why})" if why else ""))
         return super()._handle_filters_args(rison_args)
 
     def _get_field_info(self, field, *args, **kwargs):

@@ -189,14 +189,17 @@ def response(fmt: str, title: str, columns: list[Column], rows: Iterable[list], 
     transaction, for as long as a client left the body unread)."""
     from flask import Response
 
+    from flask_babel import force_locale
+
     name = file_name(title, fmt, today)
     out = tempfile.TemporaryFile()
     try:
-        if fmt == "csv":
-            for chunk in csv_chunks(columns, rows):
-                out.write(chunk.encode("utf-8"))
-        else:
-            write_xlsx(out, title, columns, rows)
+        with force_locale("tr"):  # a download is Turkish (its headers are), whatever the screen's language
+            if fmt == "csv":
+                for chunk in csv_chunks(columns, rows):
+                    out.write(chunk.encode("utf-8"))
+            else:
+                write_xlsx(out, title, columns, rows)
         size = out.tell()
         out.seek(0)
     except BaseException:

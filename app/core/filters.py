@@ -14,18 +14,22 @@ reads at most ``COUNT_BOUND + 1`` ids (``SELECT count(*) FROM (SELECT id ... LIM
 10001 and ``count_exact: false`` (``app.core.api.KursApi.pre_get_list``)."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import (
     FilterEqual,
+    FilterGreater,
     FilterNotEqual,
+    FilterSmaller,
     SQLAFilterConverter,
     get_field_setup_query,
     set_value_to_type,
 )
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext
+from sqlalchemy import false
 
 from app.core import collation, parse, scope
 from app.core.text import fold
@@ -94,6 +98,44 @@ class FilterExact(BaseFilter):
         return query.filter(field == value)
 
 
+#: the filters that take any text (a pattern), not a value the column holds
+PATTERN_FILTERS = ("tr_ct", "tr_sw")
+
+
+class _DayFilter:
+    """A date filter whose value is typed dd.mm.yyyy (``core.parse``; yyyy-mm-dd too, for
+    links and API clients): FAB's own reads it with dateutil, month first, so 01.07.2026
+    became 7 January. A value that is no day finds nothing (the screens refuse it before,
+    with a message: ``KursModelView.read_filters``)."""
+
+    def apply(self, query, value):
+        day = parse.parse_date(value, also_iso=True)
+        if day is None:
+            return query.filter(false())
+        if self.datamodel.is_datetime(self.column_name):
+            day = dt.datetime.combine(day, dt.time.min)
+        return super().apply(query, day)
+
+
+class FilterDayEqual(_DayFilter, FilterEqual):
+    pass
+
+
+class FilterDayGreater(_DayFilter, FilterGreater):
+    pass
+
+
+class FilterDaySmaller(_DayFilter, FilterSmaller):
+    pass
+
+
+class FilterDayNotEqual(_DayFilter, FilterNotEqual):
+    pass
+
+
+DAY_FILTERS = [FilterDayEqual, FilterDayGreater, FilterDaySmaller, FilterDayNotEqual]
+
+
 class FilterUnitsInScope(BaseFilter):
     """Units (Birim) the user may see: its own and those below it (scope.birim_clause)."""
 
@@ -128,9 +170,11 @@ class TurkishFilterConverter(SQLAFilterConverter):
         ("is_text", [FilterFoldContains, FilterFoldStartsWith, FilterEqual, FilterNotEqual]),
         ("is_string", [FilterFoldContains, FilterFoldStartsWith, FilterEqual, FilterNotEqual]),
         ("is_time", [FilterEqual, FilterNotEqual]),
+        ("is_date", DAY_FILTERS),
+        ("is_datetime", DAY_FILTERS),
     ) + tuple(
         (name, filters) for name, filters in SQLAFilterConverter.conversion_table
-        if name not in ("is_text", "is_string")
+        if name not in ("is_text", "is_string", "is_date", "is_datetime")
     )
 
 
@@ -208,8 +252,14 @@ class KursInterface(SQLAInterface):
         pk = parse.parse_id(value if not hasattr(value, "id") else value.id)
         return None if pk is None else self.session.get(self.get_related_model(col_name), pk)
 
-    def filter_value(self, column: str, value):
-        """A list filter's value as the column can compare it, or None (dropped)."""
+    def filter_value(self, column: str, value, arg_name: str = ""):
+        """A list filter's value as the column can compare it, or None (refused). A text
+        pattern (``PATTERN_FILTERS``: İçerir, İle başlar) is any text: on a state column it
+        is matched with the states' labels ("aktif" finds Aktif, "onay" Onay Sürecinde and
+        Kapatma Onayında; ``states_matching``). A date is kept as the user reads it,
+        dd.mm.yyyy (the date filters parse it: ``_DayFilter``)."""
+        if arg_name in PATTERN_FILTERS:
+            return value
         if self.is_relation(column):
             return value if parse.parse_id(value) is not None else None
         kind = getattr(self.list_columns.get(column), "type", None)
@@ -222,7 +272,7 @@ class KursInterface(SQLAInterface):
             return value if parse.parse_int(value) is not None else None
         if self.is_date(column) or self.is_datetime(column):
             day = parse.parse_date(value, also_iso=True)
-            return day.isoformat() if day else None
+            return day.strftime("%d.%m.%Y") if day else None
         if self.is_float(column) or self.is_numeric(column):
             return value if parse.parse_decimal_filter(value) is not None else None
         return value

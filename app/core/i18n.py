@@ -23,3 +23,101 @@ def compile_catalogs() -> None:
             tmp.replace(mo)
         except OSError:  # read-only install: English falls back to the Turkish labels
             logging.getLogger(__name__).warning("could not write %s", mo)
+
+
+# --- messages composed with figures or names (issue 14) -----------------------------------
+# A message such as "12 kursiyer sınava kaydedildi." is not a msgid of its own. The rule or
+# view writes it as ``Msg("%(n)s kursiyer sınava kaydedildi.", n=12)``: a str whose text is
+# the Turkish message filled in (so everything that compares, logs or tests the Turkish text
+# sees what it saw before), carrying the msgid and the values. Flask's ``flash`` keeps it a
+# Msg in the session cookie (the serialiser's tag below), and the screen fills it in its
+# language at render time (the ``metin`` filter: flash.html and the field errors).
+
+
+class Msg(str):
+    """A Turkish message with named values. ``labels``: the names of values that are
+    themselves fixed labels (a state, a step title) and are translated too; a value that
+    is a ``Msg`` is translated and filled in its turn; any other value (a person's name,
+    a figure, a date) is shown as it is. A date is written dd.mm.yyyy in both languages."""
+
+    msgid: str
+    values: dict
+    labels: tuple
+
+    def __new__(cls, msgid: str, labels: tuple = (), **values):
+        values = {k: _plain(v) for k, v in values.items()}
+        self = super().__new__(cls, msgid % values)
+        self.msgid, self.values, self.labels = msgid, values, tuple(labels)
+        return self
+
+    def __reduce__(self):  # copy/pickle keep the msgid
+        return _rebuild, (self.msgid, self.labels, self.values)
+
+
+def _rebuild(msgid, labels, values):
+    return Msg(msgid, labels, **values)
+
+
+def _plain(value):
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    return value if isinstance(value, (int, str)) and not isinstance(value, bool) else str(value)
+
+
+def _escape(text: str) -> str:
+    """A message is shown as the text of an element: <, > and & are escaped (a name or a
+    cell read from a file cannot open a tag), quotes stay as the rules write them."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def shown(message):
+    """The message in the screen's language, safe to put in the page: a ``Msg`` is
+    translated and filled, a plain text is translated when it is a known msgid, Markup is
+    left as it is."""
+    from flask_babel import gettext
+    from markupsafe import Markup
+
+    if hasattr(message, "__html__"):
+        return message
+    if isinstance(message, Msg):
+        msgid, values, labels = message.msgid, message.values, message.labels
+    else:
+        text = str(message)
+        return Markup(_escape(gettext(text) if text else text))  # gettext("") is the catalogue's header
+    filled = {k: str(shown(v)) if isinstance(v, Msg) or (k in labels and isinstance(v, str))
+              else _escape(str(v)) for k, v in values.items()}
+    return Markup(_escape(gettext(msgid)) % filled)
+
+
+def joined(*messages) -> Msg:
+    """Several messages shown as one, separated by a space (a refusal and its list of
+    problems): each is translated on its own, a composed one filled in."""
+    values = {f"p{i}": m for i, m in enumerate(messages)}
+    return Msg(" ".join(f"%({k})s" for k in values), labels=tuple(values), **values)
+
+
+def install(app) -> None:
+    """The ``metin`` filter, and the session tag that keeps a flashed ``Msg`` one."""
+    from flask.json.tag import JSONTag
+
+    class _MsgTag(JSONTag):
+        key = " kmsg"
+
+        def check(self, value):
+            return isinstance(value, Msg)
+
+        def to_json(self, value):
+            return [value.msgid, list(value.labels), self.serializer.tag(value.values)]
+
+        def to_python(self, value):
+            msgid, labels, values = value
+            return Msg(msgid, tuple(labels), **values)
+
+    serializer = app.session_interface.serializer  # one per process: registered once
+    if _MsgTag.key not in serializer.tags:
+        serializer.register(_MsgTag, index=0)
+    app.jinja_env.filters["metin"] = shown

@@ -6,6 +6,8 @@ d11 = (d1+...+d10) mod 10. Foreigners' numbers (YKN) start with 99 and follow th
 """
 from typing import Optional
 
+from app.core.i18n import Msg
+
 MSG_TC = "Geçersiz kimlik numarası: 11 haneli, 0 ile başlamayan ve kontrol haneleri doğru bir numara giriniz."
 
 
@@ -33,7 +35,7 @@ def tc_error(value) -> Optional[str]:
     if not s.isdigit():
         return "Kimlik numarası yalnız rakamlardan oluşur."
     if len(s) != 11:
-        return f"Kimlik numarası 11 haneli olmalıdır ({len(s)} hane girildi)."
+        return Msg("Kimlik numarası 11 haneli olmalıdır (%(n)s hane girildi).", n=len(s))
     if not is_valid_tc(s):
         return MSG_TC
     return None

@@ -18,6 +18,7 @@ from flask_appbuilder.security.decorators import has_access
 from app.core import importer, uploads
 from app.core.extensions import db
 from app.core.filters import KursInterface
+from app.core.i18n import Msg
 from app.core.views import RecordView, get_or_404
 
 KIND = "iceaktar"
@@ -70,10 +71,10 @@ def import_view(imp: importer.Importer, name: str, route: str, permission: str, 
                             error = report.error
                         elif report.stored:
                             _forget(key)
-                            flash(f"{imp.done_message(report)} Reddedilen satır: {report.refused}.", "success")
+                            flash(imp.done_message(report), "success")
                         else:
-                            error = ("Hiçbir satır kaydedilmedi: " + (
-                                f"{report.refused} satır reddedildi." if report.refused else "uygun satır yok."))
+                            error = (Msg("Hiçbir satır kaydedilmedi: %(n)s satır reddedildi.", n=report.refused)
+                                     if report.refused else "Hiçbir satır kaydedilmedi: uygun satır yok.")
                     else:
                         data = _upload()
                         rows = importer.read(data, imp)

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from app.core import audit
+from app.core.i18n import Msg
 from app.core.text import fold, parse_date
 from app.core.tx import Refused, commit
 
@@ -108,7 +109,7 @@ class Importer:
         raise NotImplementedError
 
     def done_message(self, report: Report) -> str:
-        return f"{report.stored} satır kaydedildi."
+        return Msg("%(n)s satır kaydedildi. Reddedilen satır: %(r)s.", n=report.stored, r=report.refused)
 
 
 # --- reading -------------------------------------------------------------------------

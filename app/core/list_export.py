@@ -62,14 +62,14 @@ def download(datamodel, fmt: str, title: str, columns: list[export.Column], filt
 def screen_export(view, fmt: str):
     """``KursModelView.export``: the list as the user filtered and sorted it."""
     from flask import abort
-    from flask_appbuilder.urltools import get_filter_args, get_order_args
+    from flask_appbuilder.urltools import get_order_args
 
     if fmt not in export.FORMATS:
         abort(404)
     order_column, order_direction = get_order_args().get(view.__class__.__name__) or ("", "")
     if order_column not in (view.order_columns or ()):
         order_column, order_direction = view.base_order or ("", "")
-    get_filter_args(view._filters)
+    view.read_filters()  # as the list reads them (a refused value is not applied there either)
     filters = view._filters.get_joined_filters(view._base_filters)
     names = [c for c in (view.export_columns or view.list_columns) if c not in view.export_exclude]
     columns = columns_for(view.datamodel, names, view.label_columns, view.formatters_columns, view.money_columns)

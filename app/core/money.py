@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from wtforms import Field
 from wtforms.widgets import TextInput
@@ -74,17 +74,20 @@ def parse_money(raw, positive: bool = False) -> Decimal:
     return value
 
 
-def format_number(value) -> str:
-    """``4500.5`` → ``"4.500,50"``; a negative amount keeps its sign; None → ``""``."""
+def format_number(value, places: int = 2) -> str:
+    """``4500.5`` → ``"4.500,50"``; with ``places=1`` a percentage ``100.0`` → ``"100,0"``,
+    ``places=0`` a count ``12000`` → ``"12.000"``; a negative amount keeps its sign;
+    None → ``""``. Halves round up (66.65 → "66,7"), floats by their shortest text."""
     if value is None:
         return ""
-    amount = Decimal(value).quantize(CENT)
+    exponent = Decimal(1).scaleb(-places)
+    amount = Decimal(str(value) if isinstance(value, float) else value).quantize(exponent, rounding=ROUND_HALF_UP)
     sign = "-" if amount < 0 else ""
-    whole, _, cents = f"{abs(amount):.2f}".partition(".")
+    whole, _, cents = f"{abs(amount):.{places}f}".partition(".")
     groups = []
     while len(whole) > 3:
         whole, groups = whole[:-3], [whole[-3:]] + groups
-    return sign + ".".join([whole] + groups) + "," + cents
+    return sign + ".".join([whole] + groups) + ("," + cents if places else "")
 
 
 def format_tl(value) -> str:

@@ -28,16 +28,20 @@ from typing import Optional
 
 from werkzeug.routing import IntegerConverter
 
+from app.core.i18n import Msg
+
 #: ids are INTEGER columns: 32-bit signed on PostgreSQL
 MAX_ID = 2**31 - 1
 MAX_INT = 2**31 - 1
 MAX_BIGINT = 2**63 - 1
 #: a list is never paged further than this (offset = page × size stays small)
 MAX_PAGE = 100_000
+#: a list filter's value is at most this long (a name, a number, a date: more is no search)
+MAX_FILTER = 200
 
 _DIGITS = re.compile(r"[0-9]+\Z")
 _SIGNED = re.compile(r"-?[0-9]+\Z")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DATE_TR = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})\Z")
 _DATE_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
 
@@ -47,11 +51,11 @@ MSG_DATE = "Tarihi gg.aa.yyyy biçiminde ve takvimde olan bir gün olarak girini
 
 
 def too_long(n: int) -> str:
-    return f"En çok {n} karakter girilebilir."
+    return Msg("En çok %(n)s karakter girilebilir.", n=n)
 
 
 def out_of_range(low, high) -> str:
-    return f"{low} ile {high} arasında bir sayı giriniz."
+    return Msg("%(low)s ile %(high)s arasında bir sayı giriniz.", low=low, high=high)
 
 
 def parse_int(raw, low: int = -MAX_INT - 1, high: int = MAX_INT) -> Optional[int]:
@@ -108,6 +112,18 @@ def parse_date(raw, also_iso: bool = False) -> Optional[dt.date]:
     return _date(*m.groups()) if m else None
 
 
+def date_problem(raw, also_iso: bool = False, message: str = MSG_DATE) -> Optional[str]:
+    """Why ``raw`` is not a date (``parse_date``), or None when it is one: a day typed in
+    the right format that the calendar does not have (31.02.2026) is said as such;
+    anything else (blank included) gets ``message``, the caller's format message."""
+    if parse_date(raw, also_iso) is not None:
+        return None
+    text = str(raw if raw is not None else "").strip()
+    if _DATE_TR.match(text) or (also_iso and _DATE_ISO.match(text)):
+        return Msg("%(tarih)s diye bir gün yok.", tarih=text)
+    return message
+
+
 def parse_time(raw) -> Optional[dt.time]:
     """A time typed as SS:DD; None otherwise."""
     text = str(raw if raw is not None else "").strip()
@@ -132,7 +148,7 @@ def text_problem(value, max_length: Optional[int] = None) -> Optional[str]:
     if value is None:
         return None
     value = str(value)
-    if _CONTROL.search(value):
+    if CONTROL_CHARS.search(value):
         return MSG_CONTROL
     if max_length and len(value) > max_length:
         return too_long(max_length)
@@ -158,8 +174,9 @@ def list_args(args, view_name: str, order_columns, search_filters: dict, page_si
     """FAB's list query parameters for one view, each checked: an unknown sort column
     or direction is no order; a page beyond ``MAX_PAGE`` or a size beyond
     ``max_page_size`` (or not a number) is the default; a filter on a column that
-    has no search, or with an index that column does not have, is dropped, and so is
-    a filter value with a control character. Returns (order_column, order_direction,
+    has no search, or with an index that column does not have, is dropped. A filter's
+    values are checked by the caller, who says why one is refused (a control character,
+    more than 200 characters: ``text_problem``; ``core.views.KursModelView``). Returns (order_column, order_direction,
     page, page_size, filters as [(column, index, values)])."""
     order_column = args.get("_oc_" + view_name, "")
     order_direction = args.get("_od_" + view_name, "")
@@ -175,7 +192,7 @@ def list_args(args, view_name: str, order_columns, search_filters: dict, page_si
         index, column = parse_int(m.group(1), 0, 99), m.group(2)
         if column not in search_filters or index is None or index >= len(search_filters[column]):
             continue
-        values = [v for v in args.getlist(arg) if text_problem(v, 200) is None]
+        values = args.getlist(arg)
         if values:
             filters.append((column, index, values))
     return order_column, order_direction, page, size, filters

@@ -1,6 +1,6 @@
 """Who may see which institution's records: one mechanism for the whole application.
 
-Every ORM statement run while serving a request passes through ``_filter_statement``
+Every ORM statement run while serving a request passes through ``scope_filter.filter_statement``
 (a ``do_orm_execute`` hook). For each model that declares ``__owner__`` it adds a
 ``with_loader_criteria`` restricting rows to the current user's scope:
 
@@ -41,7 +41,7 @@ from typing import Optional
 
 from flask import g, has_request_context
 from sqlalchemy import false, select
-from sqlalchemy.orm import Session, with_loader_criteria
+from sqlalchemy.orm import Session
 
 from app.core.tree import GM, IL, ILCE, KURUM, Birim, Kullanici, Kurum
 
@@ -341,42 +341,6 @@ def scoped_models():
     return SCOPED_MODELS
 
 
-def _filter_statement(state) -> None:
-    if not (state.is_select or state.is_update or state.is_delete):
-        return
-    if state.is_column_load or state.is_relationship_load:
-        return
-    if state.execution_options.get("kapsam_disi"):
-        return
-    mappers = state.all_mappers
-    if mappers and all(m.local_table.name.startswith("ab_") for m in mappers):
-        return  # FAB's own security tables (users, roles): never institution-owned
-    scope = current()
-    if scope is None or scope.is_all:
-        return
-    options = [with_loader_criteria(m.class_, false(), include_aliases=True) for m in mappers
-               if not getattr(m.class_, "__owner__", None) and m.local_table.name not in SHARED_TABLES
-               and not m.local_table.name.startswith("ab_")]  # closed by default
-    options += _owner_options(scope)
-    if options:
-        state.statement = state.statement.options(*options)
-
-
-def _owner_options(scope: Scope) -> list:
-    """The criteria of every owned model for ``scope``, built once per request (a list page
-    runs several statements; building them anew for each was a tenth of its time)."""
-    cache = g.setdefault("_kapsam_kriterleri", {})
-    options = cache.get(scope)
-    if options is None:
-        options = []
-        for model in scoped_models():
-            clause = scope.owner_clause(model)
-            if clause is not None:
-                options.append(with_loader_criteria(model, clause, include_aliases=True))
-        cache[scope] = options
-    return options
-
-
 def check_writes(session: Session) -> None:
     """Refuse to flush a row that belongs outside the current user's scope."""
     scope = current()
@@ -393,5 +357,7 @@ def install() -> None:
     """Register the statement filter (idempotent; the write check is in hooks.py)."""
     from sqlalchemy import event
 
-    if not event.contains(Session, "do_orm_execute", _filter_statement):
-        event.listen(Session, "do_orm_execute", _filter_statement)
+    from app.core.scope_filter import filter_statement
+
+    if not event.contains(Session, "do_orm_execute", filter_statement):
+        event.listen(Session, "do_orm_execute", filter_statement)

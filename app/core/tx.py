@@ -24,6 +24,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.core.i18n import joined
+
 MSG_CONCURRENT = ("Bu kayıt siz işlem yaparken başka bir kullanıcı tarafından değiştirildi; "
                   "işleminiz kaydedilmedi. Sayfayı yenileyip güncel durumu kontrol ediniz.")
 MSG_INTEGRITY = "Bu kayıt başka bir kayıtla çakışıyor (aynı değer zaten kayıtlı)."
@@ -38,6 +40,37 @@ class Refused(Exception):
         self.message = message
         self.field = field
         self.problems = problems or []
+
+    def errors(self, default: str = "genel") -> dict:
+        """{field: message} for a hand-written form: every problem at its field (several
+        at one field shown as one, ``i18n.joined``) and the refusal itself at ``default``
+        (the form's alert), or the one message at its field."""
+        if not self.problems:
+            return {self.field or default: self.message}
+        found: dict = {}
+        for problem in self.problems:
+            field, message = problem if isinstance(problem, tuple) else (None, problem)
+            found.setdefault(field or default, []).append(message)
+        found.setdefault(default, [self.message])
+        return {k: v[0] if len(v) == 1 else joined(*v) for k, v in found.items()}
+
+
+class Problems:
+    """Every field's problem of a hand-written form, gathered before any is said: a rule
+    adds (field, message) for each field it reads, then ``check()`` refuses them all at
+    once (``Refused.problems``; the view shows each at its field with ``Refused.errors``)."""
+
+    MESSAGE = "Kayıt yapılmadı: işaretli alanları düzeltiniz."
+
+    def __init__(self):
+        self.found: list = []
+
+    def add(self, field: Optional[str], message) -> None:
+        self.found.append((field, message))
+
+    def check(self, message: str = MESSAGE) -> None:
+        if self.found:
+            raise Refused(message, self.found[0][0], problems=list(self.found))
 
 
 T = TypeVar("T")

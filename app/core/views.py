@@ -14,22 +14,22 @@
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import Optional
 
-from flask import abort, flash, get_template_attribute, request
+from flask import abort, flash, request
 from flask_appbuilder import BaseView, ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
-from wtforms import DateField
-from wtforms.widgets.core import clean_key
+from wtforms import StringField
 
-from app.core import list_export, money, parse, refs, scope, tx, validation
+from app.core import list_export, parse, refs, scope, tx, validation
 from app.core.forms import guard_form, numbers_may_be_zero
 from app.core.extensions import db
-from app.core.parse import parse_date
+from app.core.cells import blank_if_none, tr_date, yes_no
+from app.core.date_field import TrDateField
+from app.core.i18n import Msg
 from app.core.tx import Refused
 
 log = logging.getLogger(__name__)
@@ -55,57 +55,16 @@ READ_WRITE = ["can_read", "can_write"]
 
 MSG_INTEGRITY = "Bu kayıt başka bir kayıtla çakışıyor (aynı değer zaten kayıtlı)."
 MSG_SAVED = "Kaydedildi."
+MSG_FILTER_VALUE = "Bu alan için geçerli bir değer giriniz."
 
 
 
-# --- dates -------------------------------------------------------------------
-class TrDateWidget:
-    """A date box typed and shown as dd.mm.yyyy, with the bundled date picker."""
-
-    def __call__(self, field, **kwargs):
-        kwargs.setdefault("id", field.id)
-        kwargs.setdefault("name", field.name)
-        value = field._value() if field.raw_data is None else (field.raw_data[0] if field.raw_data else "")
-        kwargs = dict(type="text", value=value, placeholder="gg.aa.yyyy", autocomplete="off",
-                      class_="form-control", **kwargs)
-        # the attributes as wtforms' html_params orders and names them; the macro escapes the values
-        attrs = [(clean_key(k), v) for k, v in sorted(kwargs.items())]
-        return get_template_attribute("core/widgets.html", "tarih")(attrs)
-
-
-class TrDateField(DateField):
-    widget = TrDateWidget()
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("format", "%d.%m.%Y")
-        super().__init__(label, validators, **kwargs)
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if valuelist and valuelist[0].strip():
-            self.data = parse_date(valuelist[0])
-            if self.data is None:
-                raise ValueError(parse.MSG_DATE)
-
-
-def tr_date(value) -> str:
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d.%m.%Y %H:%M")
-    if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
-    return "" if value is None else value
-
-
-tr_money = money.format_tl  # an amount as a Turkish reader writes it: 4.500,50 TL
-
-
-def blank_if_none(value):
-    """An empty value is shown empty, not as "None"."""
-    return "" if value is None else value
-
-
-def yes_no(value) -> str:
-    return "Evet" if value else "Hayır"
+def filter_refused(label, value: str, why: Optional[str] = None) -> Msg:
+    """The message of a list filter value that is not applied (the column cannot hold it)."""
+    shown = parse.CONTROL_CHARS.sub("", value)
+    shown = shown if len(shown) <= 40 else shown[:40] + "…"
+    return Msg("«%(label)s» süzgecindeki “%(deger)s” uygulanmadı: %(neden)s", labels=("label", "neden"),
+               label=label, deger=shown, neden=why or MSG_FILTER_VALUE)
 
 
 # --- screens -----------------------------------------------------------------
@@ -134,6 +93,7 @@ class KursModelView(ModelView):
         if extra:
             self.add_form_extra_fields = {**extra, **(self.add_form_extra_fields or {})}
             self.edit_form_extra_fields = {**extra, **(self.edit_form_extra_fields or {})}
+        self.search_form_extra_fields = {**self._search_fields(), **(self.search_form_extra_fields or {})}
         fmt = {}
         for col in self.datamodel.get_columns_list():
             if self.datamodel.is_date(col) or self.datamodel.is_datetime(col):
@@ -148,25 +108,68 @@ class KursModelView(ModelView):
             numbers_may_be_zero(form_class)
             guard_form(form_class, self.datamodel)
 
+    def _search_fields(self) -> dict:
+        """The boxes of the list's filters ("Filtre Ekle") that FAB would build wrong: a date
+        is the application's date box (typed dd.mm.yyyy and never rewritten, as in the forms;
+        FAB's picker turned 26.11.2026 into 02/11/2026, which no filter reads), and a text or
+        state column starts empty (FAB filled in the column's default, e.g. TASLAK)."""
+        fields = {}
+        for col in self.datamodel.get_columns_list():
+            if self.datamodel.is_relation(col):
+                continue
+            label = self.label_columns.get(col, col)
+            if self.datamodel.is_date(col) or self.datamodel.is_datetime(col):
+                fields[col] = TrDateField(label)
+            elif self.datamodel.get_col_default(col) is not None and not self.datamodel.is_boolean(col):
+                fields[col] = StringField(label)
+        return fields
+
     # List parameters through core.parse, never FAB's own readers ---------------
     def _list(self, **kwargs):
         """FAB's list with its URL parameters checked (core.parse.list_args): an
-        unknown sort column, filter index or page size is ignored, never a 500."""
+        unknown sort column, filter index or page size is ignored, never a 500; a filter
+        value the column cannot hold (31.02.2026 for a date) is said in a message."""
         order_column, order_direction, page, page_size, filters = parse.list_args(
             request.args, self.__class__.__name__, self.order_columns,
             self._filters.get_search_filters(), self.page_size)
-        self._filters.clear_filters()
-        for column, index, values in filters:
-            if index >= len(self._filters._all_filters.get(column, ())):
-                continue
-            values = [v for v in (self.datamodel.filter_value(column, v) for v in values) if v is not None]
-            if values:
-                self._filters.add_filter_index(column, index, values)
+        for message in self._set_filters(filters):
+            flash(message, "warning")
         widgets = self._get_list_widget(filters=self._filters, order_column=order_column,
                                         order_direction=order_direction, page=page, page_size=page_size, **kwargs)
         form = self.search_form.refresh()
         self.update_redirect()
         return self._get_search_widget(form=form, widgets=widgets)
+
+    def read_filters(self) -> list:
+        """The user's filters from the query string into ``self._filters``, as the list
+        reads them (the export shows what the list shows); the messages of those refused."""
+        filters = parse.list_args(request.args, self.__class__.__name__, self.order_columns,
+                                  self._filters.get_search_filters(), self.page_size)[4]
+        return self._set_filters(filters)
+
+    def _set_filters(self, filters) -> list:
+        """Each value through ``KursInterface.filter_value``; one Turkish message per value
+        refused (not applied), naming the filter and what was typed."""
+        self._filters.clear_filters()
+        refused = []
+        for column, index, values in filters:
+            choices = self._filters._all_filters.get(column, ())
+            if index >= len(choices):
+                continue
+            kept = []
+            label = self.label_columns.get(column, column)
+            for value in values:
+                problem = parse.text_problem(value, parse.MAX_FILTER)
+                checked = None if problem else self.datamodel.filter_value(column, value, choices[index].arg_name)
+                if checked is None:
+                    is_date = self.datamodel.is_date(column) or self.datamodel.is_datetime(column)
+                    why = problem or (parse.date_problem(value, also_iso=True) if is_date else None)
+                    refused.append(filter_refused(label, value, why))
+                else:
+                    kept.append(checked)
+            if kept:
+                self._filters.add_filter_index(column, index, kept)
+        return refused
 
     def _show(self, pk):
         item = self.datamodel.get(pk, self._base_filters)

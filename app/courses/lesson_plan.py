@@ -32,6 +32,8 @@ from typing import Iterable, Optional
 
 from dateutil.rrule import WEEKLY, rrule
 
+from app.core.i18n import Msg
+
 DERS_DK = 40
 TENEFFUS_DK = 10
 GUNLUK_AZAMI_SAAT = 10
@@ -109,13 +111,13 @@ def day_errors(tarih: dt.date, start: Optional[dt.time], hours: list[int], *,
     if tarih < kurs_start or tarih > kurs_end:
         errors["tarih"] = "Seçilen gün kursun başlama ve bitiş tarihleri arasında değil."
     elif kesim is not None and tarih <= kesim:
-        errors["tarih"] = ("Bu tarih eski ders planına aittir; yeni planda "
-                           f"{kesim:%d.%m.%Y} ve öncesine ders planlanamaz.")
+        errors["tarih"] = Msg("Bu tarih eski ders planına aittir; yeni planda %(gun)s ve öncesine ders planlanamaz.",
+                              gun=kesim)
     elif tarih in holidays:
         errors["tarih"] = "Seçilen gün resmî tatildir; tatil günlerine ders planlanamaz."
     total = sum(hours)
     if total > GUNLUK_AZAMI_SAAT:
-        errors["saat"] = f"Bir güne en fazla {GUNLUK_AZAMI_SAAT} ders saati planlanabilir."
+        errors["saat"] = Msg("Bir güne en fazla %(n)s ders saati planlanabilir.", n=GUNLUK_AZAMI_SAAT)
     elif total > 0 and start is None:
         errors["baslangic"] = "Başlama saatini giriniz."
     elif total > 0 and block_end(start.hour * 60 + start.minute, total) > 24 * 60:

@@ -14,7 +14,8 @@ from flask_appbuilder.security.decorators import has_access
 from app.core import clock, scope
 from app.core.extensions import db
 from app.core.filters import KursInterface
-from app.core.parse import parse_count, parse_date, parse_id, parse_time
+from app.core.i18n import Msg
+from app.core.parse import date_problem, parse_count, parse_date, parse_id, parse_time
 from app.core.tree import Kurum
 from app.core.views import RecordView
 from app.courses import lesson_plan, planning, wizard
@@ -224,7 +225,7 @@ class DersPlaniView(RecordView):
         except courses.Refused as exc:
             db.session.rollback()
             return self._page(load(pk), day, {exc.field or "genel": exc.message}, values, 400)
-        flash(f"{day:%d.%m.%Y} günü kaydedildi: {total} ders saati.", "success")
+        flash(Msg("%(gun)s günü kaydedildi: %(n)s ders saati.", gun=day, n=total), "success")
         return redirect(url_for("DersPlaniView.plan", pk=pk, gun=day.isoformat()))
 
     @expose("/<int:pk>/haftalara", methods=["POST"])
@@ -239,7 +240,7 @@ class DersPlaniView(RecordView):
         except courses.Refused as exc:
             db.session.rollback()
             return self._page(load(pk), day, {exc.field or "genel": exc.message}, status=400)
-        flash(f"Ders planı haftalara uygulandı: {filled} güne ders planlandı.", "success")
+        flash(Msg("Ders planı haftalara uygulandı: %(n)s güne ders planlandı.", n=filled), "success")
         return redirect(url_for("DersPlaniView.plan", pk=pk, gun=day.isoformat()))
 
     @expose("/<int:pk>/egiticiler", methods=["POST"])
@@ -269,7 +270,7 @@ class DersPlaniView(RecordView):
         if request.method == "POST":
             kesim = parse_date(raw)
             if kesim is None:
-                error = "Tarihi gg.aa.yyyy biçiminde giriniz (ör. 23.11.2026)."
+                error = date_problem(raw, message="Tarihi gg.aa.yyyy biçiminde giriniz (ör. 23.11.2026).")
             if kesim is not None:
                 try:
                     if request.form.get("islem") == "kaydet":

@@ -341,7 +341,7 @@ def plan_filling_module(session: Session, kurum_id: int, program, modul, sinif, 
     for lesson in lessons:
         lesson.kurs_id = kurs.id
         plan.dersler.append(lesson)
-    audit.record(session, "Kurs planlandı", kurs, aciklama=f"{program.ad} {modul.ad} ({note})")
+    audit.record(session, "Kurs planlandı", kurs, aciklama=f"{modul} ({note})")
     commit(session)
     return kurs
 

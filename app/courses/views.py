@@ -28,6 +28,8 @@ from app.core import scope
 from app.core.api import read_only_api
 from app.core.extensions import db
 from app.core.filters import KursInterface
+from app.core.i18n import joined
+from app.core.cells import label_of
 from app.core.views import READ_WRITE, KursModelView, RecordView, get_or_404
 from app.courses import planning
 from app.courses import workflow as courses
@@ -113,16 +115,9 @@ def marks_html(kurs: Kurs) -> Markup:
     return _cell("onay_isaretleri")(approval_marks(kurs))
 
 
-def durum_html(value) -> str:
-    return DURUM.get(value, value or "")
-
-
-def talep_html(value) -> str:
-    return TALEP.get(value, "") if value else ""
-
-
-def belge_html(value) -> str:
-    return BELGE_CHOICES.get(value, "") if value else ""
+durum_html = label_of(DURUM)
+talep_html = label_of(TALEP)
+belge_html = label_of(BELGE_CHOICES)
 
 
 def _actions(kurs: Kurs) -> dict:
@@ -319,7 +314,7 @@ class KursView(RecordView):
             message = action(kurs)
         except courses.Refused as exc:
             db.session.rollback()
-            flash(exc.message + ("" if not exc.problems else " " + " ".join(exc.problems)), "danger")
+            flash(joined(exc.message, *exc.problems) if exc.problems else exc.message, "danger")
             return redirect(url_for("KursView.sayfa", pk=pk))
         flash(message, "success")
         return redirect(url_for("KursView.sayfa", pk=pk))

@@ -41,6 +41,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Regexp
 from wtforms.validators import Optional as Opt
 
 from app.core import audit, collation
+from app.core.i18n import Msg
 from app.core.text import parse_date
 from app.core.tree import Kurum
 from app.core.tx import Refused, commit
@@ -317,7 +318,7 @@ def save(session: Session, kurs: Kurs, today: dt.date) -> Kurs:
     bad = first_invalid(session, kurum, data, today)
     if bad is not None:
         step, _form = bad
-        raise Refused(f"\"{step.title}\" adımındaki bilgileri düzeltiniz.", step.key)
+        raise Refused(Msg("\"%(adim)s\" adımındaki bilgileri düzeltiniz.", labels=("adim",), adim=step.title), step.key)
     program = _program(session, data)
     modul = session.get(Modul, data["modul_id"])
     kurs.acma_bicimi = data["acma_bicimi"]
@@ -338,7 +339,7 @@ def save(session: Session, kurs: Kurs, today: dt.date) -> Kurs:
             Egitici.id.in_(data["egitici_ids"]), Egitici.kurum_id == kurum.id)).scalars().all()
     kurs.planlar.append(DersPlani(kurum_id=kurum.id, sira=1, durum=GECERLI, egiticiler=teachers))
     audit.record(session, "Kurs planlandı", kurs, sonraki={"durum": PLANLANDI, "modul": str(modul)},
-                 aciklama=f"{program.ad} {modul.ad}, {kurs.baslangic:%d.%m.%Y}–{kurs.bitis:%d.%m.%Y}")
+                 aciklama=f"{modul}, {kurs.baslangic:%d.%m.%Y}–{kurs.bitis:%d.%m.%Y}")
     commit(session)
     return kurs
 

@@ -17,6 +17,8 @@ a closing) and ``onay_sayisi`` how many of the three have approved so far.
 """
 from __future__ import annotations
 
+import datetime as dt
+import json
 from typing import Optional
 
 from sqlalchemy import select
@@ -24,6 +26,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.core import audit, clock
+from app.core.i18n import Msg
 from app.core.tree import ILCE, KURUM
 from app.core.tx import Refused
 from app.courses import lesson_plan
@@ -94,18 +97,17 @@ def problems(session: Session, kurs: Kurs) -> list[str]:
     duration = kurs.modul.sure_saat
     state, diff = lesson_plan.hour_status(lesson_plan.total_hours(lessons), duration)
     if state != "tam":
-        out.append(f"Ders planındaki toplam süre ({duration + diff} saat) modül süresine "
-                   f"({duration} saat) eşit değil.")
+        out.append(Msg("Ders planındaki toplam süre (%(plan)s saat) modül süresine (%(modul)s saat) eşit değil.",
+                       plan=duration + diff, modul=duration))
     outside = [l for l in lessons if l.tarih < kurs.baslangic or l.tarih > kurs.bitis]
     if outside:
-        out.append(f"{len(outside)} ders kurs tarihlerinin dışında "
-                   f"(ilki {outside[0].tarih:%d.%m.%Y}).")
+        out.append(Msg("%(n)s ders kurs tarihlerinin dışında (ilki %(gun)s).", n=len(outside), gun=outside[0].tarih))
     plan = pending_plan(kurs) if kurs.onay_talebi == PLAN_DEGISIKLIGI else current_plan(kurs)
     if plan is not None and plan.kesim_tarihi is not None:
         on_cut = [d for d in plan.dersler if d.tarih <= plan.kesim_tarihi]
         if on_cut:
-            out.append(f"Yeni planda mevcut ders planının bitiş tarihine ({plan.kesim_tarihi:%d.%m.%Y}) "
-                       "veya öncesine ders planlanmış.")
+            out.append(Msg("Yeni planda mevcut ders planının bitiş tarihine (%(gun)s) veya öncesine ders planlanmış.",
+                           gun=plan.kesim_tarihi))
     if plan is None or not plan.egiticiler:
         out.append("Kursa eğitici belirlenmemiş.")
     elif plan.dersler:
@@ -119,7 +121,8 @@ def problems(session: Session, kurs: Kurs) -> list[str]:
         off = holidays(session, min(l.tarih for l in lessons), max(l.tarih for l in lessons))
         on_holiday = sorted({l.tarih for l in lessons if l.tarih in off})
         if on_holiday:
-            out.append("Resmî tatile ders planlanmış: " + ", ".join(f"{d:%d.%m.%Y}" for d in on_holiday[:5]))
+            out.append(Msg("Resmî tatile ders planlanmış: %(gunler)s",
+                           gunler=", ".join(f"{d:%d.%m.%Y}" for d in on_holiday[:5])))
     out.extend(message for _day, message in double_bookings(session, kurs))
     return out
 
@@ -149,7 +152,8 @@ def _check_turn(kurs: Kurs, steps: set[int], unit_kind: Optional[str]) -> int:
     if step is None:
         raise Refused("Bu kurs onay sürecinde değil.")
     if not may_approve(kurs, steps, unit_kind):
-        raise Refused(f"Onay sırası sizde değil: kurs {APPROVERS[step]} onayını bekliyor.")
+        raise Refused(Msg("Onay sırası sizde değil: kurs %(onayci)s onayını bekliyor.", labels=("onayci",),
+                          onayci=APPROVERS[step]))
     return step
 
 
@@ -162,7 +166,7 @@ def approve(session: Session, kurs: Kurs, steps: set[int], unit_kind: Optional[s
     before = {"durum": kurs.durum, "onay_sayisi": kurs.onay_sayisi}
     kurs.onay_sayisi = step + 1
     talep = kurs.onay_talebi
-    result = f"{APPROVERS[step]} onayı verildi."
+    result = Msg("%(onayci)s onayı verildi.", labels=("onayci",), onayci=APPROVERS[step])
     if talep == ACILIS and kurs.durum == PLANLANDI:
         kurs.durum = ONAY_SURECINDE
     if kurs.onay_sayisi == 3:
@@ -235,7 +239,8 @@ def end_course(session: Session, kurs: Kurs, secim: str, aciklama: str) -> str:
     if secim not in END_CHOICES:
         raise Refused("Bir seçenek işaretleyiniz.", "secim")
     if secim not in end_options(kurs):
-        raise Refused(f"\"{END_CHOICES[secim]}\" bu kursun şimdiki durumunda yapılamaz.", "secim")
+        raise Refused(Msg("\"%(secim)s\" bu kursun şimdiki durumunda yapılamaz.", labels=("secim",),
+                          secim=END_CHOICES[secim]), "secim")
     if not aciklama:
         raise Refused(MSG_ACIKLAMA, "aciklama")
     before = {"durum": kurs.durum, "onay_talebi": kurs.onay_talebi}
@@ -265,3 +270,19 @@ def timeline(session: Session, kurs: Kurs):
                                    DenetimKaydi.islem.notin_(("ekle", "guncelle", "sil")))
         .order_by(DenetimKaydi.zaman, DenetimKaydi.id)
     ).scalars().all()
+
+
+def ended_on(session: Session, kurs: Kurs) -> Optional[dt.date]:
+    """The day a cancelled (İptal) or closed (Kapatıldı) course ended: the day of the audit row
+    that put it in that state (``_course_ended`` ends its enrollments on that same day).
+    None for a course in any other state."""
+    if kurs.durum not in (IPTAL, KAPATILDI):
+        return None
+    for row in reversed(timeline(session, kurs)):
+        try:
+            after = json.loads(row.sonraki or "{}")
+        except ValueError:
+            continue
+        if isinstance(after, dict) and after.get("durum") == kurs.durum.value:
+            return row.zaman.date()
+    return None

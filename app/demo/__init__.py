@@ -117,6 +117,7 @@ def create(sm) -> None:
         from app.demo import esinav as demo_esinav
 
         demo_esinav.create(session)
+        demo_courses.create_open_a1(session)
     finally:
         session.info.pop("denetim_kapali", None)
 

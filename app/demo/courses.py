@@ -4,6 +4,9 @@ and the approval marks are real).
 
 Moda Dil Kursu's courses use Derslik 1 (Mon/Wed/Fri mornings, Şükrü Işıklı) and
 Derslik 2 (Ayşe Çelik); Derslik 3 and İlker Öztürk are left free for a new plan.
+``create_open_a1`` (run last, so the other demo records keep their ids) adds Moda's A1
+course open for "Kursiyer Ekleme" (Planlandı, Derslik 1, Tue/Thu mornings from next week):
+a first level takes anyone, so the README's 45678912316 can be added to it at once.
 """
 from __future__ import annotations
 
@@ -106,3 +109,12 @@ def create(session) -> None:
     _approve(session, kpss, 3)  # Aktif
     usk = _course(session, "200001", "ING-DIL", 1, "Derslik 1", "Çağrı", weeks(3), {5, 6}, 5, "10:00")
     _approve(session, usk, 2)  # waiting for uskudar.mudur
+
+
+def create_open_a1(session) -> Kurs:
+    """Moda Dil Kursu's İngilizce A1 waiting for its director (Planlandı): trainees are
+    added freely until the district's final approval, and A1 needs no earlier level (Moda's
+    A2, the other open course, refuses whoever has not completed A1)."""
+    today = clock.today()
+    tuesday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=1, days=1)
+    return _course(session, "100001", "ING-DIL", 1, "Derslik 1", "Şükrü", tuesday, {1, 3}, 4, "09:00")

@@ -1,12 +1,14 @@
 """Demo e-Sınav (SPEC §10): a question bank for İngilizce A1 and Bilgisayar İşletmenliği
 (40 questions each), Kadıköy e-Sınav Merkezi with two halls of 10 seats (2 spare), an
 exam period today and two sessions on it: İngilizce A1 (8 trainees of a Moda Dil Kursu
-course that ended, Salon 1) starting at the next full hour plus one, and Bilgisayar
-İşletmenliği (6 trainees of a Kadıköy Bilgisayar Kursu course that ended, Salon 2) two hours
-later; ``kadikoy.sinav`` is Salon Başkanı of both.
-Both sessions are prepared (attempts drawn), so the exam day can be walked at once."""
+course that ended, Salon 1) starting at the next full hour plus one hour (``first_start``),
+and Bilgisayar İşletmenliği (6 trainees of a Kadıköy Bilgisayar Kursu course that ended,
+Salon 2) two hours later; ``kadikoy.sinav`` is Salon Başkanı of both.
+Both sessions are prepared (attempts drawn) at the moment the data is made, so the exam day
+can be walked at once."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from sqlalchemy import select
@@ -79,6 +81,17 @@ def _enroll_and_register(session, kurs, people, donem):
     session.flush()
 
 
+def first_start(now: dt.datetime) -> dt.datetime:
+    """The İngilizce A1 session's start: the next full hour plus one hour (made at 11:52,
+    it starts at 13:00; made at 11:00 sharp, at 13:00 too), so at least an hour to reach the hall
+    (staff log in 15 minutes before). The exam period is today's: from 22:00 on, 23:00, and
+    from 23:00 on, 23:59."""
+    start = now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=2)
+    if start.date() != now.date():
+        start = dt.datetime.combine(now.date(), dt.time(23, 0) if now.hour < 23 else dt.time(23, 59))
+    return start
+
+
 def create(session) -> None:
     kadikoy = session.execute(select(Birim).filter_by(ad="Kadıköy")).scalar_one()
     a1, blg = _modul(session, "ING-DIL"), _modul(session, "BLG-ISL")
@@ -96,9 +109,7 @@ def create(session) -> None:
     for name in ("Salon 1", "Salon 2"):
         sessions.add_hall(session, centre, name, "10", "2")
     now = clock.local_now()
-    start = (now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1))
-    if start.date() != now.date():
-        start = dt.datetime.combine(now.date(), dt.time(23, 0))
+    start = first_start(now)
     donem = SinavDonemi(ilce_id=kadikoy.id, ad=f"Kadıköy {now:%d.%m.%Y} e-Sınav", tarih=now.date(), saat=start.time(),
                         merkez=centre.ad, salon="Salon 1, Salon 2", kapasite=16, acik=False)
     session.add(donem)
@@ -122,7 +133,10 @@ def create(session) -> None:
     session.commit()
     staff = session.execute(select(Kullanici).filter_by(username="kadikoy.sinav")).scalar_one()
     halls = {h.ad: h for h in centre.salonlar}
-    with clock.frozen(start - dt.timedelta(hours=1)):
+    # prepared now, as the data is made; only a demo made in the day's last minute (its session
+    # already begun) is planned and prepared a minute before that start
+    late = clock.local_now() >= start
+    with clock.frozen(start - dt.timedelta(minutes=1)) if late else contextlib.nullcontext():
         for modul, hall, at in ((a1, halls["Salon 1"], start), (blg, halls["Salon 2"], start + dt.timedelta(hours=2))):
             if at.date() != start.date():
                 at = start

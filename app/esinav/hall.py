@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import object_session
 
 from app.core import audit, clock
+from app.core.i18n import Msg
 from app.core.tx import Refused, commit
 from app.esinav.attempt_models import BITTI, KAPALI, S_GECERSIZ, SINAVDA, SURE_BITTI, AdaySinavi, CevapOlayi
 from app.esinav.models import (
@@ -69,7 +70,7 @@ def check_in(session, used: OturumSalon, aday: Aday, kimlik: bool, belge: bool) 
     admitted only while nobody has left the hall, with no extra time (seed f)."""
     _own(aday, used)
     if aday.durum != BEKLIYOR:
-        raise Refused(f"Adayın yoklaması zaten alınmış ({aday.durum.label}).")
+        raise Refused(Msg("Adayın yoklaması zaten alınmış (%(durum)s).", labels=("durum",), durum=aday.durum.label))
     if not kimlik:
         raise Refused("Kimlik kontrolü yapılmadan aday sınava alınamaz; geçerli kimliği yoksa "
                       "\"Sınava Alınmadı\" olarak işaretleyiniz.", "kimlik")
@@ -102,7 +103,8 @@ def mark_absent(session, used: OturumSalon, aday: Aday) -> None:
     """"Girmedi" (seed l): the right is used."""
     _own(aday, used)
     if aday.durum != BEKLIYOR:
-        raise Refused(f"Yalnız yoklaması alınmamış aday \"Girmedi\" olarak işaretlenebilir ({aday.durum.label}).")
+        raise Refused(Msg("Yalnız yoklaması alınmamış aday \"Girmedi\" olarak işaretlenebilir (%(durum)s).",
+                          labels=("durum",), durum=aday.durum.label))
     aday.durum, aday.yoklama = GIRMEDI, clock.local_now()
     write_result(session, aday)
     _audit(session, "e-Sınav Girmedi", aday, "Girmedi", {"durum": "BEKLIYOR"})
@@ -118,7 +120,8 @@ def refuse_entry(session, used: OturumSalon, aday: Aday, neden: str, tutanak: st
     if problems:
         raise Refused("Aday \"Sınava Alınmadı\" olarak işaretlenmedi.", problems=problems)
     if aday.durum != BEKLIYOR:
-        raise Refused(f"Yalnız yoklaması alınmamış aday sınava alınmayabilir ({aday.durum.label}).")
+        raise Refused(Msg("Yalnız yoklaması alınmamış aday sınava alınmayabilir (%(durum)s).", labels=("durum",),
+                          durum=aday.durum.label))
     aday.durum, aday.neden, aday.yoklama = ALINMADI, neden, clock.local_now()
     _report(session, aday, TutanakTuru.ALINMADI, tutanak)
     write_result(session, aday)
@@ -136,13 +139,13 @@ def move(session, used: OturumSalon, aday: Aday, koltuk: Koltuk, neden: str) -> 
     if koltuk is None or koltuk.salon_id != used.salon_id:
         raise Refused("Aday yalnız kendi salonundaki bir koltuğa taşınabilir.", "koltuk")
     if koltuk.hizmet_disi:
-        raise Refused(f"{koltuk.no} numaralı koltuk hizmet dışı.", "koltuk")
+        raise Refused(Msg("%(no)s numaralı koltuk hizmet dışı.", no=koltuk.no), "koltuk")
     if aday.durum in (GIRMEDI, ALINMADI, GECERSIZ) or (aday.sinav is not None and aday.sinav.durum in KAPALI):
         raise Refused("Sınavı bitmiş ya da sınava girmeyen aday taşınamaz.")
     taken = session.execute(select(Aday).where(Aday.oturum_id == aday.oturum_id, Aday.koltuk_id == koltuk.id)
                             ).scalar_one_or_none()
     if taken is not None:
-        raise Refused(f"{koltuk.no} numaralı koltuk dolu ({taken.kursiyer}).", "koltuk")
+        raise Refused(Msg("%(no)s numaralı koltuk dolu (%(ad)s).", no=koltuk.no, ad=taken.kursiyer), "koltuk")
     old = aday.koltuk
     session.add(KoltukDegisikligi(ilce_id=aday.ilce_id, aday=aday, eski_koltuk_id=old.id, yeni_koltuk_id=koltuk.id,
                                   neden=neden, zaman=clock.local_now(),
@@ -168,7 +171,7 @@ def invalidate(session, used: OturumSalon, aday: Aday, tur: str, tutanak: str) -
     if problems:
         raise Refused("Sınav geçersiz sayılmadı.", problems=problems)
     if aday.durum in (GIRMEDI, ALINMADI, GECERSIZ):
-        raise Refused(f"Bu adayın sınavı geçersiz sayılamaz ({aday.durum.label}).")
+        raise Refused(Msg("Bu adayın sınavı geçersiz sayılamaz (%(durum)s).", labels=("durum",), durum=aday.durum.label))
     before = {"durum": str(aday.durum)}
     aday.durum, aday.neden = GECERSIZ, kind.label
     if aday.sinav is not None and aday.sinav.durum not in (S_GECERSIZ,):

@@ -23,6 +23,7 @@ from typing import Optional
 from sqlalchemy import select
 
 from app.core import audit, importer
+from app.core.i18n import Msg
 from app.core.text import fold
 from app.core.tx import Refused, commit
 from app.esinav import bank
@@ -136,12 +137,12 @@ def parse_xlsx(data: bytes) -> list[Row]:
         for cell in cells:
             if getattr(cell, "data_type", None) == "f" or (isinstance(cell.value, str)
                                                           and cell.value.startswith("=")):
-                raise Refused(f"Excel dosyasında formül var (satır {index}); formülsüz, yalnız değer "
-                              "içeren bir dosya yükleyiniz.", "dosya")
+                raise Refused(Msg("Excel dosyasında formül var (satır %(n)s); formülsüz, yalnız değer "
+                                  "içeren bir dosya yükleyiniz.", n=index), "dosya")
             values.append(cell.value)
         records.append((index, values))
         if len(records) > MAX_ROWS + 1:
-            raise Refused(f"Dosyada {MAX_ROWS} satırdan fazla soru var; dosyayı bölerek yükleyiniz.", "dosya")
+            raise Refused(Msg("Dosyada %(n)s satırdan fazla soru var; dosyayı bölerek yükleyiniz.", n=MAX_ROWS), "dosya")
     return _table_rows(records)
 
 

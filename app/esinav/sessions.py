@@ -21,6 +21,7 @@ from typing import Optional
 
 from sqlalchemy import select
 
+from app.core.i18n import Msg
 from app.core.parse import parse_count, text_problem
 from app.core import audit, clock, collation
 from app.core.text import fold
@@ -228,7 +229,7 @@ def prepare(session, oturum: Oturum, rng: Optional[random.Random] = None) -> int
     rng = rng or random.SystemRandom()
     pool = bank.drawable(session, oturum.ilce_id, oturum.modul_id)
     if len(pool) < oturum.soru_sayisi:
-        raise Refused(f"Soru bankasında {len(pool)} soru var; {oturum.soru_sayisi} soru çekilemez.")
+        raise Refused(Msg("Soru bankasında %(n)s soru var; %(m)s soru çekilemez.", n=len(pool), m=oturum.soru_sayisi))
     drawn = 0
     for aday in oturum.adaylar:
         if aday.sinav is not None:

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from app.core.extensions import db
 from app.core.filters import KursInterface
+from app.core.i18n import Msg
 from app.core.tx import Refused
 from app.core.views import RecordView, get_or_404
 from app.esinav import access, terminal, terminal_close
@@ -78,7 +79,7 @@ class TerminalSalonView(RecordView):
             db.session.rollback()
             flash(" ".join([exc.message] + [m for _f, m in exc.problems]), "danger")
         else:
-            flash(f"{aday.kursiyer}: {row.dakika} dakika ek süre verildi.", "success")
+            flash(Msg("%(ad)s: %(n)s dakika ek süre verildi.", ad=aday.kursiyer, n=row.dakika), "success")
         return redirect(url_for("SalonEkraniView.ekran", pk=pk) + f"#aday-{aday.id}")
 
 

@@ -12,6 +12,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_login import current_user, user_logged_in
 from sqlalchemy import select
 
+from app.core.i18n import Msg
 from app.core.parse import parse_id
 from app.core import clock, scope, uploads
 from app.core import pdf as core_pdf
@@ -147,7 +148,7 @@ class OturumView(RecordView):
         except Refused as exc:
             db.session.rollback()
             return self._list(errors_of(exc), {**f.to_dict(), "salon": f.getlist("salon")}, 400)
-        flash(f"Oturum planlandı: {len(oturum.adaylar)} aday yerleştirildi.", "success")
+        flash(Msg("Oturum planlandı: %(n)s aday yerleştirildi.", n=len(oturum.adaylar)), "success")
         return redirect(url_for("OturumView.goster", pk=oturum.id))
 
     @expose("/<int:pk>")
@@ -173,7 +174,7 @@ class OturumView(RecordView):
             db.session.rollback()
             flash(exc.message, "danger")
         else:
-            flash(f"Oturum hazırlandı: {n} adayın soruları çekildi.", "success")
+            flash(Msg("Oturum hazırlandı: %(n)s adayın soruları çekildi.", n=n), "success")
         return redirect(url_for("OturumView.goster", pk=pk))
 
     @expose("/<int:pk>/gorevli.pdf")
@@ -241,23 +242,23 @@ class SalonEkraniView(RecordView):
         try:
             if action == "yoklama":
                 hall.check_in(db.session, used, aday, f.get("kimlik") == "1", f.get("belge") == "1")
-                message = f"{aday.kursiyer}: " + ("sınava alındı (geç geldi, ek süre verilmez)." if aday.gec_geldi
-                                                   else "yoklama alındı.") if aday.durum.value == "GELDI" else \
-                    f"{aday.kursiyer}: sınav giriş belgesi teslim edilmedi; sınavı geçersiz."
+                message = Msg(("%(ad)s: sınava alındı (geç geldi, ek süre verilmez)." if aday.gec_geldi
+                               else "%(ad)s: yoklama alındı.") if aday.durum.value == "GELDI" else
+                              "%(ad)s: sınav giriş belgesi teslim edilmedi; sınavı geçersiz.", ad=aday.kursiyer)
             elif action == "girmedi":
                 hall.mark_absent(db.session, used, aday)
-                message = f"{aday.kursiyer}: Girmedi."
+                message = Msg("%(ad)s: Girmedi.", ad=aday.kursiyer)
             elif action == "alinmadi":
                 hall.refuse_entry(db.session, used, aday, f.get("neden"), f.get("tutanak"))
-                message = f"{aday.kursiyer}: Sınava Alınmadı; tutanak düzenlendi."
+                message = Msg("%(ad)s: Sınava Alınmadı; tutanak düzenlendi.", ad=aday.kursiyer)
             elif action == "tasi":
                 seat = db.session.execute(select(Koltuk).where(Koltuk.id == (f.get("koltuk", type=parse_id) or 0))
                                           ).scalar_one_or_none()
                 hall.move(db.session, used, aday, seat, f.get("neden"))
-                message = f"{aday.kursiyer}: {aday.koltuk.no} numaralı koltuğa taşındı."
+                message = Msg("%(ad)s: %(no)s numaralı koltuğa taşındı.", ad=aday.kursiyer, no=aday.koltuk.no)
             elif action == "gecersiz":
                 hall.invalidate(db.session, used, aday, f.get("tur"), f.get("tutanak"))
-                message = f"{aday.kursiyer}: sınavı geçersiz sayıldı; tutanak düzenlendi."
+                message = Msg("%(ad)s: sınavı geçersiz sayıldı; tutanak düzenlendi.", ad=aday.kursiyer)
             elif action == "cagri":
                 hall.answer_call(db.session, used, aday)
                 message = "Çağrı kapatıldı."

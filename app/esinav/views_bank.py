@@ -11,6 +11,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.core.i18n import Msg
 from app.core.parse import parse_id
 from app.core import scope
 from app.core.extensions import db
@@ -105,7 +106,7 @@ class SoruBankasiView(RecordView):
         except Refused as exc:
             db.session.rollback()
             return self._show(soru, errors_of(exc), f.to_dict(), status=400)
-        flash(f"Soru kaydedildi (sürüm {surum.no}).", "success")
+        flash(Msg("Soru kaydedildi (sürüm %(n)s).", n=surum.no), "success")
         return redirect(url_for("SoruBankasiView.goster", pk=pk))
 
     @expose("/<int:pk>/aktiflik", methods=["POST"])
@@ -128,8 +129,8 @@ class SoruBankasiView(RecordView):
         try:
             if f.get("uygula") == "1":
                 rows = scoring.rekey_apply(db.session, surum, f.get("islem"), f.get("yeni"), f.get("neden"))
-                flash(f"Uygulandı: {len(rows)} sınav yeniden puanlandı, "
-                      f"{sum(r['degisir'] for r in rows)} adayın sonucu değişti.", "success")
+                flash(Msg("Uygulandı: %(n)s sınav yeniden puanlandı, %(m)s adayın sonucu değişti.",
+                          n=len(rows), m=sum(r['degisir'] for r in rows)), "success")
                 return redirect(url_for("SoruBankasiView.goster", pk=pk))
             preview = scoring.rekey_preview(db.session, surum, f.get("islem"), f.get("yeni"))
         except Refused as exc:

@@ -22,6 +22,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, or_, select
 
 from app.core import audit, scope, settings
+from app.core.i18n import Msg
 from app.core.tx import Refused, commit
 from app.courses.models import AKTIF, KURS_SONU_ONAYLANDI, TAMAMLANDI, Kurs
 from app.exams import rules as exams
@@ -54,13 +55,13 @@ def end_approval(session, kurs: Kurs, ticked: bool, today: dt.date) -> None:
     if kurs.durum != AKTIF or kurs.onay_talebi is not None:
         raise Refused("Kurs sonu onayı yalnız onay sürecinde olmayan aktif kurslara verilir.")
     if kurs.bitis > today:
-        raise Refused(f"Kurs {kurs.bitis:%d.%m.%Y} tarihinde bitiyor; kurs bitmeden kurs sonu onayı verilemez.")
+        raise Refused(Msg("Kurs %(gun)s tarihinde bitiyor; kurs bitmeden kurs sonu onayı verilemez.", gun=kurs.bitis))
     if exams.needs_exam(kurs):
         waiting = [k for k in active_enrollments(session, kurs)
                    if exams.outcome(exams.sittings(session, k), k) in ("yok", "bekliyor")]
         if waiting:
             names = ", ".join(f"{k.kursiyer.ad} {k.kursiyer.soyad}" for k in waiting[:10])
-            raise Refused(f"Sınav sonucu olmayan kursiyerler var: {names}.")
+            raise Refused(Msg("Sınav sonucu olmayan kursiyerler var: %(adlar)s.", adlar=names))
     kurs.durum = KURS_SONU_ONAYLANDI
     audit.record(session, "Kurs Sonu Onayı", kurs, onceki={"durum": AKTIF}, sonraki={"durum": KURS_SONU_ONAYLANDI},
                  aciklama="Kursiyer İşlemleri Tamamlanmıştır...")
@@ -92,7 +93,8 @@ def issue(session, kurs: Kurs, today: dt.date) -> tuple[int, str]:
             session.add(Belge(kurum_id=kurs.kurum_id, kayit_id=kayit.id, tur=kind, kod=new_code(session), tarih=today))
             made += 1
     kurs.durum = TAMAMLANDI
-    message = MSG_SUSPENDED if suspended else f"{made} {kind} verildi; kurs tamamlandı."
+    message = MSG_SUSPENDED if suspended else Msg("%(n)s %(tur)s verildi; kurs tamamlandı.", labels=("tur",),
+                                                    n=made, tur=kind)
     audit.record(session, "Kurs Sonu İşlemleri", kurs, onceki={"durum": KURS_SONU_ONAYLANDI},
                  sonraki={"durum": TAMAMLANDI, "belge": made}, aciklama=message)
     commit(session)

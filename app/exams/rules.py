@@ -22,8 +22,11 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 
 from app.core import audit, clock, settings
+from app.core.i18n import Msg
 from app.core.identity import is_foreigner
 from app.core.money import format_number
+from app.core.parse import date_problem, parse_date
+from app.core.text import tr_lower
 from app.core.tx import Refused, commit, retry
 from app.courses.models import AKTIF, Kurs
 from app.courses.planning import touch
@@ -33,6 +36,7 @@ from app.trainees import enrollment
 from app.trainees.models import KAYIT_AKTIF, Kayit
 
 OLD_RULES_UNTIL = dt.date(2020, 4, 16)
+MSG_HOUR_PASSED = "Bugün için geçmiş bir saat girilemez; şu andan sonraki bir saat giriniz."
 MAX_RIGHTS = 4
 MSG_CONFIRM = ("\"Yukarıda İşaretlenen Sınav Tercüman Durumlarını Onaylayıp Kayıt Etmek İstiyorum…\" "
                "seçeneğini işaretlemeden kayıt yapılamaz.")
@@ -60,19 +64,32 @@ def open_periods(session, kurs: Kurs, today: dt.date) -> list[SinavDonemi]:
     return session.execute(query).scalars().all()
 
 
-def open_period(session, ilce_id: int, ad: str, tarih: Optional[dt.date], saat: Optional[dt.time], merkez: str,
-                salon: str, kapasite: str, today: dt.date) -> SinavDonemi:
+def open_period(session, ilce_id: int, ad: str, tarih, saat: Optional[dt.time], merkez: str,
+                salon: str, kapasite: str) -> SinavDonemi:
     """"Sınav Dönemleri → Kaydet": the district opens an exam period. Every field's
-    problem is reported at once (``Refused.problems`` as (field, message))."""
+    problem is reported at once (``Refused.problems`` as (field, message)). ``tarih``: as
+    typed (dd.mm.yyyy) or a date.
+
+    The start moment (date and hour, Istanbul time) may not have passed: today at an
+    hour already gone is refused like a past day. Times are typed to the minute, so the
+    current minute still counts as not passed (at 12:05:40, 12:05 is accepted and 12:04
+    refused). A period's name is unique within the district, Turkish case-insensitive
+    ("ŞUBAT SINAVI" repeats "Şubat sınavı")."""
     ad, merkez, salon = (v.strip() for v in (ad or "", merkez or "", salon or ""))
     errors = [(k, m) for k, v, m in (("ad", ad, "Dönem adını giriniz."), ("merkez", merkez, "Sınav merkezini giriniz."),
                                      ("salon", salon, "Salonu giriniz.")) if not v]
+    if ad and _period_name_taken(session, ilce_id, ad):
+        errors.append(("ad", "Bu ilçede bu adla bir sınav dönemi zaten var."))
+    now = clock.local_now().replace(second=0, microsecond=0)
+    typed, tarih = tarih, parse_date(tarih)
     if tarih is None:
-        errors.append(("tarih", "Tarihi gg.aa.yyyy biçiminde giriniz."))
-    elif tarih < today:
+        errors.append(("tarih", date_problem(typed, message="Tarihi gg.aa.yyyy biçiminde giriniz.")))
+    elif tarih < now.date():
         errors.append(("tarih", "Sınav tarihi geçmiş bir gün olamaz."))
     if saat is None:
         errors.append(("saat", "Saati SS:DD biçiminde giriniz."))
+    elif tarih == now.date() and dt.datetime.combine(tarih, saat) < now:
+        errors.append(("saat", MSG_HOUR_PASSED))
     kapasite = (kapasite or "").strip()
     if not kapasite.isdigit() or not 0 < int(kapasite) <= 1000:
         errors.append(("kapasite", "Kapasite 1 ile 1000 arasında bir tam sayı olmalıdır."))
@@ -85,6 +102,14 @@ def open_period(session, ilce_id: int, ad: str, tarih: Optional[dt.date], saat: 
     audit.record(session, "Sınav dönemi açıldı", row, aciklama=str(row))
     commit(session)
     return row
+
+
+def _period_name_taken(session, ilce_id: int, ad: str) -> bool:
+    """The district's periods are few: their names are compared here, in Turkish lower case
+    (SQL's lower() is not Turkish on SQLite)."""
+    key = " ".join(tr_lower(ad).split())
+    names = session.execute(select(SinavDonemi.ad).where(SinavDonemi.ilce_id == ilce_id)).scalars()
+    return any(" ".join(tr_lower(name).split()) == key for name in names)
 
 
 def close_period(session, period: SinavDonemi) -> None:
@@ -142,7 +167,7 @@ def register(session, kayit: Kayit, donem_id, tercuman: bool, confirmed: bool, t
     if period is None:
         raise Refused("Sınav Tarihi, İlçe MEM'in açtığı sınav dönemlerinden seçilmelidir.", "donem")
     if kurs.bitis is not None and period.tarih <= kurs.bitis:  # exams come after the training (seed §8)
-        raise Refused(f"Sınav tarihi kursun bitiş tarihinden ({kurs.bitis:%d.%m.%Y}) sonra olmalıdır.", "donem")
+        raise Refused(Msg("Sınav tarihi kursun bitiş tarihinden (%(gun)s) sonra olmalıdır.", gun=kurs.bitis), "donem")
     rows = sittings(session, kayit)
     state = outcome(rows, kayit)
     if state == "gecti":
@@ -152,8 +177,8 @@ def register(session, kayit: Kayit, donem_id, tercuman: bool, confirmed: bool, t
     if len(rows) >= MAX_RIGHTS:
         raise Refused("Dört sınav hakkı kullanılmış; beşinci sınava kayıt yapılamaz.")
     if period.tarih > last_exam_day(kurs):
-        raise Refused(f"Sınavlar kurs bitiminden itibaren en geç 12 ay içinde yapılmalıdır "
-                      f"(son gün {last_exam_day(kurs):%d.%m.%Y}).", "donem")
+        raise Refused(Msg("Sınavlar kurs bitiminden itibaren en geç 12 ay içinde yapılmalıdır (son gün %(gun)s).",
+                          gun=last_exam_day(kurs)), "donem")
     def attempt() -> SinavKaydi:
         # read again on a retry: a cancellation that won the race has ended the enrollment
         if kurs.durum != AKTIF or kayit.durum != KAYIT_AKTIF:

@@ -12,16 +12,7 @@ belong to a district and are scoped like everything else (``app.core.scope``).
 """
 from __future__ import annotations
 
-from flask import (
-    abort,
-    current_app,
-    flash,
-    g,
-    jsonify,
-    redirect,
-    request,
-    url_for,
-)
+from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
@@ -32,6 +23,7 @@ from app.core import pdf as documents
 from app.core.api import read_only_api
 from app.core.extensions import db
 from app.core.filters import KursInterface
+from app.core.i18n import Msg
 from app.core.identity import tc_error
 from app.core.parse import parse_date, parse_int, parse_time
 from app.core.tree import ILCE
@@ -95,12 +87,11 @@ class SinavDonemiView(RecordView):
             abort(404)
         f = request.form
         try:
-            exams.open_period(db.session, sc.birim_id, f.get("ad"), parse_date(f.get("tarih")),
-                              parse_time(f.get("saat")), f.get("merkez"), f.get("salon"), f.get("kapasite"),
-                              clock.today())
+            exams.open_period(db.session, sc.birim_id, f.get("ad"), f.get("tarih"),
+                              parse_time(f.get("saat")), f.get("merkez"), f.get("salon"), f.get("kapasite"))
         except Refused as exc:
             db.session.rollback()
-            return self._render(dict(exc.problems), f.to_dict(), 400)
+            return self._render(exc.errors(), f.to_dict(), 400)
         flash("Sınav dönemi açıldı.", "success")
         return redirect(url_for("SinavDonemiView.liste"))
 
@@ -146,7 +137,7 @@ class SinavIslemView(CoursePageView):
                     db.session.rollback()
                     errors[f"k_{k.id}"] = exc.message
             if saved:
-                flash(f"{saved} kursiyer sınava kaydedildi.", "success")
+                flash(Msg("%(n)s kursiyer sınava kaydedildi.", n=saved), "success")
             if not errors:
                 return redirect(url_for("SinavIslemView.sayfa", pk=pk))
             status = 400
@@ -357,7 +348,7 @@ class SinavGirisView(RecordView):
         row = get_or_404(SinavKaydi, pk, SinavKaydi.donem_id.isnot(None))
         missing = entry_documents.missing_photos([row])
         if missing:
-            flash(f"Fotoğrafı olmayan kursiyer: {missing[0]}. Önce \"Fotoğraf Ekle Düzenle\" ile fotoğraf ekleyiniz.",
+            flash(Msg("Fotoğrafı olmayan kursiyer: %(ad)s. Önce \"Fotoğraf Ekle Düzenle\" ile fotoğraf ekleyiniz.", ad=missing[0]),
                   "danger")
             return redirect(url_for("SinavGirisView.liste", donem=row.donem_id))
         return documents.pdf_response(entry_documents.render([row]), f"sinav-giris-{row.id}.pdf")

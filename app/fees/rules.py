@@ -34,6 +34,18 @@ the rule is:
 The enrollment's end reaches this module through ``app.trainees.enrollment.LEAVE_HOOKS``
 (``stop_after_leaving`` writes the audit row), in the same transaction as the state change.
 
+Dates. A payment's "Ödeme Tarihi" is the day the money was paid (the bank receipt's
+day), typed by the user: any day from the enrollment's Kayıt Tarihi to today
+(``clock.today()``, Istanbul), both included. A later day is refused ("Ödeme Tarihi
+ileri bir gün olamaz"): money not paid yet is an installment, not a payment. An earlier
+day than the registration is refused too: the fee is owed from the registration on (the
+statement's "Tahakkuk" row), and a payment before it would be for nothing. Refunds and
+reversals are dated the day they are made (today) and never before the payment they
+return: a refund not before the enrollment's latest payment, a reversal not before the
+payment it reverses (the same day is fine). The refusal is a message at the field and
+nothing is stored. The rule lives in these functions, not in the view, so every way in
+meets it (the REST API only reads payments: ``read_only_api``).
+
 Two payments with the same Dekont No at the same moment: the database's unique
 constraint (kurum, dekont_no) keeps one, the other is refused at the field.
 """
@@ -46,9 +58,11 @@ from typing import Optional
 from sqlalchemy import func, select
 
 from app.core import audit, clock, money
+from app.core.i18n import Msg
 from app.core.money import format_tl
 from app.core.text import parse_date
-from app.core.tx import Refused, commit, retry
+from app.core.parse import date_problem
+from app.core.tx import Problems, Refused, commit, retry
 from app.courses import planning
 from app.courses.models import Kurs
 from app.fees.models import IADE, ODEME, TERS_KAYIT, Odeme, Taksit
@@ -75,6 +89,15 @@ def parse_amount(raw, field: str = "tutar") -> Decimal:
         raise Refused(str(exc), field)
 
 
+def _amount(form: Problems, raw, field: str) -> Optional[Decimal]:
+    """``parse_amount`` for a form checked whole: the problem is added to ``form``."""
+    try:
+        return money.parse_money(raw, positive=True)
+    except ValueError as exc:
+        form.add(field, exc.args[0] if exc.args else str(exc))
+        return None
+
+
 def paid(session, kayit: Kayit) -> Decimal:
     total = session.execute(select(func.coalesce(func.sum(Odeme.tutar), 0)).where(Odeme.kayit_id == kayit.id)).scalar()
     return Decimal(total).quantize(CENT)
@@ -99,11 +122,12 @@ def owed(kurs: Kurs, leaving: Optional[dt.date], lessons=None) -> Decimal:
 
 
 def _account(fee: Decimal, got: Decimal, plan: list[Taksit], today: dt.date,
-             leaving: Optional[dt.date] = None, due: Optional[Decimal] = None) -> dict:
+             leaving: Optional[dt.date] = None, due: Optional[Decimal] = None, left_with=None) -> dict:
     """Fee, what is owed, paid, balance, and each installment's state: paid while the
     payments cover it and the ones before it; for an ended enrollment stopped ("durdu")
     when due after the leaving date or when the debt is covered before it; else overdue
-    after its due date, else waiting. ``fazla``: paid beyond the debt (a refund to offer)."""
+    after its due date, else waiting. ``fazla``: paid beyond the debt (a refund to offer).
+    ``ayrilis_durumu``: the state the trainee left with (``left_with``, from the history)."""
     due = fee if due is None else due
     covered, rows = Decimal(0), []
     for t in plan:
@@ -117,15 +141,17 @@ def _account(fee: Decimal, got: Decimal, plan: list[Taksit], today: dt.date,
         rows.append((t, state))
     balance = (due - got).quantize(CENT)
     return {"ucret": fee, "borc": due, "odenen": got, "kalan": max(balance, Decimal(0)).quantize(CENT),
-            "fazla": max(-balance, Decimal(0)).quantize(CENT), "ayrilis": leaving, "taksitler": rows,
+            "fazla": max(-balance, Decimal(0)).quantize(CENT), "ayrilis": leaving, "ayrilis_durumu": left_with,
+            "taksitler": rows,
             "geciken": [t for t, state in rows if state == "gecikti"]}
 
 
 def account(session, kayit: Kayit, today: dt.date) -> dict:
-    """The trainee's account: fee, debt, paid, balance, installments with their state."""
-    leaving = enrollment.leaving_date(kayit)
+    """The trainee's account: fee, debt, paid, balance, installments with their state;
+    for an ended enrollment the state and date it ended with (``enrollment.leaving``)."""
+    left_with, leaving = enrollment.leaving(kayit) or (None, None)
     return _account(Decimal(kayit.kurs.ucret or 0).quantize(CENT), paid(session, kayit),
-                    installments(session, kayit), today, leaving, owed(kayit.kurs, leaving))
+                    installments(session, kayit), today, leaving, owed(kayit.kurs, leaving), left_with)
 
 
 KINDS = {ODEME: "Ödeme", IADE: "İade", TERS_KAYIT: "Ters Kayıt"}
@@ -135,10 +161,11 @@ def statement(session, kayit: Kayit, today: dt.date) -> dict:
     """The hesap ekstresi (printed and as .xlsx, both from these rows): the account, and
     its movements in date order with the balance after each: "Tahakkuk" (the fee, on the
     registration day), every money row, and for an ended enrollment "Ayrılış" (the fee
-    for the hours after the leaving day, taken off); a payment on the leaving day comes
-    before it, a refund after it. The last balance is what is owed minus what was paid
-    (negative: paid beyond the debt). ``satirlar``: tarih, islem, aciklama, dekont_no,
-    tutar, kalan."""
+    for the hours after the leaving day, taken off, dated and named by the state the
+    trainee left with as the history recorded it, not by a later change of the record); a
+    payment on the leaving day comes before it, a refund after it. The last balance is
+    what is owed minus what was paid (negative: paid beyond the debt). ``satirlar``:
+    tarih, islem, aciklama, dekont_no, tutar, kalan."""
     hesap = account(session, kayit, today)
     money = session.execute(select(Odeme).where(Odeme.kayit_id == kayit.id).order_by(Odeme.odeme_tarihi, Odeme.id)
                             ).scalars().all()
@@ -151,7 +178,7 @@ def statement(session, kayit: Kayit, today: dt.date) -> dict:
         off = hesap["borc"] - hesap["ucret"]
         moves.append(((hesap["ayrilis"], 1, 0), off, {
             "tarih": hesap["ayrilis"], "islem": "Ayrılış", "dekont_no": None, "tutar": off,
-            "aciklama": f"Kayıt sona erdi ({kayit.durum.label}): sonraki ders saatleri için borç yok"}))
+            "aciklama": f"Kayıt sona erdi ({hesap['ayrilis_durumu'].label}): sonraki ders saatleri için borç yok"}))
     balance = hesap["ucret"]
     rows = [{"tarih": kayit.kayit_tarihi, "islem": "Tahakkuk", "aciklama": "Kurs ücreti", "dekont_no": None,
              "tutar": balance, "kalan": balance}]
@@ -172,16 +199,16 @@ def course_accounts(session, kurs: Kurs, today: dt.date) -> list[tuple[Kayit, di
     for t in session.execute(select(Taksit).join(Kayit, Taksit.kayit_id == Kayit.id)
                              .where(Kayit.kurs_id == kurs.id).order_by(Taksit.sira)).scalars():
         plans.setdefault(t.kayit_id, []).append(t)
-    leaving_dates = enrollment.leaving_dates(session, rows)
+    leavings = enrollment.leavings(session, rows)
     fee = Decimal(kurs.ucret or 0).quantize(CENT)
     lessons = None
     out = []
     for k in rows:
-        leaving = leaving_dates[k.id]
+        left_with, leaving = leavings[k.id] or (None, None)
         if leaving is not None and lessons is None:
             lessons = planning.effective_lessons(kurs)
         out.append((k, _account(fee, Decimal(got.get(k.id) or 0).quantize(CENT), plans.get(k.id, []), today,
-                                leaving, owed(kurs, leaving, lessons))))
+                                leaving, owed(kurs, leaving, lessons), left_with)))
     return out
 
 
@@ -189,25 +216,33 @@ def _other_kurum_dekont(session, kurum_id: int, dekont_no: str) -> bool:
     return session.execute(select(Odeme.id).where(Odeme.kurum_id == kurum_id, Odeme.dekont_no == dekont_no)).first() is not None
 
 
-def add_payment(session, kayit: Kayit, aciklama: str, tarih: Optional[dt.date], tutar_raw, dekont_no: str,
+def add_payment(session, kayit: Kayit, aciklama: str, tarih, tutar_raw, dekont_no: str,
                 today: dt.date) -> Odeme:
-    """"Ücret/Dekont Girişi → Kaydet"."""
+    """"Ücret/Dekont Girişi → Kaydet". ``tarih``: as typed (dd.mm.yyyy) or a date. The
+    form is checked whole first (every field's problem at once), then the rules."""
     aciklama = (aciklama or "").strip()
     dekont_no = (dekont_no or "").strip()
+    form = Problems()
     if not aciklama:
-        raise Refused("Açıklama zorunludur.", "aciklama")
-    if tarih is None:
-        raise Refused("Ödeme tarihini gg.aa.yyyy biçiminde giriniz.", "odeme_tarihi")
-    if tarih > today:
-        raise Refused("Ödeme tarihi ileri bir gün olamaz.", "odeme_tarihi")
-    amount = parse_amount(tutar_raw, "tutar")
+        form.add("aciklama", "Açıklama zorunludur.")
+    day = parse_date(tarih)
+    if day is None:
+        form.add("odeme_tarihi", date_problem(tarih, message="Ödeme tarihini gg.aa.yyyy biçiminde giriniz."))
+    amount = _amount(form, tutar_raw, "tutar")
     if not dekont_no:
-        raise Refused("Dekont No zorunludur.", "dekont_no")
+        form.add("dekont_no", "Dekont No zorunludur.")
+    form.check()
+    if day > today:
+        raise Refused(Msg("Ödeme Tarihi ileri bir gün olamaz (bugün %(bugun)s).", bugun=today), "odeme_tarihi")
+    if day < kayit.kayit_tarihi:
+        raise Refused(Msg("Ödeme Tarihi kursiyerin kayıt tarihinden (%(tarih)s) önce olamaz.",
+                          tarih=kayit.kayit_tarihi), "odeme_tarihi")
+    tarih = day
 
     def attempt() -> Odeme:
         remaining = account(session, kayit, today)["kalan"]
         if amount > remaining:
-            raise Refused(f"Ödeme kalan borçtan fazla olamaz: kalan {format_tl(remaining)}." if remaining > 0
+            raise Refused(Msg("Ödeme kalan borçtan fazla olamaz: kalan %(tutar)s.", tutar=format_tl(remaining)) if remaining > 0
                           else "Bu kursiyerin kalan borcu yok (kalan 0,00 TL).", "tutar")
         if _other_kurum_dekont(session, kayit.kurum_id, dekont_no):
             raise Refused(MSG_DEKONT, "dekont_no")
@@ -226,7 +261,8 @@ def add_payment(session, kayit: Kayit, aciklama: str, tarih: Optional[dt.date], 
 
 
 def reverse(session, odeme: Odeme, neden: str) -> Odeme:
-    """A wrong entry is reversed with a reason, never deleted."""
+    """A wrong entry is reversed with a reason, never deleted. The reversal is dated
+    today, not before the payment it reverses (module docstring, "Dates")."""
     neden = (neden or "").strip()
     if not neden:
         raise Refused("Ters kayıt için açıklama zorunludur.", "neden")
@@ -234,8 +270,12 @@ def reverse(session, odeme: Odeme, neden: str) -> Odeme:
         raise Refused("Ters kayıt yeniden ters çevrilemez.")
     if session.execute(select(Odeme.id).where(Odeme.ters_id == odeme.id)).first():
         raise Refused("Bu kayıt zaten ters çevrilmiş.")
+    today = clock.today()
+    if today < odeme.odeme_tarihi:
+        raise Refused(Msg("Ters kaydın tarihi (bugün %(bugun)s) ters çevrilen ödemenin tarihinden (%(tarih)s) "
+                          "önce olamaz.", bugun=today, tarih=odeme.odeme_tarihi), "neden")
     row = Odeme(kurum_id=odeme.kurum_id, kayit_id=odeme.kayit_id, tur=TERS_KAYIT, aciklama=f"Ters kayıt: {neden}"[:300],
-                odeme_tarihi=clock.today(), tutar=-odeme.tutar, ters_id=odeme.id, kullanici_adi=audit.actor()[1])
+                odeme_tarihi=today, tutar=-odeme.tutar, ters_id=odeme.id, kullanici_adi=audit.actor()[1])
     session.add(row)
     audit.record(session, "Ödeme ters kaydı", odeme.kayit.kurs, onceki={"odeme_id": odeme.id, "tutar": odeme.tutar},
                  aciklama=f"{odeme.kayit.kursiyer}: {format_tl(odeme.tutar)} ters çevrildi. {neden}")
@@ -246,6 +286,9 @@ def reverse(session, odeme: Odeme, neden: str) -> Odeme:
 
 MSG_PLAN_ENDED = ("Kaydı sona ermiş kursiyerin taksit planı değiştirilmez: ayrılıştan sonraki taksitler "
                   "durduruldu, kalan borç ayrılışa kadarki ders saatlerinin payıdır.")
+
+
+MSG_ORDER = "Vade tarihleri sırayla ilerlemelidir."
 
 
 def set_installments(session, kayit: Kayit, rows: list[tuple[str, str]]) -> None:
@@ -260,20 +303,27 @@ def set_installments(session, kayit: Kayit, rows: list[tuple[str, str]]) -> None
     if not rows:
         raise Refused("En az bir taksit giriniz.", "taksit")
     if len(rows) > (kurs.taksit_sayisi or 1):
-        raise Refused(f"Bu kursta en çok {kurs.taksit_sayisi} taksit yapılabilir.", "taksit")
-    parsed, previous = [], None
+        raise Refused(Msg("Bu kursta en çok %(n)s taksit yapılabilir.", n=kurs.taksit_sayisi), "taksit")
+    parsed, previous, form = [], None, Problems()
     for i, (raw_due, raw) in enumerate(rows, start=1):
-        due = parse_date(raw_due)
+        due, row = parse_date(raw_due), Problems()
         if due is None:
-            raise Refused(f"{i}. taksitin vade tarihini gg.aa.yyyy biçiminde giriniz.", "taksit")
-        if previous is not None and due <= previous:
-            raise Refused("Vade tarihleri sırayla ilerlemelidir.", "taksit")
-        parsed.append((due, parse_amount(raw, "taksit")))
-        previous = due
+            why = date_problem(raw_due, message="")
+            form.add("taksit", Msg("%(n)s. taksit: %(neden)s", labels=("neden",), n=i, neden=why) if why
+                     else Msg("%(n)s. taksitin vade tarihini gg.aa.yyyy biçiminde giriniz.", n=i))
+        elif previous is not None and due <= previous and MSG_ORDER not in (m for _f, m in form.found):
+            form.add("taksit", MSG_ORDER)
+        amount = _amount(row, raw, "taksit")
+        for _field, why in row.found:
+            form.add("taksit", Msg("%(n)s. taksit: %(neden)s", labels=("neden",), n=i, neden=why))
+        parsed.append((due, amount))
+        previous = due or previous
+    form.check("Taksit planı kaydedilmedi.")
     fee = Decimal(kurs.ucret or 0).quantize(CENT)
     total = sum(a for _d, a in parsed)
     if total != fee:
-        raise Refused(f"Taksitlerin toplamı ({format_tl(total)}) kurs ücretine ({format_tl(fee)}) eşit olmalıdır.",
+        raise Refused(Msg("Taksitlerin toplamı (%(toplam)s) kurs ücretine (%(ucret)s) eşit olmalıdır.",
+                          toplam=format_tl(total), ucret=format_tl(fee)),
                       "taksit")
     for t in installments(session, kayit):
         session.delete(t)
@@ -304,7 +354,9 @@ MSG_REFUND_ACTIVE = ("Kursiyerin kaydı aktif: ücret iadesi kayıt sona erdikte
 def refund(session, kayit: Kayit, neden: str, today: dt.date) -> Odeme:
     """"Ücret İadesi": what was paid beyond the fee's share of the hours up to the day the
     enrollment ended (its recorded leaving date, ``enrollment.leaving_dates``). An active
-    enrollment has no refund: refunded while it runs, it would owe the amount again."""
+    enrollment has no refund: refunded while it runs, it would owe the amount again. The
+    refund is dated ``today``, not before the enrollment's latest payment (module
+    docstring, "Dates")."""
     if neden not in REFUND_REASONS:
         raise Refused("İade nedenini seçiniz.", "neden")
     leaving = enrollment.leaving_date(kayit)
@@ -312,6 +364,11 @@ def refund(session, kayit: Kayit, neden: str, today: dt.date) -> Odeme:
         raise Refused(MSG_REFUND_ACTIVE, "ayrilis")
 
     def attempt() -> Odeme:
+        last = session.execute(select(func.max(Odeme.odeme_tarihi)).where(Odeme.kayit_id == kayit.id,
+                                                                           Odeme.tur == ODEME)).scalar()
+        if last is not None and today < last:
+            raise Refused(Msg("İadenin tarihi (bugün %(bugun)s) iade edilen ödemenin tarihinden (%(tarih)s) "
+                              "önce olamaz.", bugun=today, tarih=last), "ayrilis")
         amount = refund_amount(session, kayit, leaving)
         if amount <= 0:
             raise Refused("İade edilecek tutar yok (ayrılıştan sonra ders kalmamış ya da ödeme yapılmamış).",

@@ -13,7 +13,6 @@ from app.core import pdf as documents
 from app.core.api import read_only_api
 from app.core.extensions import db
 from app.core.filters import KursInterface
-from app.core.text import parse_date
 from app.core.tree import full_name
 from app.core.tx import Refused
 from app.core.views import RecordView, get_or_404
@@ -68,7 +67,7 @@ class UcretView(RecordView):
             db.session.rollback()
             kurs = load(pk)
             kayit = _kayit(kurs, request.form.get("kayit_id"))
-            return self._page(kurs, kayit, {exc.field or "genel": exc.message}, request.form.to_dict(), 400)
+            return self._page(kurs, kayit, exc.errors(), request.form.to_dict(), 400)
         flash(success, "success")
         return redirect(url_for("UcretView.sayfa", pk=pk, kayit=kayit.id))
 
@@ -77,7 +76,7 @@ class UcretView(RecordView):
     def odeme(self, pk):
         f = request.form
         return self._do(pk, lambda kurs, kayit: fees.add_payment(
-            db.session, kayit, f.get("aciklama"), parse_date(f.get("odeme_tarihi")), f.get("tutar"), f.get("dekont_no"),
+            db.session, kayit, f.get("aciklama"), f.get("odeme_tarihi"), f.get("tutar"), f.get("dekont_no"),
             clock.today()), "Ödeme kaydedildi.")
 
     @expose("/<int:pk>/ters", methods=["POST"])

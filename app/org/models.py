@@ -71,6 +71,12 @@ class Program(Model):
         return self.ad
 
 
+def program_and_module(program: str, modul: str) -> str:
+    """How a course's (or a module's) name is shown everywhere: "İngilizce Dil Öğretimi A1", but
+    "Bilgisayar İşletmenliği" once when the module is named as its program."""
+    return program if modul.strip() == program.strip() else f"{program} {modul}".strip()
+
+
 class Modul(Model):
     """A module of a program, or one level of a leveled program (A1, A2...)."""
 
@@ -92,7 +98,7 @@ class Modul(Model):
     )
 
     def __repr__(self) -> str:
-        return f"{self.program.ad if self.program else ''} {self.ad}".strip()
+        return program_and_module(self.program.ad if self.program else "", self.ad)
 
 
 class Sinif(Model):

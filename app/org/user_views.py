@@ -23,6 +23,7 @@ from wtforms.validators import DataRequired
 from app.core import scope
 from app.core.extensions import db
 from app.core.filters import FilterActiveUnitsInScope, KursInterface
+from app.core.i18n import Msg
 from app.core.tree import Kullanici
 from app.core.views import KursModelView
 from app.org.roles import ADMIN, roles_within
@@ -137,7 +138,7 @@ class KullaniciView(KursModelView, UserDBModelView):
         for user in items:
             user.active = False
         db.session.commit()
-        flash(f"{len(items)} kullanıcı pasif yapıldı.", "success")
+        flash(Msg("%(n)s kullanıcı pasif yapıldı.", n=len(items)), "success")
         return redirect(url_for(".list"))
 
     @action("resetpasswords", _l("Şifre Belirle"), "", "fa-lock", multiple=False)

@@ -18,6 +18,7 @@ from app.core.filters import (
 )
 from app.core.tree import BIRIM_TURLERI, Birim, Kurum
 from app.core.import_views import import_view
+from app.core.cells import label_of
 from app.core.views import KursModelView, kurum_default
 from app.org.imports import EgiticiImport, SinifImport, TatilImport
 from app.org.models import (
@@ -158,7 +159,7 @@ class ProgramView(KursModelView):
     search_columns = ["kod", "ad", "alan", "seviyeli", "belge_politikasi", "aktif"]
     order_columns = ["kod", "ad", "alan"]
     base_order = ("ad", "asc")
-    formatters_columns = {"belge_politikasi": lambda v: BELGE_LABELS.get(v, v)}
+    formatters_columns = {"belge_politikasi": label_of(BELGE_LABELS)}
 
     def __init__(self, **kwargs):
         from wtforms import SelectField
@@ -239,7 +240,7 @@ class BirimView(KursModelView):
     show_columns = ["ad", "tur", "kod", "ust", "aktif"]
     search_columns = ["ad", "tur", "kod", "aktif"]
     base_order = ("ad", "asc")
-    formatters_columns = {"tur": lambda v: BIRIM_LABELS.get(v, v)}
+    formatters_columns = {"tur": label_of(BIRIM_LABELS)}
 
     base_filters = [["id", FilterUnitsInScope, None]]
     add_form_query_rel_fields = {"ust": [["id", FilterActiveUnitsInScope, None]]}

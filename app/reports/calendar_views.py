@@ -19,7 +19,7 @@ from app.core import clock, scope
 from app.core import pdf as documents
 from app.core.extensions import db
 from app.core.filters import KursInterface
-from app.core.text import parse_date
+from app.core.parse import date_problem, parse_date
 from app.core.tx import Refused
 from app.core.tree import Kurum
 from app.core.views import RecordView, get_or_404
@@ -60,7 +60,7 @@ class HaftalikProgramView(RecordView):
         day = parse_date(raw) if raw else today
         error = None
         if day is None:
-            error, day = "Tarihi gg.aa.yyyy biçiminde giriniz (ör. 23.11.2026).", today
+            error, day = date_problem(raw, message="Tarihi gg.aa.yyyy biçiminde giriniz (ör. 23.11.2026)."), today
         sinif, egitici = _int(request.args.get("sinif")), _int(request.args.get("egitici"))
         data = timetable.week(db.session, kurum, day, sinif, egitici)
         context = dict(kurum=kurum, sinif_id=sinif, egitici_id=egitici, hata=error, gun=day, **data)

@@ -10,7 +10,9 @@ absences, exam sittings) the enrollment's share of the totals is computed before
 flush and after it, and the difference is added to the totals, on the same connection,
 so the figures are right at the commit and vanish with a rollback. An enrollment's share
 of the installments due follows the account's own rule (``fees.rules``): once it has
-ended, the installments stopped after its leaving date ("Durdu") are no longer due.
+ended, the installments stopped after its leaving date ("Durdu") are no longer due; that
+date is ``enrollment.leaving_dates`` (the first state that is not Aktif after the last
+Aktif), read on the flush's connection.
 
 ``rebuild`` recomputes everything from the rows (the migration's first fill, a bulk load
 that bypassed the session, ``flask kurs gosterge``); ``tests/test_dashboard.py`` checks
@@ -33,6 +35,7 @@ from app.fees import rules as fees
 from app.fees.models import Odeme, Taksit
 from app.org.models import Modul
 from app.reports.models import Gosterge
+from app.trainees import enrollment
 from app.trainees.models import KAYIT_AKTIF, Kayit, KayitGecmisi
 
 TAHSILAT, VADE, DEVAMSIZLIK, SINAV, SINIR = "T", "V", "D", "S", "L"
@@ -68,12 +71,8 @@ def shares(session: Session, kayit_ids) -> Counter:
         for t in conn.execute(select(Taksit.kayit_id, Taksit.sira, Taksit.vade, Taksit.tutar)
                               .where(Taksit.kayit_id.in_(chunk)).order_by(Taksit.kayit_id, Taksit.sira)):
             plans[t.kayit_id].append(t)
-        ended = [kid for kid in plans if kayit[kid].durum != KAYIT_AKTIF]
-        leaving = {}
-        if ended:
-            for kid, day in conn.execute(select(KayitGecmisi.kayit_id, KayitGecmisi.tarih)
-                                         .where(KayitGecmisi.kayit_id.in_(ended)).order_by(KayitGecmisi.id)):
-                leaving[kid] = day  # the last state's date wins (enrollment.leaving_date)
+        # the leaving date by the enrollment's own rule (the fees and the papers read the same)
+        leaving = enrollment.leaving_dates(conn, [kayit[kid] for kid in plans])
         courses: dict = {}
         for kid, plan in plans.items():
             row = kayit[kid]
@@ -84,7 +83,7 @@ def shares(session: Session, kayit_ids) -> Counter:
                     with session.no_autoflush:
                         courses[row.kurs_id] = session.get(Kurs, row.kurs_id)
                 kurs = courses[row.kurs_id]
-                left = leaving.get(kid) or row.kayit_tarihi
+                left = leaving[kid]
                 fee = Decimal(kurs.ucret or 0).quantize(fees.CENT)
                 with session.no_autoflush:
                     acc = fees._account(fee, got[kid].quantize(fees.CENT), plan, left, left, fees.owed(kurs, left))

@@ -34,7 +34,7 @@ from sqlalchemy import case, func, select
 from app.absences import rules as absences
 from app.core import collation
 from app.core.tree import Kurum
-from app.courses import planning
+from app.courses import planning, workflow
 from app.courses.lesson_plan import GUNLER_KISA, minutes_to_time
 from app.courses.models import IPTAL, TASLAK, Ders, Kurs
 from app.exams import completion
@@ -203,11 +203,18 @@ def course_file(session, kurs: Kurs, today: dt.date) -> dict:
         trainees.append({"kayit": k, "devamsizlik": missed.get(k.id, 0),
                          "sonuc": exams.OUTCOME_LABELS.get(exams.outcome(sittings, k), "") if exams.needs_exam(kurs) else "—",
                          "puan": max(scores) if scores else None, "belge": certs.get(k.id)})
-    teacher_hours: dict[str, int] = defaultdict(int)
-    rows = lesson_rows(session, lessons)
+    # A cancelled or closed course's plan ends on that day: its later lessons never took place,
+    # they are counted under the plan and not listed as lessons to come.
+    ended = workflow.ended_on(session, kurs)
+    not_held = [l for l in lessons if ended is not None and l.tarih > ended]
+    every = lesson_rows(session, lessons)
+    teacher_hours: dict[str, int] = {r["egitici"]: 0 for r in every}  # a teacher of the plan who gave none: 0
+    rows = [r for r in every if ended is None or r["tarih"] <= ended]
     for r in rows:
         teacher_hours[r["egitici"]] += r["saat"]
     return {"dersler": rows, "egitici_saat": sorted(teacher_hours.items()), "ozet": planning.hours_summary(kurs),
+            "bitis": ended and {"gun": ended, "ne": "kurs iptal edildi" if kurs.durum == IPTAL else "kurs kapatıldı",
+                                "gun_sayisi": len({l.tarih for l in not_held}), "saat": sum(l.saat for l in not_held)},
             "kursiyerler": trainees, "sinir": absences.limit_hours(session, kurs) if kurs.modul else 0,
             "sinav_var": exams.needs_exam(kurs),
             "belge_turu": completion.certificate_type(kurs) if kurs.program else ""}

@@ -58,7 +58,7 @@ def collections(data, title, today):
 
 def over_limit(rows, today):
     columns = [Column("Kurum", TEXT, lambda r: r["kurs"].kurum.ad), Column("Kurs No", NUMBER, lambda r: r["kurs"].id),
-               Column("Kurs", TEXT, lambda r: f"{r['kurs'].program.ad} {r['kurs'].modul.ad}"),
+               Column("Kurs", TEXT, lambda r: f"{r['kurs'].modul}"),
                Column("T.C. Kimlik No", TEXT, lambda r: r["kursiyer"].tc_kimlik_no),
                Column("Adı Soyadı", TEXT, lambda r: f"{r['kursiyer'].ad} {r['kursiyer'].soyad}"),
                Column("Devamsızlık (saat)", NUMBER, lambda r: r["saat"]),
@@ -68,7 +68,7 @@ def over_limit(rows, today):
 
 def teacher_month(data, today):
     columns = [Column("Kurs", TEXT, lambda r: "Günlük Toplam" if r["kurs"] is None else
-                      f"{r['kurs'].id} {r['kurs'].program.ad} {r['kurs'].modul.ad}")]
+                      f"{r['kurs'].id} {r['kurs'].modul}")]
     columns += [Column(f"{g['tarih'].day} {g['gun']}", NUMBER, lambda r, i=i: r["saatler"][i] or None)
                 for i, g in enumerate(data["gunler"])]
     columns.append(Column("Toplam", NUMBER, lambda r: r["toplam"]))

@@ -126,7 +126,7 @@ def feed(session, egitici: Egitici, today: dt.date) -> bytes:
                 start = dt.datetime.combine(l.tarih, l.baslangic, ISTANBUL)
                 event = Event()
                 event.add("uid", f"ders-{l.id}-{l.egitici_id}@kurs-yonetimi")
-                event.add("summary", f"{kurs.program.ad} {kurs.modul.ad} (Kurs No {kurs.id})")
+                event.add("summary", f"{kurs.modul} (Kurs No {kurs.id})")
                 event.add("dtstart", start)
                 event.add("dtend", dt.datetime.combine(l.tarih, minutes_to_time(l.end_min), ISTANBUL))
                 event.add("dtstamp", stamp)

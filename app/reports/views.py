@@ -16,7 +16,7 @@ from app.core import clock, uploads
 from app.core import pdf as documents
 from app.core.extensions import db
 from app.core.filters import KursInterface
-from app.core.text import parse_date
+from app.core.parse import date_problem, parse_date
 from app.core.views import RecordView, get_or_404
 from app.courses.models import Kurs
 from app.courses.views import PAGE_PARTS, load
@@ -107,7 +107,7 @@ class TahsilatView(RecordView):
         gun, ay = request.args.get("gun", ""), request.args.get("ay", "")
         error = None
         if gun and parse_date(gun) is None:
-            error, gun = "Tarihi gg.aa.yyyy biçiminde giriniz (ör. 23.11.2026).", ""
+            error, gun = date_problem(gun, message="Tarihi gg.aa.yyyy biçiminde giriniz (ör. 23.11.2026)."), ""
         start, end, title = papers.collection_period(gun, ay, today, parse_date)
         data = papers.collections(db.session, start, end)
         if request.args.get("bicim") == "xlsx":

@@ -31,6 +31,7 @@ from typing import Optional
 from sqlalchemy import func, select
 
 from app.core import audit, collation, scope
+from app.core.i18n import Msg
 from app.core.identity import tc_error
 from app.core.tx import Refused, commit, retry
 from app.courses import workflow
@@ -83,7 +84,8 @@ def capacity_problems(session, kurs: Kurs) -> list[str]:
     """Approval refuses a course whose active trainees exceed its classroom."""
     enrolled = active_count(session, kurs)
     if kurs.sinif is not None and enrolled > kurs.sinif.kapasite:
-        return [f"Aktif kursiyer sayısı ({enrolled}) sınıf kapasitesini ({kurs.sinif.kapasite}) aşıyor."]
+        return [Msg("Aktif kursiyer sayısı (%(n)s) sınıf kapasitesini (%(kapasite)s) aşıyor.", n=enrolled,
+                    kapasite=kurs.sinif.kapasite)]
     return []
 
 
@@ -206,10 +208,11 @@ def _check(session, kurs: Kurs, tc: str) -> None:
         raise Refused(MSG_TWICE, "tc_kimlik_no")
     capacity = kurs.sinif.kapasite
     if active_count(session, kurs) >= capacity:
-        raise Refused(f"Sınıf dolu: kursun sınıfı {capacity} kişiliktir; yeni kursiyer eklenemez.")
+        raise Refused(Msg("Sınıf dolu: kursun sınıfı %(n)s kişiliktir; yeni kursiyer eklenemez.", n=capacity))
     if kurs.program.seviyeli and kurs.modul.sira > 1 and not _previous_level_done(session, kurs, tc):
         previous = next((m.ad for m in kurs.program.moduller if m.sira == kurs.modul.sira - 1), "")
-        raise Refused(f"{kurs.modul.ad} seviyesine kayıt için {previous} seviyesini tamamlamış olmak gerekir.",
+        raise Refused(Msg("%(modul)s seviyesine kayıt için %(onceki)s seviyesini tamamlamış olmak gerekir.",
+                          modul=kurs.modul.ad, onceki=previous),
                       "tc_kimlik_no")
 
 
@@ -289,7 +292,7 @@ def set_status(session, kayit: Kayit, durum: str, tarih: Optional[dt.date], acik
     if durum != KAYIT_AKTIF and not aciklama:
         raise Refused(MSG_ACIKLAMA, "aciklama")
     if durum == KAYIT_AKTIF and active_count(session, kurs) >= kurs.sinif.kapasite:
-        raise Refused(f"Sınıf dolu: kursun sınıfı {kurs.sinif.kapasite} kişiliktir.", "durum")
+        raise Refused(Msg("Sınıf dolu: kursun sınıfı %(n)s kişiliktir.", n=kurs.sinif.kapasite), "durum")
     before = kayit.durum
     kayit.durum = durum
     session.add(KayitGecmisi(kayit=kayit, kurum_id=kayit.kurum_id, durum=durum, tarih=tarih,
@@ -318,24 +321,31 @@ def _left(session, kayit: Kayit, tarih: dt.date) -> None:
         hook(session, kayit, tarih)
 
 
-def _first_end_after_last_active(history) -> Optional[dt.date]:
-    """``history``: (state, date) in the order recorded. The date of the first state that
-    is not Aktif after the last Aktif one (a trainee who left and whose record got a later
-    state, "Vefat Etti" or the course's end, left on the first date)."""
+def _first_end_after_last_active(history) -> Optional[tuple]:
+    """``history``: (state, date) in the order recorded. The first state that is not Aktif
+    after the last Aktif one, as (state, date) (a trainee who left and whose record got a
+    later state, "Vefat Etti" or the course's end, left with the first state on its date)."""
     leaving = None
     for durum, tarih in history:
         if durum == KAYIT_AKTIF:
             leaving = None
         elif leaving is None:
-            leaving = tarih
+            leaving = (durum, tarih)
     return leaving
 
 
-def leaving_dates(session, kayitlar) -> dict[int, Optional[dt.date]]:
-    """The leaving date of each enrollment (None while active), in one query: the first
-    state that is not Aktif after the last Aktif one. Fees (what is owed up to leaving)
-    and the papers read it here."""
-    out: dict[int, Optional[dt.date]] = {k.id: None for k in kayitlar}
+def leavings(session, kayitlar) -> dict[int, Optional[tuple]]:
+    """How each enrollment ended, as recorded in its history (``KayitGecmisi``): (state,
+    date) of the first state that is not Aktif after the last Aktif one; None while
+    active. In one query. A later change of the record (say "Kayıt İptal", then "Vefat
+    Etti") moves neither: the trainee left with the first.
+
+    The one place of this rule. ``kayitlar``: anything with ``id``, ``durum`` and
+    ``kayit_tarihi`` (``Kayit`` objects, or rows of those columns); ``session``: a
+    ``Session``, or a ``Connection`` where the caller must not go through the ORM (the
+    dashboards' running totals, ``app.reports.figures``, read it inside a flush, for
+    every institution)."""
+    out: dict[int, Optional[tuple]] = {k.id: None for k in kayitlar}
     ended = [k for k in kayitlar if k.durum != KAYIT_AKTIF]
     if not ended:
         return out
@@ -345,16 +355,28 @@ def leaving_dates(session, kayitlar) -> dict[int, Optional[dt.date]]:
             .where(KayitGecmisi.kayit_id.in_(list(history))).order_by(KayitGecmisi.kayit_id, KayitGecmisi.id)):
         history[kayit_id].append((durum, tarih))
     for k in ended:
-        out[k.id] = _first_end_after_last_active(history[k.id]) or k.kayit_tarihi
+        out[k.id] = _first_end_after_last_active(history[k.id]) or (k.durum, k.kayit_tarihi)
     return out
 
 
-def leaving_date(kayit: Kayit) -> Optional[dt.date]:
-    """The day an enrollment that is no longer active ended (``leaving_dates``); None while
-    it is active."""
+def leaving_dates(session, kayitlar) -> dict[int, Optional[dt.date]]:
+    """The leaving date of each enrollment (None while active): the date of ``leavings``.
+    Fees (what is owed up to leaving) and the papers read it here."""
+    return {kid: (left[1] if left else None) for kid, left in leavings(session, kayitlar).items()}
+
+
+def leaving(kayit: Kayit) -> Optional[tuple]:
+    """(state, date) the enrollment ended with (``leavings``); None while it is active."""
     from sqlalchemy.orm import object_session
 
-    return leaving_dates(object_session(kayit), [kayit])[kayit.id]
+    return leavings(object_session(kayit), [kayit])[kayit.id]
+
+
+def leaving_date(kayit: Kayit) -> Optional[dt.date]:
+    """The day an enrollment that is no longer active ended (``leavings``); None while
+    it is active."""
+    left = leaving(kayit)
+    return left[1] if left else None
 
 
 def end_with_course(session, kurs: Kurs, tarih: dt.date, aciklama: str) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.core import clock, settings, uploads
 from app.core.extensions import db
 from app.core.filters import KursInterface
+from app.core.i18n import Msg
 from app.core.models import Ayar
 from app.core.parse import parse_date, parse_id
 from app.core.tx import Refused
@@ -72,7 +73,7 @@ class KimlikIslemView(RecordView):
         except Refused as exc:
             db.session.rollback()
             return self._render({exc.field or "eski": exc.message}, f.to_dict(), "degistir", 400)
-        flash(f"Kimlik numarası değiştirildi ({n} kursiyer kaydı).", "success")
+        flash(Msg("Kimlik numarası değiştirildi (%(n)s kursiyer kaydı).", n=n), "success")
         return redirect(url_for("KimlikIslemView.sayfa"))
 
     @expose("/gizli", methods=["POST"])

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from app.core import clock
+from app.core.i18n import Msg
 from app.core.importer import Field, Importer
 from app.core.tx import Refused
 from app.courses.models import Kurs
@@ -61,7 +62,7 @@ class KursiyerImport(Importer):
         return f"{person.ad} {person.soyad}"
 
     def done_message(self, report) -> str:
-        return f"{report.stored} kursiyer kursa eklendi."
+        return Msg("%(n)s kursiyer kursa eklendi. Reddedilen satır: %(r)s.", n=report.stored, r=report.refused)
 
 
 class KimlikImport(Importer):

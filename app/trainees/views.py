@@ -31,6 +31,7 @@ from app.core import clock, uploads
 from app.core.api import read_only_api
 from app.core.extensions import db
 from app.core.filters import KursInterface
+from app.core.i18n import Msg
 from app.core.tx import Refused
 from app.core.views import RecordView, TrDateField, attach_errors, get_or_404
 from app.courses import views as course_views
@@ -234,7 +235,9 @@ class SorusturmaView(RecordView):
             except Refused as exc:
                 db.session.rollback()
                 kurs = load(pk)
-                attach_errors(form, {exc.field if exc.field in form else "sayi": exc.message})
+                field = exc.field if exc.field in form else "sayi"
+                if not form[field].errors:  # the date box said already why it is no day
+                    attach_errors(form, {field: exc.message})
                 status = 400
             else:
                 flash(enrollment.MSG_INQUIRY_SAVED, "success")
@@ -284,7 +287,7 @@ class KursiyerEkleView(RecordView):
                 elsewhere = enrollment.active_elsewhere(db.session, kurs, person.tc_kimlik_no)
                 if islem == "kaydet" and valid:
                     enrollment.enroll(db.session, kurs.id, person, form.data, clock.today())
-                    flash(f"{person.ad} {person.soyad} kursa eklendi.", "success")
+                    flash(Msg("%(ad)s kursa eklendi.", ad=f"{person.ad} {person.soyad}"), "success")
                     return redirect(url_for("KursView.sayfa", pk=kurs.id) + "#kursiyerler")
             except Refused as exc:
                 db.session.rollback()

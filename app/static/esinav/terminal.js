@@ -6,6 +6,8 @@
  *  - taps that cannot reach the server wait in a queue (memory + localStorage, so a reload
  *    keeps them) and are sent again in order, one at a time, each with its sequence number
  *    (the server stores a re-sent tap once);
+ *  - the question on screen is kept in localStorage under the attempt's token, so a reload
+ *    comes back to it (a new PC, e.g. a spare seat, starts at question 1 with every answer);
  *  - the remaining time is the server's figure, counted down locally between answers and
  *    corrected by every answer and by a poll every 15 s.
  */
@@ -30,6 +32,15 @@
     var k = storeKey();
     if (!k) { return; }
     try { localStorage.setItem(k, JSON.stringify(queue)); } catch (e) { /* private mode: memory only */ }
+  }
+  function saveCurrent() {
+    if (!S || !S.token) { return; }
+    try { localStorage.setItem("esinav-soru-" + S.token, String(current)); } catch (e) { /* memory only */ }
+  }
+  function loadCurrent() {
+    var no = 1;
+    try { no = parseInt(localStorage.getItem("esinav-soru-" + S.token) || "1", 10); } catch (e) { no = 1; }
+    return no >= 1 ? no : 1;
   }
   function loadQueue() {
     var k = storeKey();
@@ -68,6 +79,7 @@
     S = state;
     clockAt = performance.now();
     if (first && S.token) {
+      current = loadCurrent();
       var kept = loadQueue();
       queue = kept.concat(queue.filter(function (q) { return !kept.some(function (k) { return k.sira === q.sira; }); }));
     }
@@ -106,7 +118,10 @@
     show($("soru-sayaci"), S.faz === "sinav" || S.faz === "bekle");
     show($("kalan"), S.faz === "sinav" || S.faz === "bekle");
     show($("kayit-durumu"), S.faz === "sinav");
-    if (S.faz === "sinav") { renderQuestion(); renderGrid(); }
+    if (S.faz === "sinav") {
+      if (S.sorular && current > S.sorular.length) { current = 1; }
+      renderQuestion(); renderGrid();
+    }
     $("soru-sayaci").textContent = S.faz === "sinav" ? "Soru " + current + " / " + S.soru_sayisi
       : S.soru_sayisi + " soru · " + S.sure_dk + " dakika";
     tick();
@@ -257,6 +272,7 @@
   function go(no) {
     if (!S || !S.sorular || no < 1 || no > S.sorular.length) { return; }
     current = no;
+    saveCurrent();
     renderQuestion(); renderGrid();
   }
 

@@ -9,6 +9,10 @@
     return new Intl.NumberFormat("tr-TR", {minimumFractionDigits: 2, maximumFractionDigits: 2}).format(v) + " TL";
   }
 
+  function number(v, places) {  // Turkish like the table beside the chart: "66,7", "1.250"
+    return new Intl.NumberFormat("tr-TR", {minimumFractionDigits: places, maximumFractionDigits: places}).format(v);
+  }
+
   function config(g) {
     var doughnut = g.tur === "doughnut";
     var series = g.cizilen ? g.seriler.slice(0, g.cizilen) : g.seriler;
@@ -21,12 +25,13 @@
       };
     });
     var options = {
-      responsive: true, maintainAspectRatio: false, animation: false,
+      responsive: true, maintainAspectRatio: false, animation: false, locale: "tr-TR",
       plugins: {
         legend: {display: doughnut || datasets.length > 1, position: doughnut ? "right" : "top"},
         tooltip: {callbacks: {label: function (ctx) {
           var v = ctx.parsed && typeof ctx.parsed === "object" ? ctx.parsed.y : ctx.parsed;
-          return ctx.dataset.label + ": " + (g.birim === "TL" ? money(v) : v + (g.birim === "%" ? " %" : ""));
+          return ctx.dataset.label + ": " + (g.birim === "TL" ? money(v)
+            : number(v, g.birim === "%" || !Number.isInteger(v) ? 1 : 0) + (g.birim === "%" ? " %" : ""));
         }}}
       }
     };

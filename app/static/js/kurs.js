@@ -17,13 +17,20 @@
       monthsShort: ["Oca", "Şub", "Mar", "Nis", "May", "Haz", "Tem", "Ağu", "Eyl", "Eki", "Kas", "Ara"],
       today: "Bugün", clear: "Temizle", weekStart: 1, format: "dd.mm.yyyy"
     };
-    $(".kurs-date").datepicker({format: "dd.mm.yyyy", language: "tr", weekStart: 1, autoclose: true,
-                                forceParse: false});
+    dateBoxes(document);
     // The picker re-reads the box only on key-up: a pasted or autofilled date would be
     // wiped when it closes. Re-read on every input as well (a valid date only).
-    $(".kurs-date input").on("input", function () {
+    $(document).on("input", ".kurs-date input", function () {
       if (/^\d{1,2}\.\d{1,2}\.\d{4}$/.test(this.value)) { $(this).closest(".kurs-date").datepicker("update"); }
     });
+  }
+
+  // The date boxes under root that have no picker yet (the list's filter boxes are made
+  // when a filter is added: appbuilder/general/widgets/search.html, core.views._search_fields)
+  function dateBoxes(root) {
+    if (!$.fn.datepicker) { return; }
+    $(".kurs-date", root).not(".kurs-date-ready").addClass("kurs-date-ready")
+      .datepicker({format: "dd.mm.yyyy", language: "tr", weekStart: 1, autoclose: true, forceParse: false});
   }
 
   // "Logout" in the user menu signs out by POST with the CSRF token (a GET changes nothing)
@@ -57,6 +64,8 @@
     new AdminFilters("#filter_form", JSON.parse(filterForm.getAttribute("data-labels")),
       JSON.parse(filterForm.getAttribute("data-fields")), JSON.parse(filterForm.getAttribute("data-filters")),
       JSON.parse(filterForm.getAttribute("data-active")));
+    dateBoxes(filterForm);  // the filters the page was opened with
+    $(filterForm).on("click", "a.filter", function () { dateBoxes(filterForm); });  // after FAB adds the box
   }
   $(".my_select2").each(function () {
     if (!$(this).find("option[value='']").length) { $(this).prepend("<option value=''></option>"); }
