@@ -122,3 +122,46 @@ def test_a_filter_value_too_long_is_said(app):
     web = login(app.test_client(), DIRECTOR)
     html = web.get(URL, query_string={"_flt_0_durum": "x" * 5000}).get_data(as_text=True)
     assert "«Durum» süzgecindeki" in html and "En çok 200 karakter" in html
+
+
+def test_a_rest_filter_is_the_columns_own_whatever_the_process_served_before(app):
+    """FAB resolves a REST filter's ``opr`` through one process-wide map naming the class
+    constructed last: after a date filter was built, "eq" on a name meant "that day" and
+    found nothing (a list that was right or empty depending on the pages served before)."""
+    from app.core.filters import FilterDayEqual, FilterExact, KursInterface
+    from app.org.models import Egitici
+
+    with app.app_context():
+        name = db.session.execute(select(Egitici.soyad).join(Egitici.kurum)
+                                  .where(Egitici.kurum.has(kurum_kodu="100001"))).scalars().first()
+    token = api_token(app.test_client(), DIRECTOR)
+    for last_built in (FilterDayEqual, FilterExact):
+        last_built("soyad", KursInterface(Egitici))  # what another page's filters leave in FAB's map
+        resp = app.test_client().get(f"/api/v1/egitici/?q=(filters:!((col:soyad,opr:eq,value:'{name}')))",
+                                     headers={"Authorization": f"Bearer {token}"})
+        assert resp.status_code == 200 and resp.get_json()["count"] >= 1, resp.get_data(as_text=True)
+    # an operation the column has not is refused by name, not answered with another column's
+    resp = app.test_client().get("/api/v1/egitici/?q=(filters:!((col:soyad,opr:gt,value:x)))",
+                                 headers={"Authorization": f"Bearer {token}"})
+    assert resp.status_code == 400 and "soyad" in resp.get_json()["message"]
+
+
+def test_each_request_fills_filters_of_its_own(app):
+    """A view's filters are one object per request, not one per view shared by every
+    request of a threaded worker (two users filtering the same list at once)."""
+    import threading
+
+    view = next(v for v in app.appbuilder.baseviews if type(v).__name__ == "EgiticiView")
+    seen, ready = [], threading.Barrier(2)
+
+    def request(value):
+        with app.test_request_context(f"/egitici/list/?_flt_0_soyad={value}"):
+            view._filters.add_filter_index("soyad", 0, value)
+            ready.wait(timeout=5)
+            seen.append((value, list(view._filters.values)))
+
+    threads = [threading.Thread(target=request, args=(v,)) for v in ("Işıklı", "Çelik")]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert dict(seen) == {"Çelik": ["Çelik"], "Işıklı": ["Işıklı"]}
+    assert view.__dict__["_filters_shared"].values == []

@@ -18,12 +18,12 @@ from app.core.extensions import db
 log = logging.getLogger(__name__)
 
 from app.core import filters
-from app.core.filters import KursInterface
+from app.core.filters import KursInterface, PerRequestFilters
 from app.core.views import METHOD_PERMISSIONS, READ_WRITE  # noqa: F401
 
 
 # --- REST API ------------------------------------------------------------------
-class KursApi(ModelRestApi):
+class KursApi(PerRequestFilters, ModelRestApi):
     """Base of every REST resource: same permissions and rules as the screens."""
 
     method_permission_name = METHOD_PERMISSIONS

@@ -14,10 +14,13 @@ reads at most ``COUNT_BOUND + 1`` ids (``SELECT count(*) FROM (SELECT id ... LIM
 10001 and ``count_exact: false`` (``app.core.api.KursApi.pre_get_list``)."""
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 
-from flask_appbuilder.models.filters import BaseFilter
+from flask import g, has_request_context
+from flask_appbuilder.exceptions import InvalidColumnFilterFABException, InvalidOperationFilterFABException
+from flask_appbuilder.models.filters import BaseFilter, Filters
 from flask_appbuilder.models.sqla.filters import (
     FilterEqual,
     FilterGreater,
@@ -190,8 +193,50 @@ def record_count(count) -> str:
     return shown + "+" if count > COUNT_BOUND else shown
 
 
+class KursFilters(Filters):
+    def rest_add_filters(self, data) -> None:
+        """A REST filter (``col``, ``opr``) is the column's own filter of that name. FAB looks
+        ``opr`` up in one process-wide map that names the class constructed last with
+        that name, so "eq" on a name could become a date's filter (finding nothing) or
+        a TC number's, depending on which page the process had served before."""
+        for item in data:
+            column, operation = item.get("col"), item.get("opr")
+            if column not in self.search_columns:
+                raise InvalidColumnFilterFABException(f"Filter column: {column} not allowed to filter")
+            found = next((f for f in self._search_filters.get(column, ()) if f.arg_name == operation), None)
+            if found is None:
+                raise InvalidOperationFilterFABException(
+                    f"Filter operation: {operation} not allowed on column: {column}")
+            self.add_filter(column, type(found), item.get("value"))
+
+
+class PerRequestFilters:
+    """A view's filters, one copy per request. FAB keeps them in one object per view
+    (``self._filters``) that every request clears and refills: in a threaded worker
+    (gthread) two users filtering the same list at once would read each other's."""
+
+    @property
+    def _filters(self):
+        shared = self.__dict__.get("_filters_shared")
+        if shared is None or not has_request_context():
+            return shared
+        own = g.setdefault("_filtreler", {})
+        if id(self) not in own:
+            own[id(self)] = copy.copy(shared)
+            own[id(self)].clear_filters()
+        return own[id(self)]
+
+    @_filters.setter
+    def _filters(self, value):
+        self.__dict__["_filters_shared"] = value
+
+
 class KursInterface(SQLAInterface):
     filter_converter_class = TurkishFilterConverter
+
+    def get_filters(self, search_columns=None, search_filters=None) -> KursFilters:
+        return KursFilters(self.filter_converter_class, self, search_columns=search_columns or [],
+                           search_filters=search_filters)
 
     def query_count(self, query, filters=None, select_columns=None) -> int:
         """The rows of the list, counted up to ``COUNT_BOUND + 1`` (the scope filter applies:

@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 READ, WRITE, DELETE = "read", "write", "delete"
 from app.core.filters import (
     KursInterface,  # noqa: F401  (screens declare datamodel = KursInterface(...))
+    PerRequestFilters,
 )
 
 METHOD_PERMISSIONS = {
@@ -68,7 +69,7 @@ def filter_refused(label, value: str, why: Optional[str] = None) -> Msg:
 
 
 # --- screens -----------------------------------------------------------------
-class KursModelView(ModelView):
+class KursModelView(PerRequestFilters, ModelView):
     """Base of every CRUD screen."""
 
     method_permission_name = METHOD_PERMISSIONS
