@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from app.core.extensions import db
+from app.courses import planning
 from app.courses.models import AKTIF, TASLAK, Kurs
 from app.esinav.models import Soru
 from app.trainees.models import Kayit
@@ -28,7 +29,13 @@ TURKISH = ["Kaydet", "Listele", "Kursiyerler", "Kurs Tarihçesi", "Kimlik Numara
            "Kayıtlı fotoğraf", "Fotoğraf (JPEG veya PNG)", "e-Sınav Oturumları", "Yeni e-Sınav Oturumu",
            "Oturumu Planla", "Salonlar ve görevliler", "Görevli Yoklama", "Adaylar", "Madde İstatistikleri",
            "Soru Bankası", "Yeni Soru", "Soru Metni", "Doğru Cevap", "Sürümler", "Kullanımdan Kaldır",
-           "Sınav Merkezleri", "Salon Ekle"]
+           "Sınav Merkezleri", "Salon Ekle",
+           # the wizard's choices, the lesson plan's months and weekdays, the lists' fixed values, the
+           # collection report, the identity screen, the e-Sınav hall screen
+           "Normal Statü", "Önceki ay", "Sonraki ay", "Salı", "Çarşamba", "Perşembe", "Kayıt İptal",
+           "Günlük Tahsilat Raporu", "Eski Kimlik Numarası", "Resmî Yazı Sayısı", "Yalnız belgeli",
+           "Belgeli veya belgesiz", "İlçe MEM", "Değer", "Koltuk Haritası", "Salon Aday Yoklama Listesi", "Sınava Al",
+           "Koltuk değiştir", "Sınavı geçersiz say", "sunucu saati"]
 
 
 def _text(html: str) -> str:
@@ -39,15 +46,23 @@ def _text(html: str) -> str:
 
 @pytest.fixture()
 def pages(app):
+    from app.core.tree import Kurum
+    from app.esinav.models import OturumSalon
+
     with app.app_context():
         active = db.session.execute(select(Kurs.id).where(Kurs.durum == AKTIF).order_by(Kurs.id)).scalars().first()
         draft = db.session.execute(select(Kurs.id).where(Kurs.durum == TASLAK).order_by(Kurs.id)).scalars().first()
+        moda = db.session.execute(select(Kurum.id).where(Kurum.kurum_kodu == "100001")).scalar_one()
+        hall = db.session.execute(select(OturumSalon.id).order_by(OturumSalon.id)).scalars().first()
+        lesson_day = planning.effective_lessons(db.session.get(Kurs, active))[0].tarih
     return {
         "12345678950": ["/", f"/kurs/{active}", f"/dplani/{active}", f"/kayitdurum/{active}", f"/devamsizlik/{active}",
-                        f"/sinavislem/{active}", "/kursiyerarama/?ad=an&listele=1", "/kurssonu/", "/kursplani/yeni"]
+                        f"/sinavislem/{active}", "/kursiyerarama/?ad=an&listele=1", "/kurssonu/", "/kursplani/yeni",
+                        f"/dplani/{active}?gun={lesson_day.isoformat()}", f"/haftalikprogram/{moda}", "/tahsilat/"]
         + ([f"/kursplani/{draft}/acma"] if draft else []),
-        "kadikoy.sube": ["/", "/sinavdonemi/"],
+        "kadikoy.sube": ["/", "/sinavdonemi/"] + ([f"/esinav/salon/{hall}"] if hall else []),
         "kadikoy.sinav": ["/"],
+        "gm": ["/kimlikislem/", "/program/list/", "/birim/list/", "/ayar/list/"],
     }
 
 
@@ -225,3 +240,110 @@ def test_states_in_list_columns_follow_the_screen_and_downloads_stay_turkish(app
         web.get("/lang/tr")
     text = _text(web.get("/kurskursiyer/list/").get_data(as_text=True))
     assert "Aktif" in text and "Active" not in text
+
+
+def test_refusals_in_english_a_double_booking_an_import_and_a_record_in_use(app):
+    """The messages the screens' refusals write read in English: a teacher booked twice
+    (D.Planı's "Çakışan dersler"), the rows an Excel import refused and why, a classroom
+    in use that is not deleted, a wizard date rule, the exam period form. The same in
+    Turkish read as the rules write them."""
+    import datetime as dt
+    import io
+
+    from app.core import clock
+    from tests.conftest import csrf_token
+
+    with app.app_context():  # two planned courses of Kadıköy Bilgisayar: one teacher, one day, one hour
+        name = factories.teacher(db.session, "100002").ad
+        start = factories.weekday_on_or_after(clock.today() + dt.timedelta(weeks=70), 6)
+        first, second = (factories.planned_course(db.session, "100002", "BLG-ISL", 1, None, name, start, {6}, 8,
+                                                  "08:00").id for _ in range(2))
+    used_room, _ = factories.active_course(app, db, weeks_ago=3, days=(2,), hours=4, time="19:00")
+    with app.app_context():
+        used_room = db.session.get(Kurs, used_room).sinif_id
+    rows = ("Kimlik Numarası;Doğum Tarihi;Telefon;Adres;Öğrenim Durumu\n"
+            "45678912316;31.02.1990;;;\n;01.02.1990;;;Lise\n45678912316;01.02.1990;;;Uzay Okulu\n")
+
+    def post(web, url, data, form_url, files=None):
+        data = {**data, "csrf_token": csrf_token(web, form_url), **(files or {})}
+        resp = web.post(url, data=data, content_type="multipart/form-data" if files else None)
+        if resp.status_code == 302:
+            resp = web.get(resp.headers["Location"])
+        return _text(resp.get_data(as_text=True))
+
+    def screens(director, moda, sube):
+        return {
+            "clash": _text(director.get(f"/dplani/{first}").get_data(as_text=True)),
+            "import": post(director, f"/kursiyeraktar/{second}", {"islem": "onizle"}, f"/kursiyeraktar/{second}",
+                           {"dosya": (io.BytesIO(rows.encode()), "kursiyerler.csv")}),
+            "in use": post(moda, f"/sinif/delete/{used_room}", {}, "/sinif/list/"),
+            "period": post(sube, "/sinavdonemi/ekle", {"ad": "", "tarih": "01.01.2020", "saat": "25:00"},
+                           "/sinavdonemi/"),
+        }
+
+    people = [login(app.test_client(), who) for who in ("23456789138", "12345678950", "kadikoy.sube")]
+    for web in people:
+        web.get("/lang/en")
+    try:
+        english = screens(*people)
+    finally:
+        for web in people:
+            web.get("/lang/tr")
+    turkish = screens(*people)
+    assert f"{name} Eğitici is booked at the same time in course no. {second} too" in english["clash"], english["clash"]
+    assert "aynı saatte" not in english["clash"] and "planlanmış" not in english["clash"]
+    assert f"{name} Eğitici aynı saatte {second} numaralı kursta da planlanmış" in turkish["clash"]
+    for text in ("Add Trainees from Excel", "Doğum Tarihi could not be read (31.02.1990)",
+                 "Kimlik Numarası cannot be empty.", "Öğrenim Durumu (education) must be one of:", "Refused"):
+        assert text in english["import"], (text, english["import"][-1500:])
+    assert "okunamadı" not in english["import"] and "boş olamaz" not in english["import"]
+    assert "Doğum Tarihi okunamadı (31.02.1990)" in turkish["import"]
+    assert "Kimlik Numarası boş olamaz." in turkish["import"]
+    assert "This record is in use and cannot be deleted (used in: " in english["in use"], english["in use"][:1500]
+    assert re.search(r"\(used in: lesson hours: \d+, course: 1\)", english["in use"])
+    assert "silinemez" not in english["in use"]
+    assert re.search(r"kullanıldığı için silinemez \(kullanıldığı yer: \d+ ders saati, 1 kurs\)", turkish["in use"])
+    for text in ("Enter the name of the period.", "The exam date cannot be in the past.", "Enter the hall."):
+        assert text in english["period"], (text, english["period"][:1500])
+    assert "Dönem adını giriniz." in turkish["period"] and "Salonu giriniz." in turkish["period"]
+
+
+def test_every_text_the_code_names_has_its_english():
+    """Every text the code names for the screen (a ``Msg``, a gettext, the text of a
+    ``Refused`` or a flash, a ``MSG_`` constant, a template's ``_("…")``) has its English in
+    the catalogue, once: a text added in Turkish only would be Turkish in English mode.
+    Flask-AppBuilder's own English texts are not ours."""
+    import ast
+    import io
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent / "app"
+    catalogue = (root / "translations/en/LC_MESSAGES/messages.po").read_bytes()
+    msgids = re.findall(rb'^msgid (".*")$', catalogue, re.M)
+    assert len(msgids) == len(set(msgids)), "a msgid twice in the en catalogue"
+    english = {m.id for m in read_po(io.BytesIO(catalogue)) if m.id}
+    import flask_appbuilder
+
+    fab = {m.id for po in (root / "translations/tr/LC_MESSAGES/messages.po",
+                           Path(flask_appbuilder.__file__).parent / "translations/tr/LC_MESSAGES/messages.po")
+           for m in read_po(io.BytesIO(po.read_bytes())) if m.id}
+    named = {}
+    for path in root.rglob("*.py"):
+        if "demo" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+                name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+                if name in {"Msg", "gettext", "_l", "lazy_gettext", "Refused", "BadFile", "flash", "ValidationError"}:
+                    named[node.args[0].value] = f"{path.name}:{node.lineno}"
+            elif (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+                  and any(getattr(t, "id", "").startswith("MSG") for t in node.targets)):
+                named[node.value.value] = f"{path.name}:{node.lineno}"
+    for path in (root / "templates").rglob("*.html"):
+        for double, single in re.findall(r"""_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""", path.read_text()):
+            named[(double or single).replace('\\"', '"').replace("\\'", "'")] = path.name
+    missing = {text: where for text, where in named.items()
+               if isinstance(text, str) and text.strip() and text not in english and text not in fab}
+    assert not missing, missing

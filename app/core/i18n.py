@@ -93,15 +93,32 @@ def shown(message):
     return Markup(_escape(gettext(msgid)) % filled)
 
 
-def joined(*messages) -> Msg:
+def joined(*messages, sep: str = " ") -> Msg:
     """Several messages shown as one, separated by a space (a refusal and its list of
-    problems): each is translated on its own, a composed one filled in."""
+    problems) or ``sep``: each is translated on its own, a composed one filled in."""
     values = {f"p{i}": m for i, m in enumerate(messages)}
-    return Msg(" ".join(f"%({k})s" for k in values), labels=tuple(values), **values)
+    return Msg(sep.join(f"%({k})s" for k in values), labels=tuple(values), **values)
+
+
+def recorded(text) -> str:
+    """A text the audit log stored (a course's history: an action, an explanation) in the
+    screen's language when it is a fixed label, or a label followed by "(who)"; anything
+    else (a name, an explanation a user typed) as it is. Plain text: the page escapes it,
+    as it always did."""
+    import re
+
+    from flask_babel import gettext
+
+    if not text:
+        return text or ""
+    found = re.fullmatch(r"(.+) \(([^()]+)\)", text)
+    if found and gettext(text) == text:
+        return f"{gettext(found[1])} ({gettext(found[2])})"
+    return gettext(text)
 
 
 def install(app) -> None:
-    """The ``metin`` filter, and the session tag that keeps a flashed ``Msg`` one."""
+    """The ``metin`` and ``kayit_metni`` filters, and the session tag that keeps a flashed ``Msg`` one."""
     from flask.json.tag import JSONTag
 
     class _MsgTag(JSONTag):
@@ -121,3 +138,4 @@ def install(app) -> None:
     if _MsgTag.key not in serializer.tags:
         serializer.register(_MsgTag, index=0)
     app.jinja_env.filters["metin"] = shown
+    app.jinja_env.filters["kayit_metni"] = recorded

@@ -83,7 +83,7 @@ def import_view(imp: importer.Importer, name: str, route: str, permission: str, 
                         report = importer.run(db.session, imp, rows, target, importer.ONIZLEME)
                 except importer.BadFile as exc:
                     db.session.rollback()
-                    error, status = str(exc), 400
+                    error, status = exc.args[0], 400  # the message itself: a Msg keeps its msgid
                 if error and status == 200:
                     status = 400
                 target = self._target(pk)  # reloaded after a rollback

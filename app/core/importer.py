@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from app.core import audit
-from app.core.i18n import Msg
+from app.core.i18n import Msg, joined
 from app.core.text import fold, parse_date
 from app.core.tx import Refused, commit
 
@@ -147,8 +147,9 @@ def check_zip(data: bytes) -> None:
 
 
 def _too_many(max_rows: int) -> BadFile:
-    return BadFile(f"Dosyada {max_rows:,} satırdan fazla veri var; bu aktarımda en fazla {max_rows:,} satır "
-                   "yüklenebilir. Dosyayı bölerek yükleyiniz.".replace(",", "."))
+    n = f"{max_rows:,}".replace(",", ".")
+    return BadFile(Msg("Dosyada %(n)s satırdan fazla veri var; bu aktarımda en fazla %(n)s satır yüklenebilir. "
+                       "Dosyayı bölerek yükleyiniz.", n=n))
 
 
 def _xlsx_rows(data: bytes, max_rows: int) -> list[list]:
@@ -167,8 +168,9 @@ def _xlsx_rows(data: bytes, max_rows: int) -> list[list]:
             for cell in row:
                 value = getattr(cell, "value", None)
                 if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.startswith("=")):
-                    raise BadFile(f"{cell.coordinate} hücresinde formül var; formüller yüklenmez. Formüllü "
-                                  "hücreleri kopyalayıp \"Değer olarak yapıştır\" ile değere çeviriniz.")
+                    raise BadFile(Msg("%(hucre)s hücresinde formül var; formüller yüklenmez. Formüllü hücreleri "
+                                      "kopyalayıp \"Değer olarak yapıştır\" ile değere çeviriniz.",
+                                      hucre=cell.coordinate))
                 values.append(value)
             if any(v not in (None, "") for v in values):
                 table.append(values)
@@ -198,7 +200,8 @@ def _csv_rows(data: bytes, max_rows: int) -> list[list]:
     for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
         for col, value in enumerate(row):
             if value.startswith("="):
-                raise BadFile(f"{number}. satırın {col + 1}. sütununda formül var; formüller yüklenmez.")
+                raise BadFile(Msg("%(satir)s. satırın %(sutun)s. sütununda formül var; formüller yüklenmez.",
+                                  satir=number, sutun=col + 1))
         if any(v.strip() for v in row):
             table.append(row)
             if len(table) > max_rows + 1:
@@ -218,7 +221,8 @@ def _match(table: list[list], importer: Importer) -> list[tuple[int, dict]]:
                 break
     missing = [f.header for f in importer.fields if f.required and f.key not in where]
     if missing:
-        raise BadFile("Başlık satırında şu sütunlar yok: " + ", ".join(missing) + ". Şablondaki başlıkları kullanınız.")
+        raise BadFile(Msg("Başlık satırında şu sütunlar yok: %(sutunlar)s. Şablondaki başlıkları kullanınız.",
+                          sutunlar=", ".join(missing)))
     if len(table) < 2:
         raise BadFile(MSG_EMPTY)
     rows = []
@@ -265,7 +269,7 @@ def run(session, importer: Importer, rows: list[tuple[int, dict]], target, mode:
             log.exception("import %s: row %s could not be stored", importer.name, line)
             session.rollback()
             report.rows.append(RowResult(line, values, False, "Satır kaydedilemedi."))
-            report.error = f"{line}. satır kaydedilemedi; hiçbir satır kaydedilmedi."
+            report.error = Msg("%(n)s. satır kaydedilemedi; hiçbir satır kaydedilmedi.", n=line)
             return report
         report.rows.append(result)
     if mode == ONIZLEME or (mode == HEPSI and report.refused) or not report.good:
@@ -276,7 +280,7 @@ def run(session, importer: Importer, rows: list[tuple[int, dict]], target, mode:
     try:
         commit(session)
     except Refused as exc:
-        report.error = exc.message + " Hiçbir satır kaydedilmedi."
+        report.error = joined(exc.message, "Hiçbir satır kaydedilmedi.")
         return report
     report.stored = report.good
     return report
@@ -286,11 +290,12 @@ def _check_fields(importer: Importer, values: dict) -> None:
     for f in importer.fields:
         value = values.get(f.key)
         if f.required and value in (None, ""):
-            raise Refused(f"{f.header} boş olamaz.")
+            raise Refused(Msg("%(sutun)s boş olamaz.", sutun=f.header))
         if f.kind == "date" and isinstance(value, str):
-            raise Refused(f"{f.header} okunamadı ({value}): gg.aa.yyyy biçiminde yazınız (ör. 01.02.1990).")
+            raise Refused(Msg("%(sutun)s okunamadı (%(deger)s): gg.aa.yyyy biçiminde yazınız (ör. 01.02.1990).",
+                              sutun=f.header, deger=value))
         if f.max_len and isinstance(value, str) and len(value) > f.max_len:
-            raise Refused(f"{f.header} en fazla {f.max_len} karakter olabilir.")
+            raise Refused(Msg("%(sutun)s en fazla %(n)s karakter olabilir.", sutun=f.header, n=f.max_len))
 
 
 def template(importer: Importer) -> bytes:

@@ -15,6 +15,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from app.core import scope
+from app.core.i18n import Msg, joined
 from app.core.tx import Refused
 
 MSG_IN_USE = "Bu kayıt başka kayıtlarda kullanıldığı için silinemez; kullanılmıyorsa pasif yapınız."
@@ -75,6 +76,6 @@ def refuse_if_used(session: Session, item) -> None:
     """Raise ``Refused`` naming where ``item`` is used, if anywhere."""
     found = uses(session, item)
     if found:
-        where = ", ".join(f"{count} {label}" for label, count in found)
-        raise Refused(f"Bu kayıt kullanıldığı için silinemez (kullanıldığı yer: {where}). "
-                      "Kullanılmıyorsa pasif yapınız.")
+        where = joined(*(Msg("%(n)s %(ad)s", labels=("ad",), n=count, ad=label) for label, count in found), sep=", ")
+        raise Refused(Msg("Bu kayıt kullanıldığı için silinemez (kullanıldığı yer: %(yer)s). Kullanılmıyorsa pasif "
+                          "yapınız.", yer=where))

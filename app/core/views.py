@@ -277,7 +277,7 @@ class KursModelView(PerRequestFilters, ModelView):
             abort(404)
         except ValueError as exc:  # a rule of the domain refused
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(exc.args[0] if exc.args else str(exc), "danger")  # a Msg keeps its msgid
 
     #: the Excel import screen of this list's records (``app.core.import_views``), if any
     import_endpoint: Optional[str] = None

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from app.core import audit, clock, collation, tx
+from app.core.i18n import Msg
 from app.core.tx import Refused
 from app.courses import lesson_plan
 from app.courses.lesson_plan import Lesson
@@ -145,10 +146,12 @@ def double_bookings(session: Session, kurs: Kurs) -> list[tuple[dt.date, str]]:
     names = _teacher_names(session, {l.egitici_id for l in ours})
     out = []
     for a, b, kind in clashes:
-        where = "bu kursun başka bir dersinde de" if b.kurs_id == kurs.id else f"{b.kurs_id} numaralı kursta da"
-        who = names.get(a.egitici_id, "eğitici") if kind == "eğitici" else "sınıf"
-        out.append((a.tarih, f"{a.tarih:%d.%m.%Y} {a.baslangic:%H:%M}: {who} aynı saatte {where} "
-                             f"planlanmış ({b.baslangic:%H:%M})."))
+        where = Msg("bu kursun başka bir dersinde de") if b.kurs_id == kurs.id else Msg("%(n)s numaralı kursta da",
+                                                                                         n=b.kurs_id)
+        who = (names.get(a.egitici_id) or Msg("eğitici")) if kind == "eğitici" else Msg("sınıf")
+        out.append((a.tarih, Msg("%(zaman)s: %(kim)s aynı saatte %(nerede)s planlanmış (%(saat)s).",
+                                 zaman=f"{a.tarih:%d.%m.%Y} {a.baslangic:%H:%M}", kim=who, nerede=where,
+                                 saat=f"{b.baslangic:%H:%M}")))
     return out
 
 

@@ -27,6 +27,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -133,16 +134,18 @@ def _program(session, data) -> Optional[Program]:
 
 def _modul_choices(session, kurum, data):
     program = _program(session, data)
-    return {"modul_id": [(m.id, f"{m.ad} ({m.sure_saat} saat)") for m in (program.moduller if program else [])]}
+    return {"modul_id": [(m.id, gettext("%(ad)s (%(n)s saat)", ad=m.ad, n=m.sure_saat))
+                         for m in (program.moduller if program else [])]}
 
 
 def _bilgi_choices(session, kurum, data):
     program = _program(session, data)
     policy = program.belge_politikasi if program else IKISI
-    belge = [(k, v) for k, v in BELGE_CHOICES.items() if policy in (IKISI, k)]
+    belge = _shown((k, v) for k, v in BELGE_CHOICES.items() if policy in (IKISI, k))
     siniflar = session.execute(select(Sinif).where(Sinif.kurum_id == kurum.id, Sinif.aktif.is_(True))
                                .order_by(collation.ordered(Sinif.ad))).scalars().all()
-    return {"sinif_id": [(s.id, f"{s.ad} ({s.kapasite} kişilik)") for s in siniflar], "belge_durumu": belge}
+    return {"sinif_id": [(s.id, gettext("%(ad)s (%(n)s kişilik)", ad=s.ad, n=s.kapasite)) for s in siniflar],
+            "belge_durumu": belge}
 
 
 def _egitici_choices(session, kurum, data):
@@ -160,8 +163,8 @@ def _bilgi_rule(session, kurum, data, today):
     modul = session.get(Modul, data["modul_id"]) if data.get("modul_id") else None
     latest = lesson_plan.latest_end(start, modul.sure_saat) if start and modul is not None else None
     if end and latest and end > latest:
-        errors["bitis"] = (f"Bu modül {modul.sure_saat} ders saatidir; kurs en geç {latest:%d.%m.%Y} tarihinde "
-                           "bitmelidir (haftada en az bir ders saati).")
+        errors["bitis"] = Msg("Bu modül %(n)s ders saatidir; kurs en geç %(gun)s tarihinde bitmelidir (haftada en az "
+                              "bir ders saati).", n=modul.sure_saat, gun=latest)
     return errors
 
 
@@ -189,7 +192,7 @@ class Step:
 
 
 STEPS: list[Step] = [
-    Step("acma", "Açma Biçimi", AcmaForm),
+    Step("acma", "Açma Biçimi", AcmaForm, lambda session, kurum, data: {"acma_bicimi": _shown(ACMA_BICIMLERI)}),
     Step("kurs", "Kurs Seçimi", ProgramForm, _program_choices,
          resets=("modul_id", "belge_durumu", "egitici_ids")),
     Step("modul", "Modül Seçimi", ModulForm, _modul_choices),
@@ -361,18 +364,24 @@ def summary(session, data: dict) -> list[tuple[str, str]]:
     teachers = []
     if data.get("egitici_ids"):
         teachers = session.execute(select(Egitici).where(Egitici.id.in_(data["egitici_ids"]))).scalars().all()
-    days = ", ".join(f"{GUNLER[i]} {data[f'gun_{i}']}" for i in range(7) if data.get(f"gun_{i}"))
-    return [
-        ("Açma Biçimi", dict(ACMA_BICIMLERI).get(data.get("acma_bicimi"), "")),
+    days = ", ".join(f"{gettext(GUNLER[i])} {data[f'gun_{i}']}" for i in range(7) if data.get(f"gun_{i}"))
+    rows = [
+        ("Açma Biçimi", dict(_shown(ACMA_BICIMLERI)).get(data.get("acma_bicimi"), "")),
         ("Kurs Programı", program.ad if program else ""),
         ("Seviyesi / Modülü", modul.ad if modul else ""),
-        ("Süresi", f"{modul.sure_saat} saat" if modul else ""),
+        ("Süresi", gettext("%(n)s saat", n=modul.sure_saat) if modul else ""),
         ("Kurs Tarihi", f"{start:%d.%m.%Y} – {end:%d.%m.%Y}" if start and end else ""),
         ("Kurs Yetkilisi", data.get("yetkili") or ""),
         ("Sınıf", str(sinif) if sinif else ""),
-        ("Belge Durumu", BELGE_CHOICES.get(data.get("belge_durumu"), "")),
-        ("Ücret", f"{format_tl(decimal.Decimal(data['ucret']))}, en çok {data.get('taksit_sayisi')} taksit"
-         if data.get("ucret") is not None else ""),
+        ("Belge Durumu", dict(_shown(BELGE_CHOICES.items())).get(data.get("belge_durumu"), "")),
+        ("Ücret", gettext("%(ucret)s, en çok %(n)s taksit", ucret=format_tl(decimal.Decimal(data["ucret"])),
+                          n=data.get("taksit_sayisi")) if data.get("ucret") is not None else ""),
         ("Haftalık Program", days),
-        ("Eğiticiler", ", ".join(f"{e.ad} {e.soyad}" for e in teachers) or "D.Planı'nda seçilecek"),
+        ("Eğiticiler", ", ".join(f"{e.ad} {e.soyad}" for e in teachers) or gettext("D.Planı'nda seçilecek")),
     ]
+    return [(gettext(label), value) for label, value in rows]
+
+
+def _shown(choices) -> list:
+    """Fixed choices (value, Turkish label) with their labels in the screen's language."""
+    return [(value, gettext(label)) for value, label in choices]

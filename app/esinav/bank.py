@@ -16,6 +16,7 @@ from typing import Optional
 from sqlalchemy import exists, select
 
 from app.core import audit
+from app.core.i18n import Msg
 from app.core.text import fold
 from app.core.tx import Refused, commit
 from app.esinav.models import SECENEKLER, SinavSorusu, Soru, SoruSurumu
@@ -37,10 +38,11 @@ def check(govde: str, secenekler: list[str], dogru: Optional[str], modul: Option
     if not (govde or "").strip():
         problems.append(("govde", "Soru metni boş olamaz."))
     elif len(govde) > MAX_TEXT:
-        problems.append(("govde", f"Soru metni en çok {MAX_TEXT} karakter olabilir."))
+        problems.append(("govde", Msg("Soru metni en çok %(n)s karakter olabilir.", n=MAX_TEXT)))
     filled = [s for s in secenekler if (s or "").strip()]
     if len(secenekler) != 4 or len(filled) != 4:
-        problems.append(("secenekler", f"Her sorunun tam 4 seçeneği olmalıdır ({len(filled)} seçenek verildi)."))
+        problems.append(("secenekler", Msg("Her sorunun tam 4 seçeneği olmalıdır (%(n)s seçenek verildi).",
+                                           n=len(filled))))
     elif len({fold(s.strip()) for s in filled}) != 4:
         problems.append(("secenekler", "Seçenekler birbirinden farklı olmalıdır."))
     if dogru is None or dogru == "":

@@ -153,7 +153,7 @@ def move(session, used: OturumSalon, aday: Aday, koltuk: Koltuk, neden: str) -> 
     aday.koltuk_id, aday.koltuk = koltuk.id, koltuk
     audit.record(session, "e-Sınav koltuk değişikliği", aday, onceki={"koltuk": old.no}, sonraki={"koltuk": koltuk.no},
                  aciklama=f"{aday.kursiyer}: koltuk {old.no} → {koltuk.no} ({neden})")
-    commit(session, unique={"koltuk_id": (f"{koltuk.no} numaralı koltuk dolu.", "koltuk")})
+    commit(session, unique={"koltuk_id": (Msg("%(no)s numaralı koltuk dolu.", no=koltuk.no), "koltuk")})
 
 
 INVALID_KINDS = {TutanakTuru.BASKA_KOLTUK.value: TutanakTuru.BASKA_KOLTUK,

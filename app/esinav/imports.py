@@ -267,7 +267,8 @@ def run(session, ilce_id, filename: str, data: bytes, default_modul: Optional[Mo
     for row in rows:
         row.modul = _resolve(row, full, short, default_modul)
         unknown = row.modul is None and row.modul_text
-        row.problems += [(f, "Modül bulunamadı: " + row.modul_text) if unknown and f == "modul" else (f, m)
+        row.problems += [(f, Msg("Modül bulunamadı: %(modul)s", modul=row.modul_text)) if unknown and f == "modul"
+                         else (f, m)
                          for f, m in bank.check(row.govde, row.secenekler, row.dogru, row.modul)]
         if row.problems:
             row.status = "hatalı"

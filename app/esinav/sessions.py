@@ -146,9 +146,9 @@ def staff_error(session, user: Optional[Kullanici], ilce_id: int) -> Optional[st
     if user is None:
         return "Görevli bulunamadı."
     if user.birim_id != ilce_id:
-        return f"{user.username} bu ilçenin kullanıcısı değil; başka ilçenin görevlisi atanamaz."
+        return Msg("%(kim)s bu ilçenin kullanıcısı değil; başka ilçenin görevlisi atanamaz.", kim=user.username)
     if not user.active or all(r.name != STAFF_ROLE for r in user.roles):
-        return f"{user.username} \"{STAFF_ROLE}\" rolünde değil."
+        return Msg("%(kim)s \"%(rol)s\" rolünde değil.", labels=("rol",), kim=user.username, rol=STAFF_ROLE)
     return None
 
 
@@ -169,8 +169,8 @@ def plan(session, ilce_id: int, donem: Optional[SinavDonemi], modul, saat: Optio
     if count is None or not 1 <= count <= 200:
         problems.append(("soru_sayisi", "Soru sayısı 1 ile 200 arasında bir tam sayı olmalıdır."))
     elif modul is not None and count > (held := len(bank.drawable(session, ilce_id, modul.id))):
-        problems.append(("soru_sayisi", f"Soru bankasında bu modül için {held} soru var; "
-                                        f"{count} soruluk oturum planlanamaz."))
+        problems.append(("soru_sayisi", Msg("Soru bankasında bu modül için %(n)s soru var; %(istenen)s soruluk oturum "
+                                            "planlanamaz.", n=held, istenen=count)))
     halls = [h for h in halls if h is not None and h.ilce_id == ilce_id]
     if not halls:
         problems.append(("salon", "En az bir salon seçiniz."))
@@ -180,11 +180,12 @@ def plan(session, ilce_id: int, donem: Optional[SinavDonemi], modul, saat: Optio
     if start is not None and minutes and halls:
         other = overlapping(session, [h.id for h in halls], start, start + dt.timedelta(minutes=minutes))
         if other is not None:
-            problems.append(("salon", f"Seçilen salonda aynı saatlerde başka bir oturum var ({other})."))
+            problems.append(("salon", Msg("Seçilen salonda aynı saatlerde başka bir oturum var (%(oturum)s).",
+                                          oturum=str(other))))
     for hall in halls:
         rows = staff.get(hall.id, [])
         if not any(rol == BASKAN for _, rol in rows):
-            problems.append(("gorevli", f"{hall.ad} için bir Salon Başkanı seçiniz."))
+            problems.append(("gorevli", Msg("%(salon)s için bir Salon Başkanı seçiniz.", salon=hall.ad)))
         for user_id_, _ in rows:
             error = staff_error(session, session.get(Kullanici, user_id_) if user_id_ else None, ilce_id)
             if error:
@@ -197,8 +198,8 @@ def plan(session, ilce_id: int, donem: Optional[SinavDonemi], modul, saat: Optio
     if donem is not None and modul is not None and not candidates:
         problems.append(("modul", "Bu dönemde bu modül için sınava kayıtlı kursiyer yok."))
     if len(candidates) > len(seats):
-        problems.append(("salon", f"Aday sayısı ({len(candidates)}) kullanılabilir koltuk sayısından "
-                                  f"({len(seats)}, yedekler hariç) fazla; salon ekleyiniz."))
+        problems.append(("salon", Msg("Aday sayısı (%(n)s) kullanılabilir koltuk sayısından (%(koltuk)s, yedekler "
+                                      "hariç) fazla; salon ekleyiniz.", n=len(candidates), koltuk=len(seats))))
     if problems:
         raise Refused("Oturum planlanmadı.", problems=problems)
     oturum = Oturum(ilce_id=ilce_id, donem_id=donem.id, modul_id=modul.id, saat=saat, sure_dk=minutes,

@@ -28,6 +28,7 @@ from typing import Optional
 from sqlalchemy import func, select
 
 from app.core import audit, clock, parse
+from app.core.i18n import Msg
 from app.core.money import format_number
 from app.core.tx import Refused, commit
 from app.esinav.attempt_models import BITTI, HAZIR, KAPALI, SINAVDA, SURE_BITTI, AdaySinavi, CevapOlayi, EkSure
@@ -261,14 +262,16 @@ def timeline(session, aday: Aday) -> list[dict]:
                                  .order_by(CevapOlayi.zaman, CevapOlayi.sira)).scalars():
             q = by_id[o.sinav_sorusu_id]
             shown = q.shown_letter(o.secim) if o.secim else None
-            events.append({"zaman": o.zaman, "olay": f"Soru {q.sira}: " + (f"{shown} işaretlendi" if shown
-                                                                           else "cevap silindi"),
+            events.append({"zaman": o.zaman, "olay": Msg("Soru %(n)s: %(ne)s", n=q.sira, ne=Msg(
+                "%(harf)s işaretlendi", harf=shown) if shown else Msg("cevap silindi")),
                            "koltuk": o.koltuk_id, "ip": o.ip})
         for e in session.execute(select(EkSure).where(EkSure.sinav_id == attempt.id)).scalars():
-            events.append({"zaman": e.zaman, "olay": f"{e.dakika} dakika ek süre: {e.neden}"})
+            events.append({"zaman": e.zaman, "olay": Msg("%(n)s dakika ek süre: %(neden)s", n=e.dakika, neden=e.neden)})
     for m in session.execute(select(KoltukDegisikligi).where(KoltukDegisikligi.aday_id == aday.id)).scalars():
-        events.append({"zaman": m.zaman, "olay": f"Koltuk {m.eski.no} → {m.yeni.no}: {m.neden}"})
+        events.append({"zaman": m.zaman, "olay": Msg("Koltuk %(eski)s → %(yeni)s: %(neden)s", eski=m.eski.no,
+                                                      yeni=m.yeni.no, neden=m.neden)})
     if attempt is not None and attempt.durum in KAPALI and attempt.bitis:
-        events.append({"zaman": attempt.bitis, "olay": f"Sınav sona erdi ({attempt.durum.label})"})
+        events.append({"zaman": attempt.bitis, "olay": Msg("Sınav sona erdi (%(durum)s)", labels=("durum",),
+                                                           durum=attempt.durum.label)})
     events.sort(key=lambda e: e["zaman"])
     return events

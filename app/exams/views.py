@@ -366,8 +366,8 @@ class SinavGirisView(RecordView):
         missing = [r for r in rows if not r.kayit.kursiyer.foto]
         printable = [r for r in rows if r.kayit.kursiyer.foto]
         if not printable:
-            flash("Bu dönemde fotoğrafı olan kursiyer yok; önce fotoğraflarını ekleyiniz: "
-                  + ", ".join(entry_documents.missing_photos(rows)[:20]), "danger")
+            flash(Msg("Bu dönemde fotoğrafı olan kursiyer yok; önce fotoğraflarını ekleyiniz: %(adlar)s",
+                      adlar=", ".join(entry_documents.missing_photos(rows)[:20])), "danger")
             return redirect(url_for("SinavGirisView.liste", donem=pk))
         job = entry_documents.start([r.id for r in printable], g.user.id, missing=[
             {"ad": f"{r.kayit.kursiyer.ad} {r.kayit.kursiyer.soyad}", "tc": r.kayit.kursiyer.tc_kimlik_no,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from app.core import validation
+from app.core.i18n import Msg, joined
 from app.core.importer import Field, Importer
 from app.core.text import parse_count
 from app.core.tree import Kurum
@@ -21,7 +22,8 @@ LABELS = {"ad": "Ad", "egitim_turu": "Eğitim Türü", "ders": "Ders", "kapasite
 def _add_checked(session, obj) -> None:
     errors = validation.validate(session, obj)
     if errors:
-        raise Refused(" ".join(f"{LABELS.get(k, k)}: {m}" for k, m in errors.items()))
+        raise Refused(joined(*(Msg("%(sutun)s: %(hata)s", labels=("hata",), sutun=LABELS.get(k, k), hata=m)
+                               for k, m in errors.items())))
     session.add(obj)
 
 

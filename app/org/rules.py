@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core import scope, validation
+from app.core.i18n import Msg
 from app.core.identity import tc_error
 from app.core.tree import GM, IL, ILCE, KURUM, Birim, Kurum
 from app.org.models import BELGE_POLITIKALARI, Egitici, Modul, Program, Sinif, Tatil
@@ -57,13 +58,11 @@ def validate_kurum(session: Session, obj: Kurum) -> dict:
             select(func.max(Sinif.kapasite)).where(Sinif.kurum_id == obj.id)
         ).scalar()
         if largest and largest > obj.ruhsat_kapasitesi:
-            errors["ruhsat_kapasitesi"] = (
-                f"Kurumun {largest} kişilik sınıfı var; ruhsat kapasitesi bundan küçük olamaz."
-            )
+            errors["ruhsat_kapasitesi"] = Msg("Kurumun %(n)s kişilik sınıfı var; ruhsat kapasitesi bundan küçük "
+                                              "olamaz.", n=largest)
         elif (total := active_capacity(session, obj.id)) > obj.ruhsat_kapasitesi:
-            errors["ruhsat_kapasitesi"] = (
-                f"Kurumun aktif sınıfları toplam {total} kişiliktir; ruhsat kapasitesi bundan küçük olamaz."
-            )
+            errors["ruhsat_kapasitesi"] = Msg("Kurumun aktif sınıfları toplam %(n)s kişiliktir; ruhsat kapasitesi "
+                                              "bundan küçük olamaz.", n=total)
     return errors
 
 
@@ -87,18 +86,16 @@ def validate_sinif(session: Session, obj: Sinif) -> dict:
     if not _positive(obj.kapasite):
         errors["kapasite"] = "Kapasite sıfırdan büyük bir tam sayı olmalıdır."
     elif kurum is not None and obj.kapasite > kurum.ruhsat_kapasitesi:
-        errors["kapasite"] = (
-            f"Kapasite, ruhsatın izin verdiği {kurum.ruhsat_kapasitesi} kişiyi aşamaz."
-        )
+        errors["kapasite"] = Msg("Kapasite, ruhsatın izin verdiği %(n)s kişiyi aşamaz.", n=kurum.ruhsat_kapasitesi)
     elif kurum is not None and obj.aktif is not False:
         # seed §10: the building's quota is shared by its classrooms
         others = active_capacity(session, kurum.id, exclude_id=obj.id)
         if others + obj.kapasite > kurum.ruhsat_kapasitesi:
-            errors["kapasite"] = (
-                f"Kurumun aktif sınıflarının toplam kapasitesi ruhsattaki {kurum.ruhsat_kapasitesi} kişiyi aşamaz: "
-                f"diğer sınıflar {others} kişilik, bu sınıf en çok {max(kurum.ruhsat_kapasitesi - others, 0)} "
-                f"kişilik olabilir."
-            )
+            errors["kapasite"] = Msg("Kurumun aktif sınıflarının toplam kapasitesi ruhsattaki %(ruhsat)s kişiyi "
+                                     "aşamaz: diğer sınıflar %(diger)s kişilik, bu sınıf en çok %(kalan)s kişilik "
+                                     "olabilir.",
+                                     ruhsat=kurum.ruhsat_kapasitesi, diger=others,
+                                     kalan=max(kurum.ruhsat_kapasitesi - others, 0))
     if kurum is not None and obj.ad and exists_anywhere(
         session, Sinif, Sinif.kurum_id == kurum.id, Sinif.ad == obj.ad.strip(), exclude_id=obj.id
     ):

@@ -28,6 +28,7 @@ from flask_appbuilder.security.sqla.models import (
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.core.i18n import Msg, joined, shown
 from app.core.text import fold
 from app.core.tree import Kullanici
 from app.org import sessions
@@ -49,7 +50,9 @@ def password_complexity(password: str) -> None:
     if not re.search(r"[^A-Za-z0-9ÇĞİÖŞÜçğıöşü]", password):
         problems.append("en az 1 özel karakter (. , ! ? * gibi)")
     if problems:
-        raise PasswordComplexityValidationError("Şifre " + ", ".join(problems) + " içermelidir.")
+        # FAB shows str(exc) at the field: the message is written in the screen's language here
+        message = Msg("Şifre %(eksikler)s içermelidir.", eksikler=joined(*problems, sep=", "))
+        raise PasswordComplexityValidationError(str(shown(message)) if has_request_context() else message)
 
 
 class _StrictActions:

@@ -70,7 +70,9 @@ class SifreForm(ResetPasswordForm):
 
 
 def _role_names(roles) -> str:
-    return ", ".join(r.name for r in roles or [])
+    from flask_babel import gettext
+
+    return ", ".join(gettext(r.name) for r in roles or [])  # a role's name is a label (the screen's language)
 
 
 class KullaniciView(KursModelView, UserDBModelView):

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.core import scope
 from app.core.derive import kurum_of_birim
+from app.core.i18n import Msg, joined
 from app.core.identity import is_valid_tc
 from app.core.text import fold
 from app.core.tree import KURUM, Kullanici
@@ -69,5 +70,6 @@ def validate_user(session: Session, user: Kullanici, granter_is_admin: bool, gra
         allowed = set(grantable_roles(birim.tur, [ADMIN] if granter_is_admin else []))
         wrong = [r.name for r in roles if r.name not in allowed]
         if wrong:
-            errors["roles"] = f"{', '.join(wrong)} rolü bu birimdeki bir kullanıcıya verilemez."
+            errors["roles"] = Msg("%(roller)s rolü bu birimdeki bir kullanıcıya verilemez.",
+                                  roller=joined(*wrong, sep=", "))
     return errors

@@ -164,7 +164,7 @@ class ProgramView(KursModelView):
     def __init__(self, **kwargs):
         from wtforms import SelectField
 
-        field = SelectField(_l("Belge Durumu"), choices=BELGE_POLITIKALARI)
+        field = SelectField(_l("Belge Durumu"), choices=[(k, _l(v)) for k, v in BELGE_POLITIKALARI])
         self.add_form_extra_fields = {"belge_politikasi": field}
         self.edit_form_extra_fields = {"belge_politikasi": field}
         super().__init__(**kwargs)
@@ -249,7 +249,7 @@ class BirimView(KursModelView):
         from wtforms import SelectField
 
         self.add_form_extra_fields = {
-            "tur": SelectField(_l("Birim Türü"), choices=[c for c in BIRIM_TURLERI if c[0] in ("IL", "ILCE")])
+            "tur": SelectField(_l("Birim Türü"), choices=[(k, _l(v)) for k, v in BIRIM_TURLERI if k in ("IL", "ILCE")])
         }
         super().__init__(**kwargs)
 

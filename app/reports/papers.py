@@ -33,6 +33,7 @@ from sqlalchemy import case, func, select
 
 from app.absences import rules as absences
 from app.core import collation
+from app.core.i18n import Msg
 from app.core.tree import Kurum
 from app.courses import planning, workflow
 from app.courses.lesson_plan import GUNLER_KISA, minutes_to_time
@@ -154,10 +155,10 @@ def collection_period(gun_raw: Optional[str], ay_raw: Optional[str], today: dt.d
     if ay_raw:
         y, m = parse_month(ay_raw, today)
         days = month_days(y, m)
-        return days[0], days[-1], f"{month_title(y, m)} Aylık Tahsilat Raporu"
+        return days[0], days[-1], Msg("%(ay)s %(yil)s Aylık Tahsilat Raporu", labels=("ay",), ay=AYLAR[m - 1], yil=y)
     day = parse_date(gun_raw) if gun_raw else None
     day = day or today
-    return day, day, f"{day:%d.%m.%Y} Günlük Tahsilat Raporu"
+    return day, day, Msg("%(gun)s Günlük Tahsilat Raporu", gun=day)  # the screen's language; the paper's Turkish
 
 
 def over_limit(session, today: dt.date) -> list[dict]:

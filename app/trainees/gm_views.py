@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -36,6 +37,7 @@ class AyarView(KursModelView):
     list_columns = ["aciklama", "deger"]
     show_columns = ["anahtar", "aciklama", "deger"]
     edit_columns = ["deger"]
+    formatters_columns = {"aciklama": lambda text: gettext(text) if text else ""}  # written by the code: a label
 
     def domain_errors(self, item) -> dict:
         try:

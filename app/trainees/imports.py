@@ -48,13 +48,16 @@ class KursiyerImport(Importer):
         if contact["ogrenim"]:
             match = [o for o in OGRENIM if o and o.casefold() == contact["ogrenim"].casefold()]
             if not match:
-                raise Refused("Öğrenim Durumu şunlardan biri olmalıdır: " + ", ".join(o for o in OGRENIM if o) + ".")
+                raise Refused(Msg("Öğrenim Durumu şunlardan biri olmalıdır: %(secenekler)s.",
+                                  secenekler=", ".join(o for o in OGRENIM if o)))
             contact["ogrenim"] = match[0]
         form = KursiyerForm(formdata=MultiDict(contact), meta={"csrf": False})
         form.validate()
         for name in ("telefon", "adres", "ogrenim"):
             if getattr(form, name).errors:
-                raise Refused(f"{getattr(form, name).label.text}: {getattr(form, name).errors[0]}")
+                field = getattr(form, name)
+                raise Refused(Msg("%(alan)s: %(hata)s", labels=("alan", "hata"), alan=str(field.label.text),
+                                  hata=field.errors[0]))
         if values.get("dogum_tarihi") is None and values.get("tc_kimlik_no"):
             raise Refused("Doğum Tarihi okunamadı: gg.aa.yyyy biçiminde yazınız (ör. 01.02.1990).")
         person = enrollment.find_person(session, values.get("tc_kimlik_no") or "", values.get("dogum_tarihi"))
@@ -86,11 +89,11 @@ class KimlikImport(Importer):
         try:
             tc, person = registry.person_values(values)
         except ValueError as exc:
-            raise Refused(str(exc))
+            raise Refused(exc.args[0])
         row = session.execute(select(Kisi).where(Kisi.tc_kimlik_no == tc)).scalar_one_or_none()
         if row is None:
             session.add(Kisi(tc_kimlik_no=tc, **person))
-            return f"{person['ad']} {person['soyad']}: eklendi"
+            return Msg("%(ad)s: eklendi", ad=f"{person['ad']} {person['soyad']}")
         for key, value in person.items():
             setattr(row, key, value)
-        return f"{person['ad']} {person['soyad']}: güncellendi"
+        return Msg("%(ad)s: güncellendi", ad=f"{person['ad']} {person['soyad']}")

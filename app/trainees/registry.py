@@ -22,6 +22,7 @@ from typing import Optional, Union
 
 from sqlalchemy import select
 
+from app.core.i18n import Msg
 from app.core.identity import is_valid_tc
 from app.core.text import parse_date
 from app.trainees.models import Kisi
@@ -73,7 +74,7 @@ def provider(app=None):
 def _date(value: str) -> dt.date:
     day = parse_date(value, also_iso=True)
     if day is None:
-        raise ValueError(f"tarih okunamadı: {value!r}")
+        raise ValueError(Msg("tarih okunamadı: %(deger)s", deger=repr(value)))
     return day
 
 
@@ -91,7 +92,7 @@ def person_values(row: dict) -> tuple[str, dict]:
                       uyruk=str(row.get("uyruk") or "").strip() or "T.C.",
                       gizli=str(row.get("gizli") or "").strip().lower() in ("1", "evet", "e", "true"))
     except (KeyError, AttributeError) as exc:
-        raise ValueError(f"eksik sütun {exc}") from exc
+        raise ValueError(Msg("eksik sütun %(sutun)s", sutun=str(exc))) from exc
     if not values["ad"] or not values["soyad"]:
         raise ValueError("ad ve soyad zorunludur")
     return tc, values

@@ -74,7 +74,7 @@ class KursiyerForm(FlaskForm):
     telefon = StringField("Telefon", validators=[Opt(), Regexp(r"^\+?[0-9 ()-]{10,20}$",
                           message="Telefon numarasını 0532 123 45 67 biçiminde giriniz.")])
     adres = StringField("Adres", validators=[Opt(), Length(max=500)])
-    ogrenim = SelectField("Öğrenim Durumu", choices=[(o, o or "Seçiniz") for o in OGRENIM], default="")
+    ogrenim = SelectField("Öğrenim Durumu", choices=[(o, _l(o or "Seçiniz")) for o in OGRENIM], default="")
 
 
 def _cell(name: str):
