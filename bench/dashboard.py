@@ -21,7 +21,7 @@ import sys
 import time
 
 from _measure import demo_app, time_page
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from app.absences.models import Devamsizlik
 from app.core.extensions import db
@@ -33,6 +33,9 @@ from app.trainees.models import Kayit, Kursiyer
 
 
 def fill(n: int) -> None:
+    if db.session.execute(select(func.count()).select_from(Kursiyer)).scalar() >= n:
+        print(f"veritabanında zaten {n:,} kursiyer var: yeniden doldurulmadı")  # a DATABASE_URL given again
+        return
     courses = db.session.execute(select(Kurs).where(Kurs.durum != "TASLAK")).scalars().all()
     lesson = {k.id: db.session.execute(select(Ders.id).where(Ders.kurs_id == k.id).limit(1)).scalar()
               for k in courses}

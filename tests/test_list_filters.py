@@ -140,6 +140,11 @@ def test_a_rest_filter_is_the_columns_own_whatever_the_process_served_before(app
         resp = app.test_client().get(f"/api/v1/egitici/?q=(filters:!((col:soyad,opr:eq,value:'{name}')))",
                                      headers={"Authorization": f"Bearer {token}"})
         assert resp.status_code == 200 and resp.get_json()["count"] >= 1, resp.get_data(as_text=True)
+    # a yes/no column takes rison's own true and false
+    counts = {flag: app.test_client().get(f"/api/v1/egitici/?q=(filters:!((col:aktif,opr:eq,value:{flag})))",
+                                          headers={"Authorization": f"Bearer {token}"}).get_json()["count"]
+              for flag in ("!t", "!f")}
+    assert counts["!t"] >= 1 and counts["!f"] >= 0
     # an operation the column has not is refused by name, not answered with another column's
     resp = app.test_client().get("/api/v1/egitici/?q=(filters:!((col:soyad,opr:gt,value:x)))",
                                  headers={"Authorization": f"Bearer {token}"})

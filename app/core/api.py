@@ -50,6 +50,8 @@ class KursApi(PerRequestFilters, ModelRestApi):
             if not isinstance(item, dict) or item.get("opr") in ("tr_ct", "tr_sw"):
                 continue  # text patterns: any text (FAB refuses a filter without its keys)
             value, column = item.get("value"), item.get("col")
+            if isinstance(value, bool) and column in self.datamodel.list_columns and self.datamodel.is_boolean(column):
+                continue  # !t / !f: the column is compared with the value itself
             if isinstance(value, bool) or not isinstance(value, (str, int, float)):
                 raise InvalidColumnFilterFABException(f"Geçersiz filtre değeri: {column}")
             if column in self.datamodel.list_columns:
