@@ -441,7 +441,7 @@ def test_an_ended_belgeli_course_is_due_a_year_after_its_end_not_at_its_end(app)
             Kurs.kurum.has(kurum_kodu="100001"), Kurs.durum == "AKTIF", Kurs.belge_durumu == "BELGELI",
             Kurs.bitis < TODAY).order_by(Kurs.id)).scalars().first()
         assert kurs is not None, "the demo has an ended, Aktif belgeli course at Moda"
-        pk, end, due = kurs.id, kurs.bitis, completion.deadline(kurs)
+        pk, end, due = kurs.id, kurs.bitis, completion.deadline(kurs, completion.deadline_months(db.session))
     assert due == end + relativedelta(years=1)
 
     def item():  # signed in anew: a session does not last the months the clock jumps
@@ -456,3 +456,26 @@ def test_an_ended_belgeli_course_is_due_a_year_after_its_end_not_at_its_end(app)
     assert item() is not None and due.strftime("%d.%m.%Y") in item() and "süresi geçti" not in item()
     clock.set_now(dt.datetime.combine(due + dt.timedelta(days=1), dt.time(10)))
     assert 'class="text-danger"' in item() and "süresi geçti" in item()
+
+
+def test_completion_deadlines_are_gms_settings(app):
+    """SPEC §1: the deadlines are national settings GM keeps ("Ayarlar"): a belgeli course
+    given 6 months instead of 12 is overdue on the home page 6 months after its end."""
+    with app.app_context():
+        kurs = db.session.execute(select(Kurs).where(
+            Kurs.kurum.has(kurum_kodu="100001"), Kurs.durum == "AKTIF", Kurs.belge_durumu == "BELGELI",
+            Kurs.bitis < TODAY).order_by(Kurs.id)).scalars().first()
+        pk, end = kurs.id, kurs.bitis
+        row = db.session.execute(select(Ayar).filter_by(anahtar="tamamlama_belgeli_ay")).scalar_one()
+        before, row.deger = row.deger, "6"
+        db.session.commit()
+    try:
+        clock.set_now(dt.datetime.combine(end + relativedelta(months=6, days=1), dt.time(10)))
+        html = login(app.test_client(), "12345678950").get("/").get_data(as_text=True)
+        slot = html[html.index('id="slot-sure"'):html.index('id="slot-devamsizlik"')]
+        item = next(li for li in slot.split("<li")[1:] if f"/kurs/{pk}\"" in li)
+        assert "süresi geçti" in item and (end + relativedelta(months=6)).strftime("%d.%m.%Y") in item
+    finally:
+        with app.app_context():
+            db.session.execute(select(Ayar).filter_by(anahtar="tamamlama_belgeli_ay")).scalar_one().deger = before
+            db.session.commit()

@@ -16,12 +16,23 @@ DEFAULTS = {
     "devamsizlik_orani": (Decimal("0.2"), "Devamsızlık sınırı: kurs süresinin oranı (1/5 = 0,2)"),
     "gecme_notu": (70, "Sınavda geçme notu (100 üzerinden)"),
     "seviyeli_belge_durduruldu": (0, "Seviyeli kurslar için belge basımı durduruldu (1: evet, 0: hayır)"),
+    "tamamlama_belgeli_ay": (12, "Belgeli kursun bitişinden sonra tamamlanma süresi (ay)"),
+    "tamamlama_belgesiz_ay": (1, "Belgesiz kursun bitişinden sonra tamamlanma süresi (ay)"),
 }
 
 
 def get(session, key: str):
+    return get_many(session, key)[key]
+
+
+def get_many(session, *keys: str) -> dict:
+    """Several settings in one SELECT: {key: value, with the default's type}."""
+    stored = dict(session.execute(select(Ayar.anahtar, Ayar.deger).where(Ayar.anahtar.in_(keys))).all())
+    return {key: _typed(key, stored.get(key)) for key in keys}
+
+
+def _typed(key: str, raw):
     default, _ = DEFAULTS[key]
-    raw = session.execute(select(Ayar.deger).where(Ayar.anahtar == key)).scalar()
     if raw is None:
         return default
     try:
@@ -53,6 +64,8 @@ def normalise(key: str, raw) -> str:
         raise ValueError("Oran 0 ile 1 arasında olmalıdır (ör. 0,2).")
     if key == "gecme_notu" and (value != value.to_integral() or not 0 < value <= 100):
         raise ValueError("Geçme notu 1 ile 100 arasında bir tam sayı olmalıdır.")
+    if key.startswith("tamamlama_") and (value != value.to_integral() or not 1 <= value <= 60):
+        raise ValueError("Süre 1 ile 60 arasında bir tam sayı (ay) olmalıdır.")
     if key == "seviyeli_belge_durduruldu" and value not in (0, 1):
         raise ValueError("1 (durduruldu) veya 0 (devam ediyor) giriniz.")
     return str(int(value)) if isinstance(default, int) else str(value)

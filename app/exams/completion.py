@@ -27,7 +27,7 @@ from app.core.tx import Refused, commit
 from app.courses.models import AKTIF, KURS_SONU_ONAYLANDI, TAMAMLANDI, Kurs
 from app.exams import rules as exams
 from app.exams.models import KAYITLI, Belge, SinavKaydi
-from app.org.models import BELGELI
+from app.org.models import BELGELI, BELGESIZ
 from app.trainees.models import KAYIT_AKTIF, Kayit, Kursiyer
 
 MSG_SUSPENDED = ("Hata! Seviyeli Kurslar İçin Belge Basımı Geçici Bir Süre Genel Müdürlük Tarafından "
@@ -126,8 +126,15 @@ def lookup(session, tc: str, birth: dt.date):
         return rows, certs
 
 
-def deadline(kurs: Kurs) -> dt.date:
-    return kurs.bitis + (relativedelta(years=1) if kurs.belge_durumu == BELGELI else relativedelta(months=1))
+def deadline_months(session) -> dict:
+    """Months after a course's end within which it must be completed, per kind: GM's
+    settings (``tamamlama_belgeli_ay`` 12, ``tamamlama_belgesiz_ay`` 1: SPEC's deadlines)."""
+    months = settings.get_many(session, "tamamlama_belgeli_ay", "tamamlama_belgesiz_ay")
+    return {BELGELI: months["tamamlama_belgeli_ay"], BELGESIZ: months["tamamlama_belgesiz_ay"]}
+
+
+def deadline(kurs: Kurs, months: dict) -> dt.date:
+    return kurs.bitis + relativedelta(months=months[BELGELI if kurs.belge_durumu == BELGELI else BELGESIZ])
 
 
 def deadlines(session, today: dt.date, soon_days: int = 30, limit: int = 20) -> list[tuple[Kurs, dt.date, bool]]:
@@ -135,9 +142,9 @@ def deadlines(session, today: dt.date, soon_days: int = 30, limit: int = 20) -> 
     deadline has passed or comes within ``soon_days``, in the user's scope."""
     rows = session.execute(select(Kurs).where(Kurs.durum.in_((AKTIF, KURS_SONU_ONAYLANDI)),
                                               Kurs.bitis <= today).order_by(Kurs.bitis)).scalars().all()
-    out = []
+    out, months = [], deadline_months(session)
     for kurs in rows:
-        due = deadline(kurs)
+        due = deadline(kurs, months)
         if due <= today + dt.timedelta(days=soon_days):
             out.append((kurs, due, due < today))
     return out[:limit]

@@ -43,6 +43,7 @@ from app.courses.models import (
     Kurs,
 )
 from app.courses.workflow import APPROVERS
+from app.exams.completion import deadline_months
 from app.org.models import BELGELI, BELGESIZ, Modul
 from app.reports import figures
 from app.reports.models import Gosterge
@@ -188,10 +189,11 @@ def _grouped(select_cols, level: str, model, *where):
 
 
 def overdue_completions(session, level: str, today: dt.date) -> Chart:
-    """Courses whose completion deadline (1 year belgeli, 1 month belgesiz after the end)
-    has passed, per unit below."""
-    late = or_(and_(Kurs.belge_durumu == BELGELI, Kurs.bitis < today - relativedelta(years=1)),
-               and_(Kurs.belge_durumu == BELGESIZ, Kurs.bitis < today - relativedelta(months=1)))
+    """Courses whose completion deadline (GM's setting: 12 months belgeli, 1 month belgesiz
+    after the end: ``exams.completion.deadline_months``) has passed, per unit below."""
+    months = deadline_months(session)
+    late = or_(and_(Kurs.belge_durumu == BELGELI, Kurs.bitis < today - relativedelta(months=months[BELGELI])),
+               and_(Kurs.belge_durumu == BELGESIZ, Kurs.bitis < today - relativedelta(months=months[BELGESIZ])))
     soon = Kurs.bitis <= today
     rows = session.execute(_grouped(
         [func.sum(case((late, 1), else_=0)), func.count()], level, Kurs,
