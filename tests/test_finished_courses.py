@@ -105,3 +105,14 @@ def test_course_file_of_a_cancelled_or_closed_course_ends_its_plan_on_that_day(a
         printed = {dt.datetime.strptime(d, "%d.%m.%Y").date() for d in re.findall(r"\b\d\d\.\d\d\.\d{4}\b", plan)}
         assert printed - {today} == set(held) - {today} and not printed & set(not_held)
         assert f"({2 * len(held)})" in text  # the teacher's hours given, not planned
+        # the roll-call sheet: months up to the end only, and no lesson day after it
+        page = web.get(f"/kurs/{pk}").get_data(as_text=True)
+        months = re.findall(r'<option value="(\d{4}-\d\d)"', page.split('id="yoklama-ay"')[1].split("</select>")[0])
+        assert months and months[-1] == f"{today:%Y-%m}"
+        if not_held[-1].month != today.month or not_held[-1].year != today.year:
+            assert f"{not_held[-1]:%Y-%m}" not in months
+        sheet = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(
+            web.get(f"/yazdir/{pk}/yoklama?ay={today:%Y-%m}").data)).pages)
+        assert not any(f"{d:%d.%m}" in sheet for d in not_held if d.month == today.month)
+        planned = int(re.search(r"Ders Planı (\d+) / \d+ saat planlandı, (\d+) saati yapıldı", text).group(1))
+        assert f"{planned} / " in text and f"saat planlandı, {planned - hours} saati yapıldı" in text

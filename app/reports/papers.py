@@ -100,11 +100,13 @@ def lesson_rows(session, lessons) -> list[dict]:
 
 
 def roll_call(session, kurs: Kurs, year: int, month: int) -> dict:
-    """The blank Yoklama Çizelgesi of a month: lesson days with their hours, trainees."""
+    """The blank Yoklama Çizelgesi of a month: lesson days with their hours, trainees. A
+    cancelled or closed course has no lesson days after the day it ended."""
     hours: dict[dt.date, int] = defaultdict(int)
     teachers: set[int] = set()  # names printed in Turkish order
+    ended = workflow.ended_on(session, kurs)
     for l in planning.effective_lessons(kurs):
-        if (l.tarih.year, l.tarih.month) == (year, month):
+        if (l.tarih.year, l.tarih.month) == (year, month) and (ended is None or l.tarih <= ended):
             hours[l.tarih] += l.saat
             teachers.add(l.egitici_id)
     days = [{"tarih": d, "gun": GUNLER_KISA[d.weekday()], "saat": hours[d]} for d in sorted(hours)]
@@ -114,12 +116,14 @@ def roll_call(session, kurs: Kurs, year: int, month: int) -> dict:
             "toplam_saat": sum(hours.values())}
 
 
-def course_months(kurs: Kurs) -> list[tuple[str, str]]:
-    """("2026-11", "Kasım 2026") for each month of the course, to choose from."""
+def course_months(kurs: Kurs, ended: Optional[dt.date] = None) -> list[tuple[str, str]]:
+    """("2026-11", "Kasım 2026") for each month of the course, to choose from: up to the
+    month it ended (``workflow.ended_on``) for a cancelled or closed course."""
     if kurs.baslangic is None or kurs.bitis is None:
         return []
+    last = min(kurs.bitis, ended) if ended is not None else kurs.bitis
     out, y, m = [], kurs.baslangic.year, kurs.baslangic.month
-    while (y, m) <= (kurs.bitis.year, kurs.bitis.month):
+    while (y, m) <= (last.year, last.month):
         out.append((f"{y:04d}-{m:02d}", month_title(y, m)))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out

@@ -18,6 +18,7 @@ from app.core.extensions import db
 from app.core.filters import KursInterface
 from app.core.parse import date_problem, parse_date
 from app.core.views import RecordView, get_or_404
+from app.courses import workflow
 from app.courses.models import Kurs
 from app.courses.views import PAGE_PARTS, load
 from app.org.models import Egitici
@@ -163,7 +164,7 @@ def _page_part(kurs) -> dict:
     """The course page's "Yazdır" panel: the months the roll-call sheet can be printed for."""
     if kurs.durum == "TASLAK":
         return {}
-    months = papers.course_months(kurs)
+    months = papers.course_months(kurs, workflow.ended_on(db.session, kurs))
     today = clock.today()
     this = f"{today.year:04d}-{today.month:02d}"
     return {"yazdir_aylar": months,
