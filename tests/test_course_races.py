@@ -72,3 +72,31 @@ def test_approval_racing_a_cancellation_makes_one_transition(app):
         assert (kurs.durum, kurs.onay_sayisi) == expected
         assert kurs.durum != PLANLANDI
     assert _transitions(app, pk) == 1
+
+
+def test_two_officers_saving_one_exam_period_name_at_once_make_one_period(app):
+    """The district's row is locked before the names are compared (PostgreSQL): the
+    second save sees the first's period and is refused at the name."""
+    import os
+
+    import pytest
+
+    from app.core.tree import Birim
+    from app.exams import rules as exams
+    from app.exams.models import SinavDonemi
+
+    if not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
+        pytest.skip("the row lock is PostgreSQL's (SQLite writes one transaction at a time)")
+    name, day = "Şükrü Işıklı Yarış Dönemi", (TODAY + dt.timedelta(days=40)).strftime("%d.%m.%Y")
+
+    def ilce(session):
+        return session.execute(select(Birim.id).where(Birim.ad == "Kadıköy")).scalar_one()
+
+    def save(session, ilce_id):
+        return exams.open_period(session, ilce_id, name, day, dt.time(10), "Merkez", "S1", "20").id
+
+    results = run_together(app, ilce, save, lambda s, i: save(s, i))
+    assert sorted(r[0] for r in results) == ["ok", "refused"], results
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(SinavDonemi)
+                                  .where(SinavDonemi.ad == name)).scalar() == 1

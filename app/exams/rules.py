@@ -27,6 +27,7 @@ from app.core.identity import is_foreigner
 from app.core.money import format_number
 from app.core.parse import date_problem, parse_date
 from app.core.text import tr_lower
+from app.core.tree import Birim
 from app.core.tx import Refused, commit, retry
 from app.courses.models import AKTIF, Kurs
 from app.courses.planning import touch
@@ -74,10 +75,13 @@ def open_period(session, ilce_id: int, ad: str, tarih, saat: Optional[dt.time], 
     hour already gone is refused like a past day. Times are typed to the minute, so the
     current minute still counts as not passed (at 12:05:40, 12:05 is accepted and 12:04
     refused). A period's name is unique within the district, Turkish case-insensitive
-    ("ŞUBAT SINAVI" repeats "Şubat sınavı")."""
+    ("ŞUBAT SINAVI" repeats "Şubat sınavı"). Two officers saving the same name at once
+    take turns: the district's row is locked (PostgreSQL) before the names are compared,
+    so the second sees the first's period (SQLite writes one at a time anyway)."""
     ad, merkez, salon = (v.strip() for v in (ad or "", merkez or "", salon or ""))
     errors = [(k, m) for k, v, m in (("ad", ad, "Dönem adını giriniz."), ("merkez", merkez, "Sınav merkezini giriniz."),
                                      ("salon", salon, "Salonu giriniz.")) if not v]
+    session.execute(select(Birim.id).where(Birim.id == ilce_id).with_for_update())
     if ad and _period_name_taken(session, ilce_id, ad):
         errors.append(("ad", "Bu ilçede bu adla bir sınav dönemi zaten var."))
     now = clock.local_now().replace(second=0, microsecond=0)
