@@ -60,9 +60,18 @@ def database_url(tmp_dir: str) -> str:
 
 
 def _reset(url: str) -> None:
+    """An empty PostgreSQL database at ``url``: created when the server has none of that
+    name (TEST_DATABASE_URL=.../kurs_mine needs no createdb first), else emptied."""
     from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
 
     if url.startswith("postgresql"):
+        name = make_url(url).database
+        admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
         engine = create_engine(url)
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
