@@ -177,6 +177,16 @@ class TurkishFilterConverter(SQLAFilterConverter):
         if name not in ("is_text", "is_string", "is_date", "is_datetime")
     )
 
+    def convert(self, col_name):
+        """FAB's filters of a column, made once per model interface: FAB builds a ``Filters``
+        with every column's filters three times per list request (the count, the page, the
+        joined filters), and the column types do not change (issue 15). The filters hold
+        only the column and the interface; each caller gets its own list."""
+        made = self.datamodel.__dict__.setdefault("_kurs_filters", {})
+        if col_name not in made:
+            made[col_name] = super().convert(col_name)
+        return None if made[col_name] is None else list(made[col_name])
+
 
 #: a list counts its rows exactly up to this many; beyond it, "10.000+" (module docstring)
 COUNT_BOUND = 10_000
