@@ -25,6 +25,13 @@ GROUPS = (("templates", ".html"), ("jinja2", "/jinja2/"), ("sqlalchemy", "/sqlal
           ("fab", "/flask_appbuilder/"), ("flask", "/flask/"), ("wtforms", "/wtforms/"),
           ("marshmallow", "/marshmallow"), ("markupsafe", "/markupsafe/"), ("app", "/app/"))
 RUNS = 40
+#: inclusive time of these (file, function) as a share of the request's
+PARTS = (("before the view", "flask/app.py", "preprocess_request"), ("view", "flask/app.py", "dispatch_request"),
+         ("after the view", "flask/app.py", "process_response"), ("templates", "flask/templating.py", "_render"),
+         ("list widget", "flask_appbuilder/widgets.py:179", "__call__"),
+         ("search widget", "flask_appbuilder/widgets.py:102", "__call__"),
+         ("SQL", "sqlalchemy/orm/session.py", "execute"), ("gettext", "flask_babel/__init__.py", "gettext"),
+         ("url_for", "flask/app.py", "url_for"), ("has_access", "security/manager.py", "has_access"))
 
 
 def group(filename: str) -> str:
@@ -53,6 +60,14 @@ def profile(client, url: str, top: int, sort: str, callers: str = "") -> None:
         total += tottime
     line = " ".join(f"{k} {v / total:.0%}" for k, v in sorted(shares.items(), key=lambda kv: -kv[1]) if v / total >= .01)
     print(f"{url:24} {ms:6.1f} ms  {stats.total_calls // RUNS:7,} calls/req   {line}", flush=True)
+    whole = max(ct for (f, _, n), (_, _, _, ct, _) in stats.stats.items() if n == "wsgi_app")
+    parts = []
+    for label, where, name in PARTS:
+        found = sorted((ct for (f, line, n), (_, _, _, ct, _) in stats.stats.items()
+                        if n == name and (f.endswith(where) or f"{f}:{line}".endswith(where))), reverse=True)
+        if found:
+            parts.append(f"{label} {found[0] / whole:.0%}")
+    print(" " * 26 + ", ".join(parts))
     if top:
         stats.sort_stats(sort).print_stats(top)
     if callers:

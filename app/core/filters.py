@@ -30,6 +30,7 @@ from flask_appbuilder.models.sqla.filters import (
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext
 from sqlalchemy import false
+from sqlalchemy.orm import Load, lazyload
 
 from app.core import collation, parse, scope
 from app.core.text import fold
@@ -205,16 +206,56 @@ class KursInterface(SQLAInterface):
 
     def query_count(self, query, filters=None, select_columns=None) -> int:
         """The rows of the list, counted up to ``COUNT_BOUND + 1`` (the scope filter applies:
-        the ids are an ORM query of the model)."""
+        the ids are an ORM query of the model). Of the columns the list selects only the
+        dotted ones matter here (their joins); the others are FAB's ``load_only`` options."""
+        select_columns = [c for c in select_columns or () if "." in c] or None
         query = self._apply_inner_all(query, filters, select_columns=select_columns, aliases_mapping={})
         pk = getattr(self.obj, self.get_pk_name() or "id", None)
         if pk is not None:
             query = query.with_entities(pk)
         return query.order_by(None).limit(COUNT_BOUND + 1).count()
 
+    def query(self, filters=None, order_column="", order_direction="", page=None, page_size=None,
+              select_columns=None, outer_default_load=False):
+        """FAB's (count, rows of the page), the page read first: a page with fewer rows than
+        its size (the last, or the only one) says how many there are, and then no count is
+        run (issue 15: most lists of an institution or a district fit on one page)."""
+        rows = self.apply_all(self.session.query(self.obj), filters, order_column, order_direction, page,
+                              page_size, select_columns, outer_default_load).all()
+        name = self.obj.__name__
+        result = rows if any(not hasattr(row, name) for row in rows) else [getattr(row, name) for row in rows]
+        seen = (page or 0) * (page_size or 0) + len(result)
+        if (not page_size or len(result) < page_size) and (result or not page) and seen <= COUNT_BOUND:
+            return seen, result
+        return self.query_count(self.session.query(self.obj), filters, select_columns), result
+
     def __init__(self, obj, session=None, eager=()):
         super().__init__(obj, session)
         self.eager = eager  # relationships loaded with the list (no query per row)
+
+    def apply_inner_select_joins(self, query, select_columns=None, aliases_mapping=None):
+        """FAB's, with the list's own columns in one ``load_only`` option (FAB added one per
+        column, and SQLAlchemy walks every option into each statement's cache key). When
+        the columns are all the model's own (a REST list of ids and values), the model's
+        relationships are not joined in (``lazy="joined"``): nothing reads them."""
+        if not select_columns:
+            return query
+        plain = self._plain_columns(tuple(select_columns))
+        if plain:
+            query = query.options(Load(self.obj).load_only(*(getattr(self.obj, c) for c in plain)))
+        if len(plain) == len(select_columns):
+            return query.options(lazyload("*"))
+        dotted = [c for c in select_columns if "." in c]
+        return super().apply_inner_select_joins(query, dotted, aliases_mapping) if dotted else query
+
+    def _plain_columns(self, columns: tuple) -> tuple:
+        made = self.__dict__.setdefault("_kurs_plain", {})
+        if columns not in made:
+            if len(made) > 100:  # a REST client's choices of columns: bounded
+                made.clear()
+            made[columns] = tuple(c for c in columns if "." not in c and not self.is_relation(c)
+                                  and not self.is_property_or_function(c))
+        return made[columns]
 
     def apply_all(self, query, *args, **kwargs):
         query = super().apply_all(query, *args, **kwargs)

@@ -26,7 +26,7 @@ from flask_appbuilder.security.sqla.models import (
     assoc_permissionview_role,
 )
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.core.text import fold
 from app.core.tree import Kullanici
@@ -50,6 +50,10 @@ def password_complexity(password: str) -> None:
         problems.append("en az 1 özel karakter (. , ! ? * gibi)")
     if problems:
         raise PasswordComplexityValidationError("Şifre " + ", ".join(problems) + " içermelidir.")
+
+
+#: statements run on every request, made once per process (``get_user_by_id``)
+_STATEMENTS: dict = {}
 
 
 class _StrictActions:
@@ -145,10 +149,19 @@ class KursSecurityManager(SecurityManager):
         return user
 
     def get_user_by_id(self, pk):
-        """The user with its roles in one query (the permission check reads them on every request)."""
+        """The user with its roles in one query (the permission check reads them on every
+        request), by a statement made once per process: made anew with its options on every
+        request it cost twice what running it does (issue 15). A user already in the session
+        is that one, without a query, as with ``session.get``."""
         from sqlalchemy.orm import joinedload
 
-        return self.session.get(self.user_model, pk, options=[joinedload(self.user_model.roles)])
+        known = self.session.identity_map.get(self.session.identity_key(self.user_model, pk))
+        if known is not None:
+            return self.session.get(self.user_model, pk)
+        model = self.user_model
+        if _STATEMENTS.get(model) is None:
+            _STATEMENTS[model] = select(model).options(joinedload(model.roles)).where(model.id == bindparam("pk"))
+        return self.session.execute(_STATEMENTS[model], {"pk": pk}).unique().scalar_one_or_none()
 
     def load_user_jwt(self, _jwt_header, jwt_data):
         """An API token is void once the user's epoch moved on (logout, password change),
@@ -202,15 +215,17 @@ class KursSecurityManager(SecurityManager):
             else:
                 db_role_ids.append(role.id)
         if db_role_ids:
-            rows = self.session.execute(
-                select(Permission.name, ViewMenu.name)
-                .select_from(PermissionView)
-                .join(Permission, PermissionView.permission_id == Permission.id)
-                .join(ViewMenu, PermissionView.view_menu_id == ViewMenu.id)
-                .join(assoc_permissionview_role,
-                      assoc_permissionview_role.c.permission_view_id == PermissionView.id)
-                .where(assoc_permissionview_role.c.role_id.in_(db_role_ids))
-            ).all()
+            if _STATEMENTS.get("permissions") is None:  # made once (``get_user_by_id``)
+                _STATEMENTS["permissions"] = (
+                    select(Permission.name, ViewMenu.name)
+                    .select_from(PermissionView)
+                    .join(Permission, PermissionView.permission_id == Permission.id)
+                    .join(ViewMenu, PermissionView.view_menu_id == ViewMenu.id)
+                    .join(assoc_permissionview_role,
+                          assoc_permissionview_role.c.permission_view_id == PermissionView.id)
+                    .where(assoc_permissionview_role.c.role_id.in_(bindparam("roles", expanding=True))))
+            # FAB's tables, no model loaded: the connection's execute, not the ORM's
+            rows = self.session.connection().execute(_STATEMENTS["permissions"], {"roles": db_role_ids})
             result.update((p, v) for p, v in rows)
         cache[key] = result
         return result
