@@ -29,7 +29,7 @@ RUNS = 40
 PARTS = (("before the view", "flask/app.py", "preprocess_request"), ("view", "flask/app.py", "dispatch_request"),
          ("after the view", "flask/app.py", "process_response"), ("templates", "flask/templating.py", "_render"),
          ("list widget", "flask_appbuilder/widgets.py:179", "__call__"),
-         ("search widget", "flask_appbuilder/widgets.py:102", "__call__"),
+         ("search widget", "app/core/filters.py", "__call__"),
          ("SQL", "sqlalchemy/orm/session.py", "execute"), ("gettext", "flask_babel/__init__.py", "gettext"),
          ("url_for", "flask/app.py", "url_for"), ("has_access", "security/manager.py", "has_access"))
 

@@ -35,9 +35,7 @@ from app.core.tx import Refused
 log = logging.getLogger(__name__)
 
 READ, WRITE, DELETE = "read", "write", "delete"
-from app.core.filters import (
-    KursInterface,  # noqa: F401  (screens declare datamodel = KursInterface(...))
-)
+from app.core.filters import KursInterface, KursSearchWidget  # noqa: F401  (screens: KursInterface(...))
 
 METHOD_PERMISSIONS = {
     "list": READ, "show": READ, "api_read": READ, "api_get": READ, "api": READ,
@@ -74,6 +72,7 @@ class KursModelView(ModelView):
     method_permission_name = METHOD_PERMISSIONS
     page_size = 25
     list_template = "core/kurs_list.html"
+    search_widget = KursSearchWidget
     add_row_message = MSG_SAVED
     edit_row_message = MSG_SAVED
     delete_row_message = "Silindi."
@@ -136,9 +135,8 @@ class KursModelView(ModelView):
             flash(message, "warning")
         widgets = self._get_list_widget(filters=self._filters, order_column=order_column,
                                         order_direction=order_direction, page=page, page_size=page_size, **kwargs)
-        form = self.search_form.refresh()
-        self.update_redirect()
-        return self._get_search_widget(form=form, widgets=widgets)
+        self.update_redirect()  # the search form is made by KursSearchWidget, when needed
+        return self._get_search_widget(form=self.search_form, widgets=widgets)
 
     def read_filters(self) -> list:
         """The user's filters from the query string into ``self._filters``, as the list
