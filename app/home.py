@@ -32,9 +32,11 @@ class HomeView(IndexView):
         if sc is not None and not sc.is_none:
             # counted as the lists count them: exactly up to COUNT_BOUND, "10.000+" beyond
             # (a ministry user's million classrooms are not counted on every home page)
-            counts = {name: filters.record_count(db.session.execute(
-                select(func.count()).select_from(select(model.id).limit(filters.COUNT_BOUND + 1).subquery())).scalar())
-                for name, model in (("kurum", Kurum), ("sinif", Sinif), ("egitici", Egitici))}
+            # (one statement for the three: issue 15)
+            bounded = [select(func.count()).select_from(select(model.id).limit(filters.COUNT_BOUND + 1).subquery())
+                       .scalar_subquery() for model in (Kurum, Sinif, Egitici)]
+            found = db.session.execute(select(*bounded)).one()
+            counts = {name: filters.record_count(n) for name, n in zip(("kurum", "sinif", "egitici"), found)}
         roles = [r.name for r in user.roles]
         return self.render_template(self.index_template, appbuilder=self.appbuilder,
                                     user=user, roles=roles, counts=counts, scope=sc,
@@ -64,13 +66,14 @@ class HomeView(IndexView):
         """Courses to complete (1 year belgeli / 1 month belgesiz after their end) and
         trainees whose last exam day (course end + 12 months) is near."""
 
-        from app.exams.completion import deadlines, rights_running_out
+        from app.exams.completion import deadlines, ended_courses, rights_running_out
 
         if sc is None or sc.is_none or not self.appbuilder.sm.has_access("can_read", "Kurs"):
             return {"due": [], "rights": []}
         today = clock.today()
-        return {"due": deadlines(db.session, today), "rights": rights_running_out(db.session, today),
-                "today": today}
+        ended = ended_courses(db.session, today)  # read once for both
+        return {"due": deadlines(db.session, today, ended=ended),
+                "rights": rights_running_out(db.session, today, ended=ended), "today": today}
 
     def _absent(self, sc):
         """Active trainees above their course's absence limit (for "Devamsızlıktan Kaldı")."""

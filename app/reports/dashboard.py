@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -67,7 +67,9 @@ class Chart:
     def as_dict(self, gettext=None) -> dict:
         """The chart as the page's JSON and table read it; ``gettext`` translates its
         words (titles, series, states, approvers) for the English screens."""
-        out = asdict(self)
+        out = {f.name: getattr(self, f.name) for f in fields(self)}  # asdict's deep copy, by hand (issue 15)
+        out["etiketler"] = list(self.etiketler)
+        out["seriler"] = [{**s, "veri": list(s["veri"])} for s in self.seriler]
         if gettext is not None:
             out["baslik"] = gettext(self.baslik) + (f" ({_month(gettext, self.ek)})" if self.ek else "")
             out["bos"] = gettext(self.bos)
@@ -154,16 +156,27 @@ def absences_per_course(session) -> Chart:
 
 
 # --- a district, a province, GM ------------------------------------------------------
-def courses_by_state(session) -> Chart:
-    counts = dict(session.execute(select(Kurs.durum, func.count()).group_by(Kurs.durum)).all())
+def course_counts(session) -> list:
+    """(state, approval step waited for or None, courses): the rows of the two charts that
+    count courses, in one statement (issue 15)."""
+    step = case((Kurs.onay_talebi.isnot(None), Kurs.onay_sayisi), else_=None)
+    return session.execute(select(Kurs.durum, step, func.count()).group_by(Kurs.durum, step)).all()
+
+
+def courses_by_state(session, rows=None) -> Chart:
+    counts = defaultdict(int)
+    for state, _, n in course_counts(session) if rows is None else rows:
+        counts[state] += n
     labels = [(value, label) for value, label in KURS_DURUMLARI if counts.get(value)]
     return Chart("durumlar", "Durumlarına göre kurslar", "doughnut", [label for _, label in labels],
                  [_series("Kurs", [counts[v] for v, _ in labels])], "kurs")
 
 
-def approvals_waiting(session) -> Chart:
-    counts = dict(session.execute(select(Kurs.onay_sayisi, func.count()).where(Kurs.onay_talebi.isnot(None))
-                                  .group_by(Kurs.onay_sayisi)).all())
+def approvals_waiting(session, rows=None) -> Chart:
+    counts = defaultdict(int)
+    for _, step, n in course_counts(session) if rows is None else rows:
+        if step is not None:
+            counts[step] += n
     return Chart("onaylar", "Onay bekleyen kurslar (sıradaki onaycı)", "bar", list(APPROVERS),
                  [_series("Kurs", [counts.get(i, 0) for i in range(len(APPROVERS))])], "kurs")
 
@@ -217,7 +230,8 @@ def charts(session, level: str, today: dt.date) -> list[Chart]:
         return [lesson_hours_this_month(session, today), collections_vs_due(session, today),
                 absences_per_course(session)]
     if level in (ILCE, IL, GM):
-        return [courses_by_state(session), approvals_waiting(session), overdue_completions(session, level, today),
-                pass_rates(session, level)]
+        rows = course_counts(session)
+        return [courses_by_state(session, rows), approvals_waiting(session, rows),
+                overdue_completions(session, level, today), pass_rates(session, level)]
     return []
 
