@@ -6,12 +6,19 @@ the courses whose approval step is the user's.
 """
 from flask import g, redirect, url_for
 from flask_appbuilder import IndexView, expose
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from app.core import clock, filters, scope
 from app.core.extensions import db
+from app.core.scope_filter import prepared
 from app.core.tree import Kurum
 from app.org.models import Egitici, Sinif
+
+
+def _counts():
+    """The three counts in one statement (issue 15)."""
+    return select(*(select(func.count()).select_from(select(model.id).limit(filters.COUNT_BOUND + 1).subquery())
+                    .scalar_subquery() for model in (Kurum, Sinif, Egitici)))
 
 
 class HomeView(IndexView):
@@ -32,10 +39,7 @@ class HomeView(IndexView):
         if sc is not None and not sc.is_none:
             # counted as the lists count them: exactly up to COUNT_BOUND, "10.000+" beyond
             # (a ministry user's million classrooms are not counted on every home page)
-            # (one statement for the three: issue 15)
-            bounded = [select(func.count()).select_from(select(model.id).limit(filters.COUNT_BOUND + 1).subquery())
-                       .scalar_subquery() for model in (Kurum, Sinif, Egitici)]
-            found = db.session.execute(select(*bounded)).one()
+            found = db.session.execute(prepared("home.sayilar", _counts)).one()
             counts = {name: filters.record_count(n) for name, n in zip(("kurum", "sinif", "egitici"), found)}
         roles = [r.name for r in user.roles]
         return self.render_template(self.index_template, appbuilder=self.appbuilder,
@@ -95,6 +99,7 @@ class HomeView(IndexView):
                  if APPROVER_UNITS[i] == sc.tur and self.appbuilder.sm.has_access(perm, "KursOnay")]
         if not steps:
             return []
-        return db.session.execute(
-            select(Kurs).where(Kurs.onay_talebi.isnot(None), Kurs.onay_sayisi.in_(steps))
-            .order_by(Kurs.guncelleme).limit(10)).scalars().all()
+        statement = prepared("home.onay", lambda: select(Kurs).where(
+            Kurs.onay_talebi.isnot(None), Kurs.onay_sayisi.in_(bindparam("adimlar", expanding=True)))
+            .order_by(Kurs.guncelleme).limit(10))
+        return db.session.execute(statement, {"adimlar": steps}).scalars().all()

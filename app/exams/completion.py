@@ -19,10 +19,11 @@ import datetime as dt
 import secrets
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from app.core import audit, scope, settings
 from app.core.i18n import Msg
+from app.core.scope_filter import prepared
 from app.core.tx import Refused, commit
 from app.courses.models import AKTIF, KURS_SONU_ONAYLANDI, TAMAMLANDI, Kurs
 from app.exams import rules as exams
@@ -133,8 +134,9 @@ def deadline(kurs: Kurs) -> dt.date:
 def ended_courses(session, today: dt.date) -> list[Kurs]:
     """The user's courses that have ended and are not completed (Aktif, Kurs Sonu Onaylandı),
     by end date: what ``deadlines`` and ``rights_running_out`` choose from."""
-    return session.execute(select(Kurs).where(Kurs.durum.in_((AKTIF, KURS_SONU_ONAYLANDI)),
-                                              Kurs.bitis <= today).order_by(Kurs.bitis)).scalars().all()
+    statement = prepared("tamamlama.bitenler", lambda: select(Kurs).where(
+        Kurs.durum.in_((AKTIF, KURS_SONU_ONAYLANDI)), Kurs.bitis <= bindparam("bugun")).order_by(Kurs.bitis))
+    return session.execute(statement, {"bugun": today}).scalars().all()
 
 
 def deadlines(session, today: dt.date, soon_days: int = 30, limit: int = 20,

@@ -25,9 +25,10 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
+from app.core.scope_filter import prepared
 from app.core.tree import GM, IL, ILCE, KURUM, Birim, Kurum
 from app.courses.models import (
     AKTIF,
@@ -103,17 +104,20 @@ def lesson_hours_this_month(session, today: dt.date) -> Chart:
     effective lessons: a replaced plan version counts up to the next one's cut date."""
     first = today.replace(day=1)
     last = first + relativedelta(months=1, days=-1)
-    nxt = aliased(DersPlani)
-    given = func.sum(case((Ders.tarih <= today, Ders.saat), else_=0))
-    rows = session.execute(
-        select(Kurs.id, Modul.ad, given, func.sum(Ders.saat))
-        .select_from(Ders).join(DersPlani, Ders.plan_id == DersPlani.id)
-        .join(Kurs, Ders.kurs_id == Kurs.id).join(Modul, Kurs.modul_id == Modul.id)
-        .outerjoin(nxt, and_(nxt.kurs_id == DersPlani.kurs_id, nxt.sira == DersPlani.sira + 1))
-        .where(Ders.tarih >= first, Ders.tarih <= last, DersPlani.durum.in_((GECERLI, ESKI)),
-               Kurs.durum.in_(TAUGHT),
-               or_(nxt.id.is_(None), nxt.kesim_tarihi.is_(None), Ders.tarih <= nxt.kesim_tarihi))
-        .group_by(Kurs.id, Modul.ad).order_by(Kurs.id)).all()
+
+    def build():
+        nxt = aliased(DersPlani)
+        given = func.sum(case((Ders.tarih <= bindparam("bugun"), Ders.saat), else_=0))
+        return (select(Kurs.id, Modul.ad, given, func.sum(Ders.saat))
+                .select_from(Ders).join(DersPlani, Ders.plan_id == DersPlani.id)
+                .join(Kurs, Ders.kurs_id == Kurs.id).join(Modul, Kurs.modul_id == Modul.id)
+                .outerjoin(nxt, and_(nxt.kurs_id == DersPlani.kurs_id, nxt.sira == DersPlani.sira + 1))
+                .where(Ders.tarih >= bindparam("ilk"), Ders.tarih <= bindparam("son"),
+                       DersPlani.durum.in_((GECERLI, ESKI)), Kurs.durum.in_(TAUGHT),
+                       or_(nxt.id.is_(None), nxt.kesim_tarihi.is_(None), Ders.tarih <= nxt.kesim_tarihi))
+                .group_by(Kurs.id, Modul.ad).order_by(Kurs.id))
+
+    rows = session.execute(prepared("pano.ders_saatleri", build), {"bugun": today, "ilk": first, "son": last}).all()
     return Chart("ders-saatleri", "Bu ay verilen ders saatleri", "bar",
                  [f"{kid} {ad}" for kid, ad, _, _ in rows],
                  [_series("Verilen", [r[2] for r in rows]), _series("Planlanan", [r[3] for r in rows])], "saat",
@@ -132,10 +136,12 @@ def collections_vs_due(session, today: dt.date) -> Chart:
     months = _last_months(today)
     keys = [figures.month_key(dt.date(y, m, 1)) for y, m in months]
     got, due = defaultdict(Decimal), defaultdict(Decimal)
-    for tur, key, total in session.execute(
-            select(Gosterge.tur, Gosterge.anahtar, func.sum(Gosterge.deger))
-            .where(Gosterge.tur.in_((figures.TAHSILAT, figures.VADE)), Gosterge.anahtar.in_(keys))
-            .group_by(Gosterge.tur, Gosterge.anahtar)).all():
+    statement = prepared("pano.tahsilat", lambda: (
+        select(Gosterge.tur, Gosterge.anahtar, func.sum(Gosterge.deger))
+        .where(Gosterge.tur.in_((figures.TAHSILAT, figures.VADE)),
+               Gosterge.anahtar.in_(bindparam("anahtarlar", expanding=True)))
+        .group_by(Gosterge.tur, Gosterge.anahtar)))
+    for tur, key, total in session.execute(statement, {"anahtarlar": keys}).all():
         (got if tur == figures.TAHSILAT else due)[key] = Decimal(total)
     return Chart("tahsilat", "Tahsilat ve vadesi gelen taksitler (son 6 ay)", "bar",
                  [f"{AYLAR[m - 1]} {y}" for y, m in months],
@@ -144,11 +150,11 @@ def collections_vs_due(session, today: dt.date) -> Chart:
 
 
 def absences_per_course(session) -> Chart:
-    rows = session.execute(
+    rows = session.execute(prepared("pano.devamsizlik", lambda: (
         select(Kurs.id, Modul.ad, func.sum(Gosterge.deger), func.sum(Gosterge.sayi))
         .select_from(Gosterge).join(Kurs, Kurs.id == Gosterge.anahtar).join(Modul, Kurs.modul_id == Modul.id)
         .where(Gosterge.tur == figures.DEVAMSIZLIK, Kurs.durum == AKTIF, Gosterge.sayi > 0)
-        .group_by(Kurs.id, Modul.ad).order_by(Kurs.id)).all()
+        .group_by(Kurs.id, Modul.ad).order_by(Kurs.id)))).all()
     return Chart("devamsizlik", "Aktif kurslarda devamsızlık", "bar", [f"{kid} {ad}" for kid, ad, _, _ in rows],
                  [_series("Devamsızlık (ders saati)", [r[2] for r in rows]),
                   _series("Devamsızlığı olan kursiyer", [r[3] for r in rows])], "",
@@ -159,8 +165,11 @@ def absences_per_course(session) -> Chart:
 def course_counts(session) -> list:
     """(state, approval step waited for or None, courses): the rows of the two charts that
     count courses, in one statement (issue 15)."""
-    step = case((Kurs.onay_talebi.isnot(None), Kurs.onay_sayisi), else_=None)
-    return session.execute(select(Kurs.durum, step, func.count()).group_by(Kurs.durum, step)).all()
+    def build():
+        step = case((Kurs.onay_talebi.isnot(None), Kurs.onay_sayisi), else_=None)
+        return select(Kurs.durum, step, func.count()).group_by(Kurs.durum, step)
+
+    return session.execute(prepared("pano.kurslar", build)).all()
 
 
 def courses_by_state(session, rows=None) -> Chart:
@@ -203,12 +212,14 @@ def _grouped(select_cols, level: str, model, *where):
 def overdue_completions(session, level: str, today: dt.date) -> Chart:
     """Courses whose completion deadline (1 year belgeli, 1 month belgesiz after the end)
     has passed, per unit below."""
-    late = or_(and_(Kurs.belge_durumu == BELGELI, Kurs.bitis < today - relativedelta(years=1)),
-               and_(Kurs.belge_durumu == BELGESIZ, Kurs.bitis < today - relativedelta(months=1)))
-    soon = Kurs.bitis <= today
-    rows = session.execute(_grouped(
-        [func.sum(case((late, 1), else_=0)), func.count()], level, Kurs,
-        Kurs.durum.in_((AKTIF, KURS_SONU_ONAYLANDI)), soon)).all()
+    def build():
+        late = or_(and_(Kurs.belge_durumu == BELGELI, Kurs.bitis < bindparam("yil_once")),
+                   and_(Kurs.belge_durumu == BELGESIZ, Kurs.bitis < bindparam("ay_once")))
+        return _grouped([func.sum(case((late, 1), else_=0)), func.count()], level, Kurs,
+                        Kurs.durum.in_((AKTIF, KURS_SONU_ONAYLANDI)), Kurs.bitis <= bindparam("bugun"))
+
+    rows = session.execute(prepared(("pano.gecikenler", level), build), {
+        "yil_once": today - relativedelta(years=1), "ay_once": today - relativedelta(months=1), "bugun": today}).all()
     return Chart("gecikenler", "Tamamlanması gereken kurslar", "bar", [r[0] for r in rows],
                  [_series("Süresi geçen", [r[1] for r in rows]),
                   _series("Bitmiş, tamamlanmamış", [r[2] for r in rows])], "kurs",
@@ -216,9 +227,9 @@ def overdue_completions(session, level: str, today: dt.date) -> Chart:
 
 
 def pass_rates(session, level: str) -> Chart:
-    rows = session.execute(_grouped(
+    rows = session.execute(prepared(("pano.basari", level), lambda: _grouped(
         [func.sum(Gosterge.sayi), func.sum(Gosterge.deger)], level, Gosterge,
-        Gosterge.tur == figures.SINAV, Gosterge.sayi > 0)).all()
+        Gosterge.tur == figures.SINAV, Gosterge.sayi > 0))).all()
     return Chart("basari", "Sınav başarı oranı (sınava girenler)", "bar", [r[0] for r in rows],
                  [_series("Başarı (%)", [round(100 * float(r[2] or 0) / r[1], 1) if r[1] else 0 for r in rows]),
                   _series("Sınava giren", [r[1] for r in rows])], "%", "Sonuçlanmış sınav yok.", cizilen=1)
