@@ -17,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.exceptions import InvalidColumnFilterFABException, InvalidOperationFilterFABException
+from flask_appbuilder.models.filters import BaseFilter, Filters
 from flask_appbuilder.models.sqla.filters import (
     FilterEqual,
     FilterGreater,
@@ -203,8 +204,32 @@ def record_count(count) -> str:
     return shown + "+" if count > COUNT_BOUND else shown
 
 
+class KursFilters(Filters):
+    """FAB's filters of a list; a REST list's ``filters`` take each operation from the
+    column's own filters. FAB looked ``opr`` up first in a module-wide map that every filter
+    made anywhere overwrites, so "eq" on a text column was a date filter (matching nothing)
+    whenever a date column's filters had been made last."""
+
+    def rest_add_filters(self, data) -> None:
+        for item in data:
+            try:
+                opr, column, value = item["opr"], item["col"], item["value"]
+            except KeyError:
+                log.warning("Invalid filter")
+                return
+            if column not in self.search_columns:
+                raise InvalidColumnFilterFABException(f"Filter column: {column} not allowed to filter")
+            found = [f for f in self._search_filters.get(column, ()) if f.arg_name == opr]
+            if not found:
+                raise InvalidOperationFilterFABException(f"Filter operation: {opr} not allowed on column: {column}")
+            self.add_filter(column, type(found[0]), value)
+
+
 class KursInterface(SQLAInterface):
     filter_converter_class = TurkishFilterConverter
+
+    def get_filters(self, search_columns=None, search_filters=None):
+        return KursFilters(self.filter_converter_class, self, search_columns or [], search_filters)
 
     def query_count(self, query, filters=None, select_columns=None) -> int:
         """The rows of the list, counted up to ``COUNT_BOUND + 1`` (the scope filter applies:

@@ -225,7 +225,7 @@ class KursSecurityManager(SecurityManager):
                           assoc_permissionview_role.c.permission_view_id == PermissionView.id)
                     .where(assoc_permissionview_role.c.role_id.in_(bindparam("roles", expanding=True))))
             # FAB's tables, no model loaded: the connection's execute, not the ORM's
-            rows = self.session.connection().execute(_STATEMENTS["permissions"], {"roles": db_role_ids})
+            rows = self.session.connection().execute(_STATEMENTS["permissions"], {"roles": db_role_ids}).all()
             result.update((p, v) for p, v in rows)
         cache[key] = result
         return result
