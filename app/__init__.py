@@ -13,11 +13,43 @@ from app.core.extensions import csrf, db, migrate
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
+class KursFlask(Flask):
+    """Flask, with the URLs it builds while serving a request kept per process: a page builds
+    twenty to forty (a list's rows, its sort links, the layout's), each a walk through
+    werkzeug's rules (issue 15). Kept by endpoint, values (with their types) and what the
+    request's URL adapter builds with (script root, host, scheme, subdomain); not kept: a URL
+    relative to a blueprint, one with an anchor, method, scheme or external, a value that
+    cannot be a key (a list), and any URL once a url_defaults function is registered."""
+
+    def url_for(self, endpoint, /, *, _anchor=None, _method=None, _scheme=None, _external=None, **values):
+        from flask.globals import _cv_request
+
+        ctx = _cv_request.get(None)
+        adapter = ctx.url_adapter if ctx is not None else None
+        if adapter is None or _anchor is not None or _method is not None or _scheme is not None \
+                or _external or endpoint[:1] == "." or any(self.url_default_functions.values()):
+            return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
+                                   _external=_external, **values)
+        built_urls = self.__dict__.setdefault("_kurs_urls", {})
+        try:
+            key = (adapter.script_name, adapter.server_name, adapter.url_scheme, adapter.subdomain,
+                   endpoint, *sorted((k, type(v), v) for k, v in values.items()))
+            built = built_urls.get(key)
+        except TypeError:  # a value that is no key
+            return super().url_for(endpoint, **values)
+        if built is None:
+            built = super().url_for(endpoint, **values)
+            if len(built_urls) > 50_000:
+                built_urls.clear()
+            built_urls[key] = built
+        return built
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     # every package's tables, before any mapper is configured
     from app import models  # noqa: F401
 
-    app = Flask(__name__)
+    app = KursFlask(__name__)
     from app.core.parse import BoundedInt
 
     app.url_map.converters["int"] = BoundedInt  # ids beyond the database's range: 404

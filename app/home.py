@@ -6,12 +6,19 @@ the courses whose approval step is the user's.
 """
 from flask import g, redirect, url_for
 from flask_appbuilder import IndexView, expose
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from app.core import clock, filters, scope
 from app.core.extensions import db
+from app.core.scope_filter import prepared
 from app.core.tree import Kurum
 from app.org.models import Egitici, Sinif
+
+
+def _counts():
+    """The three counts in one statement (issue 15)."""
+    return select(*(select(func.count()).select_from(select(model.id).limit(filters.COUNT_BOUND + 1).subquery())
+                    .scalar_subquery() for model in (Kurum, Sinif, Egitici)))
 
 
 class HomeView(IndexView):
@@ -32,9 +39,8 @@ class HomeView(IndexView):
         if sc is not None and not sc.is_none:
             # counted as the lists count them: exactly up to COUNT_BOUND, "10.000+" beyond
             # (a ministry user's million classrooms are not counted on every home page)
-            counts = {name: filters.record_count(db.session.execute(
-                select(func.count()).select_from(select(model.id).limit(filters.COUNT_BOUND + 1).subquery())).scalar())
-                for name, model in (("kurum", Kurum), ("sinif", Sinif), ("egitici", Egitici))}
+            found = db.session.execute(prepared("home.sayilar", _counts)).one()
+            counts = {name: filters.record_count(n) for name, n in zip(("kurum", "sinif", "egitici"), found)}
         roles = [r.name for r in user.roles]
         return self.render_template(self.index_template, appbuilder=self.appbuilder,
                                     user=user, roles=roles, counts=counts, scope=sc,
@@ -64,13 +70,14 @@ class HomeView(IndexView):
         """Courses to complete (1 year belgeli / 1 month belgesiz after their end) and
         trainees whose last exam day (course end + 12 months) is near."""
 
-        from app.exams.completion import deadlines, rights_running_out
+        from app.exams.completion import deadlines, ended_courses, rights_running_out
 
         if sc is None or sc.is_none or not self.appbuilder.sm.has_access("can_read", "Kurs"):
             return {"due": [], "rights": []}
         today = clock.today()
-        return {"due": deadlines(db.session, today), "rights": rights_running_out(db.session, today),
-                "today": today}
+        ended = ended_courses(db.session, today)  # read once for both
+        return {"due": deadlines(db.session, today, ended=ended),
+                "rights": rights_running_out(db.session, today, ended=ended), "today": today}
 
     def _absent(self, sc):
         """Active trainees above their course's absence limit (for "Devamsızlıktan Kaldı")."""
@@ -92,6 +99,7 @@ class HomeView(IndexView):
                  if APPROVER_UNITS[i] == sc.tur and self.appbuilder.sm.has_access(perm, "KursOnay")]
         if not steps:
             return []
-        return db.session.execute(
-            select(Kurs).where(Kurs.onay_talebi.isnot(None), Kurs.onay_sayisi.in_(steps))
-            .order_by(Kurs.guncelleme).limit(10)).scalars().all()
+        statement = prepared("home.onay", lambda: select(Kurs).where(
+            Kurs.onay_talebi.isnot(None), Kurs.onay_sayisi.in_(bindparam("adimlar", expanding=True)))
+            .order_by(Kurs.guncelleme).limit(10))
+        return db.session.execute(statement, {"adimlar": steps}).scalars().all()

@@ -50,3 +50,22 @@ def test_no_page_has_an_inline_script_or_handler(app, user):
             continue
         found = INLINE_SCRIPT.search(html) or HANDLER.search(html)
         assert found is None, f"{path}: {html[max(0, found.start() - 200):found.end() + 200]}"
+
+
+def test_kept_urls_follow_the_request_they_are_built_for(app):
+    """The URLs a request builds are kept (app.KursFlask.url_for) by what the request builds
+    them with: the same link under another script root or host, or asked for external, is
+    its own."""
+    from flask import url_for
+
+    with app.test_request_context("/", base_url="http://kurs.local/"):
+        plain = url_for("SinifView.show", pk=1)
+    with app.test_request_context("/", base_url="http://kurs.local/kurs/"):
+        mounted = url_for("SinifView.show", pk=1)
+        external = url_for("SinifView.show", pk=1, _external=True)
+    with app.test_request_context("/", base_url="http://baska.local/kurs/"):
+        other_host = url_for("SinifView.show", pk=1, _external=True)
+        with_anchor = url_for("SinifView.show", pk=1, _anchor="onay")
+    assert plain == "/sinif/show/1" and mounted == "/kurs/sinif/show/1"
+    assert external == "http://kurs.local/kurs/sinif/show/1" and other_host == "http://baska.local/kurs/sinif/show/1"
+    assert with_anchor == "/kurs/sinif/show/1#onay"

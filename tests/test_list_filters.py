@@ -118,6 +118,36 @@ def test_rest_list_filters_state_by_label_and_dates_typed_turkish(app):
     assert resp.status_code == 400
 
 
+def test_rest_eq_is_the_columns_own_filter_whatever_was_made_before(app):
+    """"eq" is a text column's text filter and a date column's date filter, whichever filters
+    were made last: FAB took the operation from a module-wide map that every filter made
+    overwrites, so a teacher's surname was compared as a date (nothing found) after a date
+    column's filters had been made, and the other way round."""
+    from app.core.filters import FilterDayEqual, FilterEqual, KursInterface
+    from app.core.tree import Kurum
+    from app.courses.models import Kurs
+    from app.org.models import Egitici
+
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {api_token(client, DIRECTOR)}"}
+    with app.app_context():
+        moda = db.session.execute(select(Kurum.id).where(Kurum.kurum_kodu == "100001")).scalar_one()
+        surname = db.session.execute(select(Egitici.soyad).where(Egitici.kurum_id == moda)).scalars().first()
+        start = db.session.execute(select(Kurs.baslangic).where(Kurs.kurum_id == moda)).scalars().first()
+
+    def rows(resource, column, value):
+        resp = client.get(f"/api/v1/{resource}/", headers=headers,
+                          query_string={"q": f"(filters:!((col:{column},opr:eq,value:'{value}')),page_size:100)"})
+        assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
+        return [r[column] for r in resp.json["result"]]
+
+    FilterDayEqual("baslangic", KursInterface(Kurs))  # the map's "eq": a date filter
+    assert rows("egitici", "soyad", surname) and set(rows("egitici", "soyad", surname)) == {surname}
+    FilterEqual("soyad", KursInterface(Egitici))  # the map's "eq": a text filter
+    days = rows("kurs", "baslangic", start.strftime("%d.%m.%Y"))
+    assert days and set(days) == {start.isoformat()}
+
+
 def test_a_filter_value_too_long_is_said(app):
     web = login(app.test_client(), DIRECTOR)
     html = web.get(URL, query_string={"_flt_0_durum": "x" * 5000}).get_data(as_text=True)

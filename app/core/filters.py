@@ -31,8 +31,11 @@ from flask_appbuilder.models.sqla.filters import (
     set_value_to_type,
 )
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.widgets import RenderTemplateWidget, SearchWidget
 from flask_babel import lazy_gettext
 from sqlalchemy import false
+from sqlalchemy.orm import Load, lazyload
+from wtforms import BooleanField, DateField, DecimalField, FloatField, IntegerField, StringField
 
 from app.core import collation, parse, scope
 from app.core.text import fold
@@ -180,6 +183,16 @@ class TurkishFilterConverter(SQLAFilterConverter):
         if name not in ("is_text", "is_string", "is_date", "is_datetime")
     )
 
+    def convert(self, col_name):
+        """FAB's filters of a column, made once per model interface: FAB builds a ``Filters``
+        with every column's filters three times per list request (the count, the page, the
+        joined filters), and the column types do not change (issue 15). The filters hold
+        only the column and the interface; each caller gets its own list."""
+        made = self.datamodel.__dict__.setdefault("_kurs_filters", {})
+        if col_name not in made:
+            made[col_name] = super().convert(col_name)
+        return None if made[col_name] is None else list(made[col_name])
+
 
 #: a list counts its rows exactly up to this many; beyond it, "10.000+" (module docstring)
 COUNT_BOUND = 10_000
@@ -194,20 +207,24 @@ def record_count(count) -> str:
 
 
 class KursFilters(Filters):
+    """FAB's filters of a list; a REST list's ``filters`` take each operation from the
+    column's own filters. FAB looked ``opr`` up first in a module-wide map that every filter
+    made anywhere overwrites, so "eq" on a text column was a date filter (matching nothing)
+    whenever a date column's filters had been made last."""
+
     def rest_add_filters(self, data) -> None:
-        """A REST filter (``col``, ``opr``) is the column's own filter of that name. FAB looks
-        ``opr`` up in one process-wide map that names the class constructed last with
-        that name, so "eq" on a name could become a date's filter (finding nothing) or
-        a TC number's, depending on which page the process had served before."""
         for item in data:
-            column, operation = item.get("col"), item.get("opr")
+            try:
+                opr, column, value = item["opr"], item["col"], item["value"]
+            except KeyError:
+                log.warning("Invalid filter")
+                return
             if column not in self.search_columns:
                 raise InvalidColumnFilterFABException(f"Filter column: {column} not allowed to filter")
-            found = next((f for f in self._search_filters.get(column, ()) if f.arg_name == operation), None)
-            if found is None:
-                raise InvalidOperationFilterFABException(
-                    f"Filter operation: {operation} not allowed on column: {column}")
-            self.add_filter(column, type(found), item.get("value"))
+            found = [f for f in self._search_filters.get(column, ()) if f.arg_name == opr]
+            if not found:
+                raise InvalidOperationFilterFABException(f"Filter operation: {opr} not allowed on column: {column}")
+            self.add_filter(column, type(found[0]), value)
 
 
 class PerRequestFilters:
@@ -234,22 +251,61 @@ class PerRequestFilters:
 class KursInterface(SQLAInterface):
     filter_converter_class = TurkishFilterConverter
 
-    def get_filters(self, search_columns=None, search_filters=None) -> KursFilters:
-        return KursFilters(self.filter_converter_class, self, search_columns=search_columns or [],
-                           search_filters=search_filters)
+    def get_filters(self, search_columns=None, search_filters=None):
+        return KursFilters(self.filter_converter_class, self, search_columns or [], search_filters)
 
     def query_count(self, query, filters=None, select_columns=None) -> int:
         """The rows of the list, counted up to ``COUNT_BOUND + 1`` (the scope filter applies:
-        the ids are an ORM query of the model)."""
+        the ids are an ORM query of the model). Of the columns the list selects only the
+        dotted ones matter here (their joins); the others are FAB's ``load_only`` options."""
+        select_columns = [c for c in select_columns or () if "." in c] or None
         query = self._apply_inner_all(query, filters, select_columns=select_columns, aliases_mapping={})
         pk = getattr(self.obj, self.get_pk_name() or "id", None)
         if pk is not None:
             query = query.with_entities(pk)
         return query.order_by(None).limit(COUNT_BOUND + 1).count()
 
+    def query(self, filters=None, order_column="", order_direction="", page=None, page_size=None,
+              select_columns=None, outer_default_load=False):
+        """FAB's (count, rows of the page), the page read first: a page with fewer rows than
+        its size (the last, or the only one) says how many there are, and then no count is
+        run (issue 15: most lists of an institution or a district fit on one page)."""
+        rows = self.apply_all(self.session.query(self.obj), filters, order_column, order_direction, page,
+                              page_size, select_columns, outer_default_load).all()
+        name = self.obj.__name__
+        result = rows if any(not hasattr(row, name) for row in rows) else [getattr(row, name) for row in rows]
+        seen = (page or 0) * (page_size or 0) + len(result)
+        if (not page_size or len(result) < page_size) and (result or not page) and seen <= COUNT_BOUND:
+            return seen, result
+        return self.query_count(self.session.query(self.obj), filters, select_columns), result
+
     def __init__(self, obj, session=None, eager=()):
         super().__init__(obj, session)
         self.eager = eager  # relationships loaded with the list (no query per row)
+
+    def apply_inner_select_joins(self, query, select_columns=None, aliases_mapping=None):
+        """FAB's, with the list's own columns in one ``load_only`` option (FAB added one per
+        column, and SQLAlchemy walks every option into each statement's cache key). When
+        the columns are all the model's own (a REST list of ids and values), the model's
+        relationships are not joined in (``lazy="joined"``): nothing reads them."""
+        if not select_columns:
+            return query
+        plain = self._plain_columns(tuple(select_columns))
+        if plain:
+            query = query.options(Load(self.obj).load_only(*(getattr(self.obj, c) for c in plain)))
+        if len(plain) == len(select_columns):
+            return query.options(lazyload("*"))
+        dotted = [c for c in select_columns if "." in c]
+        return super().apply_inner_select_joins(query, dotted, aliases_mapping) if dotted else query
+
+    def _plain_columns(self, columns: tuple) -> tuple:
+        made = self.__dict__.setdefault("_kurs_plain", {})
+        if columns not in made:
+            if len(made) > 100:  # a REST client's choices of columns: bounded
+                made.clear()
+            made[columns] = tuple(c for c in columns if "." not in c and not self.is_relation(c)
+                                  and not self.is_property_or_function(c))
+        return made[columns]
 
     def apply_all(self, query, *args, **kwargs):
         query = super().apply_all(query, *args, **kwargs)
@@ -322,3 +378,39 @@ class KursInterface(SQLAInterface):
             return value if parse.parse_decimal_filter(value) is not None else None
         return value
 
+
+
+#: the search boxes that are the same for every user (``KursSearchWidget``); TrDateField is a DateField
+PLAIN_BOXES = (StringField, IntegerField, DecimalField, FloatField, BooleanField, DateField)
+
+
+class KursSearchWidget(SearchWidget):
+    """FAB's "Arama" box of a list screen. What it shows of the form does not change between
+    requests: the labels, each filter's empty box (a GET list's search form holds no values)
+    and the filters' names. They are made once per form, columns and language (issue 15: a
+    tenth of a list page), and only when every box is a plain one (text, number, yes/no,
+    date): a box whose choices are read from the database (a related record) is the user's
+    scope's, and is made on every request. The filters in use are the request's. ``form`` may
+    be the form's class: an instance is made only when the boxes are."""
+
+    _made: dict = {}
+
+    def __call__(self, **kwargs):
+        from flask_babel import get_locale
+
+        form, columns = self.template_args["form"], tuple(self.template_args["include_cols"])
+        form_class = form if isinstance(form, type) else type(form)
+        key = (form_class, columns, str(get_locale()))
+        made = self._made.get(key)
+        if made is None:
+            form = form.refresh() if isinstance(form, type) else form
+            names = self.filters.get_search_filters()
+            made = ({c: str(form[c].label.text) for c in columns}, {c: form[c]() for c in columns},
+                    {c: [str(f.name) for f in names[c]] for c in columns})
+            if all(isinstance(form[c], PLAIN_BOXES) and not callable(form[c].default) for c in columns):
+                if len(self._made) > 1000:
+                    self._made.clear()
+                self._made[key] = made
+        kwargs["label_columns"], kwargs["form_fields"], kwargs["search_filters"] = made
+        kwargs["active_filters"] = self.filters.get_filters_values_tojson()
+        return RenderTemplateWidget.__call__(self, **kwargs)

@@ -18,19 +18,52 @@ def filter_statement(state) -> None:
         return
     if state.execution_options.get("kapsam_disi"):
         return
+    if not state.execution_options.get(PREPARED):
+        state.statement = _filtered(state, state.statement)
+        return
+    original, scope = state.statement, scope_.current()
+    kept = _FILTERED.get((id(original), scope))
+    if kept is None or kept[0] is not original:
+        if len(_FILTERED) > 10_000:
+            _FILTERED.clear()
+        kept = _FILTERED[(id(original), scope)] = (original, _filtered(state, original))
+    state.statement = kept[1]
+
+
+def _filtered(state, statement):
+    """``statement`` with the criteria of the current scope on the tables it reads."""
     mappers = state.all_mappers
     if mappers and all(m.local_table.name.startswith("ab_") for m in mappers):
-        return  # FAB's own security tables (users, roles): never institution-owned
+        return statement  # FAB's own security tables (users, roles): never institution-owned
     scope = scope_.current()
     if scope is None or scope.is_all:
-        return
+        return statement
     options = [with_loader_criteria(m.class_, false(), include_aliases=True) for m in mappers
                if not getattr(m.class_, "__owner__", None) and m.local_table.name not in scope_.SHARED_TABLES
                and not m.local_table.name.startswith("ab_")]  # closed by default
-    tables = tables_reached(state.statement)
+    tables = tables_reached(statement)
     options += [option for table, option in _owner_options(scope) if table in tables]
-    if options:
-        state.statement = state.statement.options(*options)
+    return statement.options(*options) if options else statement
+
+
+#: the execution option that marks a statement of ``prepared``
+PREPARED = "kurs_hazir"
+_PREPARED: dict = {}
+#: (id of a prepared statement, scope) -> (the statement, its form for the scope)
+_FILTERED: dict = {}
+
+
+def prepared(key, build):
+    """The statement ``build()`` makes, made once per process under ``key`` (what changes
+    between requests are its ``bindparam`` values, given to ``execute``). Its form with the
+    scope's criteria is kept per scope too: neither is built again, walked for its tables or
+    walked into SQLAlchemy's cache key on every request (issue 15: a statement made anew cost
+    the home page a thousand function calls). The criteria are SQL of the scope's own ids, as
+    ``_owner_options``, so one form serves every request of that scope."""
+    statement = _PREPARED.get(key)
+    if statement is None:
+        statement = _PREPARED[key] = build().execution_options(**{PREPARED: True})
+    return statement
 
 
 def tables_reached(statement) -> set:

@@ -35,8 +35,9 @@ from app.core.tx import Refused
 log = logging.getLogger(__name__)
 
 READ, WRITE, DELETE = "read", "write", "delete"
-from app.core.filters import (
-    KursInterface,  # noqa: F401  (screens declare datamodel = KursInterface(...))
+from app.core.filters import (  # noqa: F401  (screens: KursInterface(...))
+    KursInterface,
+    KursSearchWidget,
     PerRequestFilters,
 )
 
@@ -75,6 +76,7 @@ class KursModelView(PerRequestFilters, ModelView):
     method_permission_name = METHOD_PERMISSIONS
     page_size = 25
     list_template = "core/kurs_list.html"
+    search_widget = KursSearchWidget
     add_row_message = MSG_SAVED
     edit_row_message = MSG_SAVED
     delete_row_message = "Silindi."
@@ -137,9 +139,8 @@ class KursModelView(PerRequestFilters, ModelView):
             flash(message, "warning")
         widgets = self._get_list_widget(filters=self._filters, order_column=order_column,
                                         order_direction=order_direction, page=page, page_size=page_size, **kwargs)
-        form = self.search_form.refresh()
-        self.update_redirect()
-        return self._get_search_widget(form=form, widgets=widgets)
+        self.update_redirect()  # the search form is made by KursSearchWidget, when needed
+        return self._get_search_widget(form=self.search_form, widgets=widgets)
 
     def read_filters(self) -> list:
         """The user's filters from the query string into ``self._filters``, as the list

@@ -19,10 +19,11 @@ import datetime as dt
 import secrets
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from app.core import audit, scope, settings
 from app.core.i18n import Msg
+from app.core.scope_filter import prepared
 from app.core.tx import Refused, commit
 from app.courses.models import AKTIF, KURS_SONU_ONAYLANDI, TAMAMLANDI, Kurs
 from app.exams import rules as exams
@@ -137,11 +138,20 @@ def deadline(kurs: Kurs, months: dict) -> dt.date:
     return kurs.bitis + relativedelta(months=months[BELGELI if kurs.belge_durumu == BELGELI else BELGESIZ])
 
 
-def deadlines(session, today: dt.date, soon_days: int = 30, limit: int = 20) -> list[tuple[Kurs, dt.date, bool]]:
+def ended_courses(session, today: dt.date) -> list[Kurs]:
+    """The user's courses that have ended and are not completed (Aktif, Kurs Sonu Onaylandı),
+    by end date: what ``deadlines`` and ``rights_running_out`` choose from."""
+    statement = prepared("tamamlama.bitenler", lambda: select(Kurs).where(
+        Kurs.durum.in_((AKTIF, KURS_SONU_ONAYLANDI)), Kurs.bitis <= bindparam("bugun")).order_by(Kurs.bitis))
+    return session.execute(statement, {"bugun": today}).scalars().all()
+
+
+def deadlines(session, today: dt.date, soon_days: int = 30, limit: int = 20,
+              ended: list | None = None) -> list[tuple[Kurs, dt.date, bool]]:
     """(course, completion deadline, overdue?) for courses not yet completed whose
-    deadline has passed or comes within ``soon_days``, in the user's scope."""
-    rows = session.execute(select(Kurs).where(Kurs.durum.in_((AKTIF, KURS_SONU_ONAYLANDI)),
-                                              Kurs.bitis <= today).order_by(Kurs.bitis)).scalars().all()
+    deadline has passed or comes within ``soon_days``, in the user's scope (of ``ended``:
+    ``ended_courses``, read here unless given)."""
+    rows = ended_courses(session, today) if ended is None else ended
     out, months = [], deadline_months(session)
     for kurs in rows:
         due = deadline(kurs, months)
@@ -150,14 +160,20 @@ def deadlines(session, today: dt.date, soon_days: int = 30, limit: int = 20) -> 
     return out[:limit]
 
 
-def rights_running_out(session, today: dt.date, within_days: int = 60, limit: int = 20):
+def rights_running_out(session, today: dt.date, within_days: int = 60, limit: int = 20, ended: list | None = None):
     """(enrollment, last exam day) of trainees of belgeli courses without a pass whose
     last exam day (course end + 12 months) is within ``within_days``: the few courses
-    are chosen here, the trainees by the database (no pass, and a sitting awaiting its
-    result or rights left: ``exams.outcome`` not "gecti"/"kaldi"), first ``limit`` only."""
-    courses = session.execute(select(Kurs).where(
-        Kurs.belge_durumu == BELGELI, Kurs.durum == AKTIF,
-        Kurs.bitis <= today, Kurs.bitis > today - relativedelta(months=12))).scalars().all()
+    are chosen here (of ``ended``, ``ended_courses``, when given: the home page reads them
+    once for this and ``deadlines``), the trainees by the database (no pass, and a sitting
+    awaiting its result or rights left: ``exams.outcome`` not "gecti"/"kaldi"), first
+    ``limit`` only."""
+    if ended is None:
+        courses = session.execute(select(Kurs).where(
+            Kurs.belge_durumu == BELGELI, Kurs.durum == AKTIF,
+            Kurs.bitis <= today, Kurs.bitis > today - relativedelta(months=12))).scalars().all()
+    else:
+        courses = [k for k in ended if k.belge_durumu == BELGELI and k.durum == AKTIF
+                   and today - relativedelta(months=12) < k.bitis <= today]
     last = {k.id: exams.last_exam_day(k) for k in courses
             if exams.last_exam_day(k) <= today + dt.timedelta(days=within_days)}
     if not last:

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
+from app.core.scope_filter import prepared
 from app.core.tree import GM, IL, ILCE, KURUM, Birim, Kurum
 from app.courses.models import (
     AKTIF,
@@ -68,7 +69,9 @@ class Chart:
     def as_dict(self, gettext=None) -> dict:
         """The chart as the page's JSON and table read it; ``gettext`` translates its
         words (titles, series, states, approvers) for the English screens."""
-        out = asdict(self)
+        out = {f.name: getattr(self, f.name) for f in fields(self)}  # asdict's deep copy, by hand (issue 15)
+        out["etiketler"] = list(self.etiketler)
+        out["seriler"] = [{**s, "veri": list(s["veri"])} for s in self.seriler]
         if gettext is not None:
             out["baslik"] = gettext(self.baslik) + (f" ({_month(gettext, self.ek)})" if self.ek else "")
             out["bos"] = gettext(self.bos)
@@ -102,17 +105,20 @@ def lesson_hours_this_month(session, today: dt.date) -> Chart:
     effective lessons: a replaced plan version counts up to the next one's cut date."""
     first = today.replace(day=1)
     last = first + relativedelta(months=1, days=-1)
-    nxt = aliased(DersPlani)
-    given = func.sum(case((Ders.tarih <= today, Ders.saat), else_=0))
-    rows = session.execute(
-        select(Kurs.id, Modul.ad, given, func.sum(Ders.saat))
-        .select_from(Ders).join(DersPlani, Ders.plan_id == DersPlani.id)
-        .join(Kurs, Ders.kurs_id == Kurs.id).join(Modul, Kurs.modul_id == Modul.id)
-        .outerjoin(nxt, and_(nxt.kurs_id == DersPlani.kurs_id, nxt.sira == DersPlani.sira + 1))
-        .where(Ders.tarih >= first, Ders.tarih <= last, DersPlani.durum.in_((GECERLI, ESKI)),
-               Kurs.durum.in_(TAUGHT),
-               or_(nxt.id.is_(None), nxt.kesim_tarihi.is_(None), Ders.tarih <= nxt.kesim_tarihi))
-        .group_by(Kurs.id, Modul.ad).order_by(Kurs.id)).all()
+
+    def build():
+        nxt = aliased(DersPlani)
+        given = func.sum(case((Ders.tarih <= bindparam("bugun"), Ders.saat), else_=0))
+        return (select(Kurs.id, Modul.ad, given, func.sum(Ders.saat))
+                .select_from(Ders).join(DersPlani, Ders.plan_id == DersPlani.id)
+                .join(Kurs, Ders.kurs_id == Kurs.id).join(Modul, Kurs.modul_id == Modul.id)
+                .outerjoin(nxt, and_(nxt.kurs_id == DersPlani.kurs_id, nxt.sira == DersPlani.sira + 1))
+                .where(Ders.tarih >= bindparam("ilk"), Ders.tarih <= bindparam("son"),
+                       DersPlani.durum.in_((GECERLI, ESKI)), Kurs.durum.in_(TAUGHT),
+                       or_(nxt.id.is_(None), nxt.kesim_tarihi.is_(None), Ders.tarih <= nxt.kesim_tarihi))
+                .group_by(Kurs.id, Modul.ad).order_by(Kurs.id))
+
+    rows = session.execute(prepared("pano.ders_saatleri", build), {"bugun": today, "ilk": first, "son": last}).all()
     return Chart("ders-saatleri", "Bu ay verilen ders saatleri", "bar",
                  [f"{kid} {ad}" for kid, ad, _, _ in rows],
                  [_series("Verilen", [r[2] for r in rows]), _series("Planlanan", [r[3] for r in rows])], "saat",
@@ -131,10 +137,12 @@ def collections_vs_due(session, today: dt.date) -> Chart:
     months = _last_months(today)
     keys = [figures.month_key(dt.date(y, m, 1)) for y, m in months]
     got, due = defaultdict(Decimal), defaultdict(Decimal)
-    for tur, key, total in session.execute(
-            select(Gosterge.tur, Gosterge.anahtar, func.sum(Gosterge.deger))
-            .where(Gosterge.tur.in_((figures.TAHSILAT, figures.VADE)), Gosterge.anahtar.in_(keys))
-            .group_by(Gosterge.tur, Gosterge.anahtar)).all():
+    statement = prepared("pano.tahsilat", lambda: (
+        select(Gosterge.tur, Gosterge.anahtar, func.sum(Gosterge.deger))
+        .where(Gosterge.tur.in_((figures.TAHSILAT, figures.VADE)),
+               Gosterge.anahtar.in_(bindparam("anahtarlar", expanding=True)))
+        .group_by(Gosterge.tur, Gosterge.anahtar)))
+    for tur, key, total in session.execute(statement, {"anahtarlar": keys}).all():
         (got if tur == figures.TAHSILAT else due)[key] = Decimal(total)
     return Chart("tahsilat", "Tahsilat ve vadesi gelen taksitler (son 6 ay)", "bar",
                  [f"{AYLAR[m - 1]} {y}" for y, m in months],
@@ -143,11 +151,11 @@ def collections_vs_due(session, today: dt.date) -> Chart:
 
 
 def absences_per_course(session) -> Chart:
-    rows = session.execute(
+    rows = session.execute(prepared("pano.devamsizlik", lambda: (
         select(Kurs.id, Modul.ad, func.sum(Gosterge.deger), func.sum(Gosterge.sayi))
         .select_from(Gosterge).join(Kurs, Kurs.id == Gosterge.anahtar).join(Modul, Kurs.modul_id == Modul.id)
         .where(Gosterge.tur == figures.DEVAMSIZLIK, Kurs.durum == AKTIF, Gosterge.sayi > 0)
-        .group_by(Kurs.id, Modul.ad).order_by(Kurs.id)).all()
+        .group_by(Kurs.id, Modul.ad).order_by(Kurs.id)))).all()
     return Chart("devamsizlik", "Aktif kurslarda devamsızlık", "bar", [f"{kid} {ad}" for kid, ad, _, _ in rows],
                  [_series("Devamsızlık (ders saati)", [r[2] for r in rows]),
                   _series("Devamsızlığı olan kursiyer", [r[3] for r in rows])], "",
@@ -155,16 +163,30 @@ def absences_per_course(session) -> Chart:
 
 
 # --- a district, a province, GM ------------------------------------------------------
-def courses_by_state(session) -> Chart:
-    counts = dict(session.execute(select(Kurs.durum, func.count()).group_by(Kurs.durum)).all())
+def course_counts(session) -> list:
+    """(state, approval step waited for or None, courses): the rows of the two charts that
+    count courses, in one statement (issue 15)."""
+    def build():
+        step = case((Kurs.onay_talebi.isnot(None), Kurs.onay_sayisi), else_=None)
+        return select(Kurs.durum, step, func.count()).group_by(Kurs.durum, step)
+
+    return session.execute(prepared("pano.kurslar", build)).all()
+
+
+def courses_by_state(session, rows=None) -> Chart:
+    counts = defaultdict(int)
+    for state, _, n in course_counts(session) if rows is None else rows:
+        counts[state] += n
     labels = [(value, label) for value, label in KURS_DURUMLARI if counts.get(value)]
     return Chart("durumlar", "Durumlarına göre kurslar", "doughnut", [label for _, label in labels],
                  [_series("Kurs", [counts[v] for v, _ in labels])], "kurs")
 
 
-def approvals_waiting(session) -> Chart:
-    counts = dict(session.execute(select(Kurs.onay_sayisi, func.count()).where(Kurs.onay_talebi.isnot(None))
-                                  .group_by(Kurs.onay_sayisi)).all())
+def approvals_waiting(session, rows=None) -> Chart:
+    counts = defaultdict(int)
+    for _, step, n in course_counts(session) if rows is None else rows:
+        if step is not None:
+            counts[step] += n
     return Chart("onaylar", "Onay bekleyen kurslar (sıradaki onaycı)", "bar", list(APPROVERS),
                  [_series("Kurs", [counts.get(i, 0) for i in range(len(APPROVERS))])], "kurs")
 
@@ -191,13 +213,16 @@ def _grouped(select_cols, level: str, model, *where):
 def overdue_completions(session, level: str, today: dt.date) -> Chart:
     """Courses whose completion deadline (GM's setting: 12 months belgeli, 1 month belgesiz
     after the end: ``exams.completion.deadline_months``) has passed, per unit below."""
+    def build():
+        late = or_(and_(Kurs.belge_durumu == BELGELI, Kurs.bitis < bindparam("belgeli_once")),
+                   and_(Kurs.belge_durumu == BELGESIZ, Kurs.bitis < bindparam("belgesiz_once")))
+        return _grouped([func.sum(case((late, 1), else_=0)), func.count()], level, Kurs,
+                        Kurs.durum.in_((AKTIF, KURS_SONU_ONAYLANDI)), Kurs.bitis <= bindparam("bugun"))
+
     months = deadline_months(session)
-    late = or_(and_(Kurs.belge_durumu == BELGELI, Kurs.bitis < today - relativedelta(months=months[BELGELI])),
-               and_(Kurs.belge_durumu == BELGESIZ, Kurs.bitis < today - relativedelta(months=months[BELGESIZ])))
-    soon = Kurs.bitis <= today
-    rows = session.execute(_grouped(
-        [func.sum(case((late, 1), else_=0)), func.count()], level, Kurs,
-        Kurs.durum.in_((AKTIF, KURS_SONU_ONAYLANDI)), soon)).all()
+    rows = session.execute(prepared(("pano.gecikenler", level), build), {
+        "belgeli_once": today - relativedelta(months=months[BELGELI]),
+        "belgesiz_once": today - relativedelta(months=months[BELGESIZ]), "bugun": today}).all()
     return Chart("gecikenler", "Tamamlanması gereken kurslar", "bar", [r[0] for r in rows],
                  [_series("Süresi geçen", [r[1] for r in rows]),
                   _series("Bitmiş, tamamlanmamış", [r[2] for r in rows])], "kurs",
@@ -205,9 +230,9 @@ def overdue_completions(session, level: str, today: dt.date) -> Chart:
 
 
 def pass_rates(session, level: str) -> Chart:
-    rows = session.execute(_grouped(
+    rows = session.execute(prepared(("pano.basari", level), lambda: _grouped(
         [func.sum(Gosterge.sayi), func.sum(Gosterge.deger)], level, Gosterge,
-        Gosterge.tur == figures.SINAV, Gosterge.sayi > 0)).all()
+        Gosterge.tur == figures.SINAV, Gosterge.sayi > 0))).all()
     return Chart("basari", "Sınav başarı oranı (sınava girenler)", "bar", [r[0] for r in rows],
                  [_series("Başarı (%)", [round(100 * float(r[2] or 0) / r[1], 1) if r[1] else 0 for r in rows]),
                   _series("Sınava giren", [r[1] for r in rows])], "%", "Sonuçlanmış sınav yok.", cizilen=1)
@@ -219,7 +244,8 @@ def charts(session, level: str, today: dt.date) -> list[Chart]:
         return [lesson_hours_this_month(session, today), collections_vs_due(session, today),
                 absences_per_course(session)]
     if level in (ILCE, IL, GM):
-        return [courses_by_state(session), approvals_waiting(session), overdue_completions(session, level, today),
-                pass_rates(session, level)]
+        rows = course_counts(session)
+        return [courses_by_state(session, rows), approvals_waiting(session, rows),
+                overdue_completions(session, level, today), pass_rates(session, level)]
     return []
 

@@ -262,11 +262,13 @@ def over_limit(session: Session, limit: int = 20) -> list[tuple[Kayit, int, int]
     the ``L`` rows, in the user's scope: a few rows, whatever the number of absences."""
     from sqlalchemy.orm import selectinload
 
-    found = session.execute(
+    from app.core.scope_filter import prepared
+
+    found = session.execute(prepared(("gosterge.sinir", limit), lambda: (
         select(Gosterge.anahtar, Gosterge.deger).join(Kayit, Kayit.id == Gosterge.anahtar)
         .join(Kurs, Kayit.kurs_id == Kurs.id)
         .where(Gosterge.tur == SINIR, Gosterge.sayi > 0, Kurs.durum == AKTIF).order_by(Gosterge.anahtar)
-        .limit(limit)).all()
+        .limit(limit)))).all()
     if not found:
         return []
     hours = {kid: int(h) for kid, h in found}
