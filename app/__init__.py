@@ -18,8 +18,9 @@ class KursFlask(Flask):
     twenty to forty (a list's rows, its sort links, the layout's), each a walk through
     werkzeug's rules (issue 15). Kept by endpoint, values (with their types) and what the
     request's URL adapter builds with (script root, host, scheme, subdomain); not kept: a URL
-    relative to a blueprint, one with an anchor, method, scheme or external, a value that
-    cannot be a key (a list), and any URL once a url_defaults function is registered."""
+    relative to a blueprint, one with an anchor, method, scheme or external, one with values
+    its rule does not take (a query string: filter texts, any length), a value that cannot be a
+    key (a list), and any URL once a url_defaults function is registered."""
 
     def url_for(self, endpoint, /, *, _anchor=None, _method=None, _scheme=None, _external=None, **values):
         from flask.globals import _cv_request
@@ -30,6 +31,8 @@ class KursFlask(Flask):
                 or _external or endpoint[:1] == "." or any(self.url_default_functions.values()):
             return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
                                    _external=_external, **values)
+        if not values.keys() <= self._rule_arguments(endpoint):  # a query string: text a user typed
+            return super().url_for(endpoint, **values)
         built_urls = self.__dict__.setdefault("_kurs_urls", {})
         try:
             key = (adapter.script_name, adapter.server_name, adapter.url_scheme, adapter.subdomain,
@@ -43,6 +46,16 @@ class KursFlask(Flask):
                 built_urls.clear()
             built_urls[key] = built
         return built
+
+    def _rule_arguments(self, endpoint) -> frozenset:
+        """The names ``endpoint``'s rules take in their path (anything else goes to the
+        query string, which is not kept: filter texts of any length would fill the cache)."""
+        known = self.__dict__.setdefault("_kurs_rule_arguments", {})
+        found = known.get(endpoint)
+        if found is None:
+            found = known[endpoint] = frozenset().union(
+                *(rule.arguments for rule in self.url_map._rules_by_endpoint.get(endpoint, ())))
+        return found
 
 
 def create_app(overrides: dict | None = None) -> Flask:

@@ -69,3 +69,18 @@ def test_kept_urls_follow_the_request_they_are_built_for(app):
     assert plain == "/sinif/show/1" and mounted == "/kurs/sinif/show/1"
     assert external == "http://kurs.local/kurs/sinif/show/1" and other_host == "http://baska.local/kurs/sinif/show/1"
     assert with_anchor == "/kurs/sinif/show/1#onay"
+
+
+def test_urls_with_a_query_string_are_not_kept(app):
+    """A query string is what a user typed (a filter of any length): kept, every new text
+    would stay in each worker's memory. Only URLs of the rule's own arguments are kept."""
+    from flask import url_for
+
+    with app.test_request_context("/"):
+        kept = app.__dict__.setdefault("_kurs_urls", {})
+        before = len(kept)
+        for i in range(5):
+            assert url_for("SinifView.list", _flt_0_ad="ş" * 2000 + str(i)).startswith("/sinif/list/?_flt_0_ad=")
+        assert len(kept) == before
+        url_for("SinifView.show", pk=987654)
+        assert len(kept) == before + 1

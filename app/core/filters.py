@@ -300,12 +300,13 @@ class KursInterface(SQLAInterface):
 
     def _plain_columns(self, columns: tuple) -> tuple:
         made = self.__dict__.setdefault("_kurs_plain", {})
-        if columns not in made:
+        plain = made.get(columns)
+        if plain is None:
             if len(made) > 100:  # a REST client's choices of columns: bounded
                 made.clear()
-            made[columns] = tuple(c for c in columns if "." not in c and not self.is_relation(c)
-                                  and not self.is_property_or_function(c))
-        return made[columns]
+            plain = made[columns] = tuple(c for c in columns if "." not in c and not self.is_relation(c)
+                                          and not self.is_property_or_function(c))
+        return plain
 
     def apply_all(self, query, *args, **kwargs):
         query = super().apply_all(query, *args, **kwargs)
