@@ -356,7 +356,6 @@ class KursInterface(SQLAInterface):
         return value
 
 
-
 #: the search boxes that are the same for every user (``KursSearchWidget``); TrDateField is a DateField
 PLAIN_BOXES = (StringField, IntegerField, DecimalField, FloatField, BooleanField, DateField)
 
