@@ -42,7 +42,7 @@ class KursFlask(Flask):
             return super().url_for(endpoint, **values)
         if built is None:
             built = super().url_for(endpoint, **values)
-            if len(built_urls) > 50_000:
+            if len(built_urls) > 10_000:  # a few MB: links to rows by id come and go
                 built_urls.clear()
             built_urls[key] = built
         return built

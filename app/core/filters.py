@@ -380,7 +380,6 @@ class KursInterface(SQLAInterface):
         return value
 
 
-
 #: the search boxes that are the same for every user (``KursSearchWidget``); TrDateField is a DateField
 PLAIN_BOXES = (StringField, IntegerField, DecimalField, FloatField, BooleanField, DateField)
 
@@ -388,11 +387,12 @@ PLAIN_BOXES = (StringField, IntegerField, DecimalField, FloatField, BooleanField
 class KursSearchWidget(SearchWidget):
     """FAB's "Arama" box of a list screen. What it shows of the form does not change between
     requests: the labels, each filter's empty box (a GET list's search form holds no values)
-    and the filters' names. They are made once per form, columns and language (issue 15: a
-    tenth of a list page), and only when every box is a plain one (text, number, yes/no,
-    date): a box whose choices are read from the database (a related record) is the user's
-    scope's, and is made on every request. The filters in use are the request's. ``form`` may
-    be the form's class: an instance is made only when the boxes are."""
+    and the filters' names; nor, while no filter is in use, the whole box. They are made once
+    per form, columns and language (issue 15: a tenth of a list page), and only when every box
+    is a plain one (text, number, yes/no, date): a box whose choices are read from the
+    database (a related record) is the user's scope's, and is made on every request. The
+    filters in use are the request's. ``form`` may be the form's class: an instance is made
+    only when the boxes are."""
 
     _made: dict = {}
 
@@ -402,16 +402,20 @@ class KursSearchWidget(SearchWidget):
         form, columns = self.template_args["form"], tuple(self.template_args["include_cols"])
         form_class = form if isinstance(form, type) else type(form)
         key = (form_class, columns, str(get_locale()))
-        made = self._made.get(key)
-        if made is None:
+        kept = self._made.get(key)
+        if kept is None:
             form = form.refresh() if isinstance(form, type) else form
             names = self.filters.get_search_filters()
-            made = ({c: str(form[c].label.text) for c in columns}, {c: form[c]() for c in columns},
-                    {c: [str(f.name) for f in names[c]] for c in columns})
+            kept = {"made": ({c: str(form[c].label.text) for c in columns}, {c: form[c]() for c in columns},
+                             {c: [str(f.name) for f in names[c]] for c in columns})}
             if all(isinstance(form[c], PLAIN_BOXES) and not callable(form[c].default) for c in columns):
                 if len(self._made) > 1000:
                     self._made.clear()
-                self._made[key] = made
-        kwargs["label_columns"], kwargs["form_fields"], kwargs["search_filters"] = made
+                self._made[key] = kept
+        kwargs["label_columns"], kwargs["form_fields"], kwargs["search_filters"] = kept["made"]
         kwargs["active_filters"] = self.filters.get_filters_values_tojson()
-        return RenderTemplateWidget.__call__(self, **kwargs)
+        if kwargs["active_filters"]:
+            return RenderTemplateWidget.__call__(self, **kwargs)
+        if "html" not in kept:
+            kept["html"] = RenderTemplateWidget.__call__(self, **kwargs)
+        return kept["html"]
