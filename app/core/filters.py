@@ -14,13 +14,10 @@ reads at most ``COUNT_BOUND + 1`` ids (``SELECT count(*) FROM (SELECT id ... LIM
 10001 and ``count_exact: false`` (``app.core.api.KursApi.pre_get_list``)."""
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import logging
 
-from flask import g, has_request_context
-from flask_appbuilder.exceptions import InvalidColumnFilterFABException, InvalidOperationFilterFABException
-from flask_appbuilder.models.filters import BaseFilter, Filters
+from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import (
     FilterEqual,
     FilterGreater,
@@ -38,6 +35,7 @@ from sqlalchemy.orm import Load, lazyload
 from wtforms import BooleanField, DateField, DecimalField, FloatField, IntegerField, StringField
 
 from app.core import collation, parse, scope
+from app.core.filter_state import KursFilters, PerRequestFilters  # noqa: F401  (views, api)
 from app.core.text import fold
 
 log = logging.getLogger(__name__)
@@ -204,48 +202,6 @@ def record_count(count) -> str:
         return ""
     shown = f"{min(count, COUNT_BOUND):,}".replace(",", ".")  # 10.000: Turkish thousands
     return shown + "+" if count > COUNT_BOUND else shown
-
-
-class KursFilters(Filters):
-    """FAB's filters of a list; a REST list's ``filters`` take each operation from the
-    column's own filters. FAB looked ``opr`` up first in a module-wide map that every filter
-    made anywhere overwrites, so "eq" on a text column was a date filter (matching nothing)
-    whenever a date column's filters had been made last."""
-
-    def rest_add_filters(self, data) -> None:
-        for item in data:
-            try:
-                opr, column, value = item["opr"], item["col"], item["value"]
-            except KeyError:
-                log.warning("Invalid filter")
-                return
-            if column not in self.search_columns:
-                raise InvalidColumnFilterFABException(f"Filter column: {column} not allowed to filter")
-            found = [f for f in self._search_filters.get(column, ()) if f.arg_name == opr]
-            if not found:
-                raise InvalidOperationFilterFABException(f"Filter operation: {opr} not allowed on column: {column}")
-            self.add_filter(column, type(found[0]), value)
-
-
-class PerRequestFilters:
-    """A view's filters, one copy per request. FAB keeps them in one object per view
-    (``self._filters``) that every request clears and refills: in a threaded worker
-    (gthread) two users filtering the same list at once would read each other's."""
-
-    @property
-    def _filters(self):
-        shared = self.__dict__.get("_filters_shared")
-        if shared is None or not has_request_context():
-            return shared
-        own = g.setdefault("_filtreler", {})
-        if id(self) not in own:
-            own[id(self)] = copy.copy(shared)
-            own[id(self)].clear_filters()
-        return own[id(self)]
-
-    @_filters.setter
-    def _filters(self, value):
-        self.__dict__["_filters_shared"] = value
 
 
 class KursInterface(SQLAInterface):
