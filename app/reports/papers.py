@@ -217,9 +217,11 @@ def course_file(session, kurs: Kurs, today: dt.date) -> dict:
     rows = [r for r in every if ended is None or r["tarih"] <= ended]
     for r in rows:
         teacher_hours[r["egitici"]] += r["saat"]
-    return {"dersler": rows, "egitici_saat": sorted(teacher_hours.items()), "ozet": planning.hours_summary(kurs),
+    summary, missed_hours = planning.hours_summary(kurs), sum(l.saat for l in not_held)
+    return {"dersler": rows, "egitici_saat": sorted(teacher_hours.items()), "ozet": summary,
             "bitis": ended and {"gun": ended, "ne": "kurs iptal edildi" if kurs.durum == IPTAL else "kurs kapatıldı",
-                                "gun_sayisi": len({l.tarih for l in not_held}), "saat": sum(l.saat for l in not_held)},
+                                "gun_sayisi": len({l.tarih for l in not_held}), "saat": missed_hours,
+                                "yapilan": summary["planned"] - missed_hours},
             "kursiyerler": trainees, "sinir": absences.limit_hours(session, kurs) if kurs.modul else 0,
             "sinav_var": exams.needs_exam(kurs),
             "belge_turu": completion.certificate_type(kurs) if kurs.program else ""}
