@@ -12,6 +12,7 @@ from app.core import clock, filters, scope
 from app.core.extensions import db
 from app.core.scope_filter import prepared
 from app.core.tree import Kurum
+from app.exams.completion import deadline_months
 from app.org.models import Egitici, Sinif
 
 
@@ -42,10 +43,13 @@ class HomeView(IndexView):
             found = db.session.execute(prepared("home.sayilar", _counts)).one()
             counts = {name: filters.record_count(n) for name, n in zip(("kurum", "sinif", "egitici"), found)}
         roles = [r.name for r in user.roles]
+        courses = sc is not None and not sc.is_none and can("can_read", "Kurs")
+        months = deadline_months(db.session) if courses else None  # read once for the chart and the slot
         return self.render_template(self.index_template, appbuilder=self.appbuilder,
                                     user=user, roles=roles, counts=counts, scope=sc,
-                                    awaiting=self._awaiting(sc), absent=self._absent(sc), grafikler=self._charts(sc),
-                                    **self._deadlines(sc))
+                                    awaiting=self._awaiting(sc), absent=self._absent(sc),
+                                    grafikler=self._charts(sc, months) if courses else [],
+                                    **(self._deadlines(months) if courses else {"due": [], "rights": []}))
 
     def _exam_staff(self, user, sc):
         """"Sınav Görevlisi": today's halls and sessions of this user, nothing of the
@@ -56,27 +60,24 @@ class HomeView(IndexView):
                                     roles=[r.name for r in user.roles], scope=sc, today=clock.today(),
                                     halls=access.my_halls() if sc is not None and not sc.is_none else [])
 
-    def _charts(self, sc):
+    @staticmethod
+    def _charts(sc, months):
         """The level's figures as charts with their tables (``app.reports.dashboard``)."""
-        from app.reports import dashboard
-
-        if sc is None or sc.is_none or not self.appbuilder.sm.has_access("can_read", "Kurs"):
-            return []
         from flask_babel import gettext
 
-        return [c.as_dict(gettext) for c in dashboard.charts(db.session, sc.tur, clock.today())]
+        from app.reports import dashboard
 
-    def _deadlines(self, sc):
-        """Courses to complete (1 year belgeli / 1 month belgesiz after their end) and
-        trainees whose last exam day (course end + 12 months) is near."""
+        return [c.as_dict(gettext) for c in dashboard.charts(db.session, sc.tur, clock.today(), months)]
 
+    @staticmethod
+    def _deadlines(months):
+        """Courses to complete (GM's settings ``months`` after their end: 12 belgeli, 1 belgesiz)
+        and trainees whose last exam day (course end + 12 months) is near."""
         from app.exams.completion import deadlines, ended_courses, rights_running_out
 
-        if sc is None or sc.is_none or not self.appbuilder.sm.has_access("can_read", "Kurs"):
-            return {"due": [], "rights": []}
         today = clock.today()
         ended = ended_courses(db.session, today)  # read once for both
-        return {"due": deadlines(db.session, today, ended=ended),
+        return {"due": deadlines(db.session, today, ended=ended, months=months),
                 "rights": rights_running_out(db.session, today, ended=ended), "today": today}
 
     def _absent(self, sc):
@@ -90,7 +91,7 @@ class HomeView(IndexView):
 
     def _awaiting(self, sc):
         """Courses whose approval step is this user's (first 10, oldest request first)."""
-        from app.courses.models import Kurs
+        from app.courses.models import Kurs, brief_load
         from app.courses.workflow import APPROVAL_PERMISSIONS, APPROVER_UNITS
 
         if sc is None or sc.is_none:
@@ -101,5 +102,5 @@ class HomeView(IndexView):
             return []
         statement = prepared("home.onay", lambda: select(Kurs).where(
             Kurs.onay_talebi.isnot(None), Kurs.onay_sayisi.in_(bindparam("adimlar", expanding=True)))
-            .order_by(Kurs.guncelleme).limit(10))
+            .order_by(Kurs.guncelleme).limit(10).options(*brief_load()))
         return db.session.execute(statement, {"adimlar": steps}).scalars().all()

@@ -412,3 +412,26 @@ def test_a_module_named_as_its_program_is_shown_once(app):
     assert ">Bilgisayar İşletmenliği<" in sessions and ">İngilizce Dil Öğretimi A1<" in sessions
     for page in (home, sessions):
         assert "Bilgisayar İşletmenliği Bilgisayar İşletmenliği" not in page
+
+
+def test_district_home_reads_the_deadline_settings_once_and_courses_with_few_joins(app):
+    """Issue 14, a dashboard within the list-page yardstick on PostgreSQL: the completion
+    deadlines are read once for the chart and the slot, and a course's one-line mention
+    (the slots) joins its institution, module and program only: planning the default
+    seven joins cost ~1 ms a read at a million trainees."""
+    web = login(app.test_client(), "kadikoy.mudur")
+    web.get("/")
+    with app.app_context():
+        engine = db.engine
+    seen = []
+    listener = lambda _c, _cur, sql, *_a: seen.append(" ".join(sql.split()))  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        page = web.get("/")
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert page.status_code == 200 and "grafik-veri" in page.get_data(as_text=True)
+    assert sum(sql.startswith("SELECT ayar.") for sql in seen) == 1, seen
+    course_reads = [sql for sql in seen if sql.startswith("SELECT kurs.id, kurs.kurum_id, kurs.durum")]
+    assert len(course_reads) == 2, course_reads  # "Onay bekleyen" and the ended courses, once each
+    assert all(sql.count(" JOIN ") == 3 for sql in course_reads), course_reads

@@ -25,7 +25,7 @@ from app.core import audit, scope, settings
 from app.core.i18n import Msg
 from app.core.scope_filter import prepared
 from app.core.tx import Refused, commit
-from app.courses.models import AKTIF, KURS_SONU_ONAYLANDI, TAMAMLANDI, Kurs
+from app.courses.models import AKTIF, KURS_SONU_ONAYLANDI, TAMAMLANDI, Kurs, brief_load
 from app.exams import rules as exams
 from app.exams.models import KAYITLI, Belge, SinavKaydi
 from app.org.models import BELGELI, BELGESIZ
@@ -142,17 +142,18 @@ def ended_courses(session, today: dt.date) -> list[Kurs]:
     """The user's courses that have ended and are not completed (Aktif, Kurs Sonu Onaylandı),
     by end date: what ``deadlines`` and ``rights_running_out`` choose from."""
     statement = prepared("tamamlama.bitenler", lambda: select(Kurs).where(
-        Kurs.durum.in_((AKTIF, KURS_SONU_ONAYLANDI)), Kurs.bitis <= bindparam("bugun")).order_by(Kurs.bitis))
+        Kurs.durum.in_((AKTIF, KURS_SONU_ONAYLANDI)), Kurs.bitis <= bindparam("bugun")).order_by(Kurs.bitis)
+        .options(*brief_load()))
     return session.execute(statement, {"bugun": today}).scalars().all()
 
 
 def deadlines(session, today: dt.date, soon_days: int = 30, limit: int = 20,
-              ended: list | None = None) -> list[tuple[Kurs, dt.date, bool]]:
+              ended: list | None = None, months: dict | None = None) -> list[tuple[Kurs, dt.date, bool]]:
     """(course, completion deadline, overdue?) for courses not yet completed whose
     deadline has passed or comes within ``soon_days``, in the user's scope (of ``ended``:
     ``ended_courses``, read here unless given)."""
     rows = ended_courses(session, today) if ended is None else ended
-    out, months = [], deadline_months(session)
+    out, months = [], months or deadline_months(session)
     for kurs in rows:
         due = deadline(kurs, months)
         if due <= today + dt.timedelta(days=soon_days):

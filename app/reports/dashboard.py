@@ -210,7 +210,7 @@ def _grouped(select_cols, level: str, model, *where):
     return stmt.where(*where).group_by(label).order_by(label)
 
 
-def overdue_completions(session, level: str, today: dt.date) -> Chart:
+def overdue_completions(session, level: str, today: dt.date, months: dict | None = None) -> Chart:
     """Courses whose completion deadline (GM's setting: 12 months belgeli, 1 month belgesiz
     after the end: ``exams.completion.deadline_months``) has passed, per unit below."""
     def build():
@@ -219,7 +219,7 @@ def overdue_completions(session, level: str, today: dt.date) -> Chart:
         return _grouped([func.sum(case((late, 1), else_=0)), func.count()], level, Kurs,
                         Kurs.durum.in_((AKTIF, KURS_SONU_ONAYLANDI)), Kurs.bitis <= bindparam("bugun"))
 
-    months = deadline_months(session)
+    months = months or deadline_months(session)
     rows = session.execute(prepared(("pano.gecikenler", level), build), {
         "belgeli_once": today - relativedelta(months=months[BELGELI]),
         "belgesiz_once": today - relativedelta(months=months[BELGESIZ]), "bugun": today}).all()
@@ -238,14 +238,15 @@ def pass_rates(session, level: str) -> Chart:
                   _series("Sınava giren", [r[1] for r in rows])], "%", "Sonuçlanmış sınav yok.", cizilen=1)
 
 
-def charts(session, level: str, today: dt.date) -> list[Chart]:
-    """The figures of the home page for a user whose unit is of ``level``."""
+def charts(session, level: str, today: dt.date, months: dict | None = None) -> list[Chart]:
+    """The figures of the home page for a user whose unit is of ``level`` (``months``: the
+    completion deadlines, ``deadline_months``, when the caller has read them already)."""
     if level == KURUM:
         return [lesson_hours_this_month(session, today), collections_vs_due(session, today),
                 absences_per_course(session)]
     if level in (ILCE, IL, GM):
         rows = course_counts(session)
         return [courses_by_state(session, rows), approvals_waiting(session, rows),
-                overdue_completions(session, level, today), pass_rates(session, level)]
+                overdue_completions(session, level, today, months), pass_rates(session, level)]
     return []
 
