@@ -61,7 +61,26 @@ _STATEMENTS: dict = {}
 
 class _StrictActions:
     """FAB's own action routes answer an unknown action with a 500 and a refused one
-    with a redirect: here, as on every other screen, 404 and 403."""
+    with a redirect: here, as on every other screen, 404 and 403. Their list reads its
+    sort and page through ``core.parse.list_args`` as every list does: FAB's reader took
+    any sort column, and an unknown one was a 500."""
+
+    def _list(self, **kwargs):
+        from app.core import parse
+
+        order_column, order_direction, page, page_size, filters = parse.list_args(
+            request.args, self.__class__.__name__, self.order_columns, self._filters.get_search_filters(),
+            self.page_size)
+        self._filters.clear_filters()
+        for column, index, values in filters:  # a control character, or a relation's value not an id: not searched for
+            if not any(parse.text_problem(v) or (self.datamodel.is_relation(column) and parse.parse_id(v) is None)
+                       for v in values):
+                self._filters.add_filter_index(column, index, values)
+        widgets = self._get_list_widget(filters=self._filters, order_column=order_column,
+                                        order_direction=order_direction, page=page, page_size=page_size, **kwargs)
+        form = self.search_form.refresh()
+        self.update_redirect()
+        return self._get_search_widget(form=form, widgets=widgets)
 
     def _action_or_abort(self, name):
         act = self.actions.get(name)
