@@ -73,12 +73,11 @@ class HomeView(IndexView):
     def _deadlines(months):
         """Courses to complete (GM's settings ``months`` after their end: 12 belgeli, 1 belgesiz)
         and trainees whose last exam day (course end + 12 months) is near."""
-        from app.exams.completion import deadlines, ended_courses, rights_running_out
+        from app.exams.completion import deadlines, rights_running_out
 
         today = clock.today()
-        ended = ended_courses(db.session, today)  # read once for both
-        return {"due": deadlines(db.session, today, ended=ended, months=months),
-                "rights": rights_running_out(db.session, today, ended=ended), "today": today}
+        return {"due": deadlines(db.session, today, months=months), "rights": rights_running_out(db.session, today),
+                "today": today}
 
     def _absent(self, sc):
         """Active trainees above their course's absence limit (for "Devamsızlıktan Kaldı")."""

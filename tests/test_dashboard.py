@@ -433,5 +433,7 @@ def test_district_home_reads_the_deadline_settings_once_and_courses_with_few_joi
     assert page.status_code == 200 and "grafik-veri" in page.get_data(as_text=True)
     assert sum(sql.startswith("SELECT ayar.") for sql in seen) == 1, seen
     course_reads = [sql for sql in seen if sql.startswith("SELECT kurs.id, kurs.kurum_id, kurs.durum")]
-    assert len(course_reads) == 2, course_reads  # "Onay bekleyen" and the ended courses, once each
+    assert len(course_reads) == 2, course_reads  # "Onay bekleyen" and "Süresi dolan", once each
     assert all(sql.count(" JOIN ") == 3 for sql in course_reads), course_reads
+    # each slot's first rows only, chosen by the database: not every ended course of a province
+    assert all(" LIMIT " in sql for sql in course_reads), course_reads

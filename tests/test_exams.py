@@ -479,3 +479,17 @@ def test_completion_deadlines_are_gms_settings(app):
         with app.app_context():
             db.session.execute(select(Ayar).filter_by(anahtar="tamamlama_belgeli_ay")).scalar_one().deger = before
             db.session.commit()
+
+
+def test_last_end_day_chooses_exactly_the_courses_whose_deadline_has_come():
+    """The home page's slots choose courses by end date in SQL: ``last_end_day(X, m)`` is the
+    latest end whose deadline (end + m months, a month's end clipped) is on or before X, for
+    every day of a leap year and its neighbours (31.01 + 1 month is 29.02 in 2028)."""
+    for months in (1, 6, 12):
+        day = dt.date(2027, 12, 1)
+        while day < dt.date(2029, 3, 5):
+            bound = completion.last_end_day(day, months)
+            for offset in range(-5, 6):
+                end = bound + dt.timedelta(days=offset)
+                assert (end + relativedelta(months=months) <= day) == (end <= bound), (day, months, end)
+            day += dt.timedelta(days=1)

@@ -19,7 +19,7 @@ import datetime as dt
 import secrets
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from app.core import audit, scope, settings
 from app.core.i18n import Msg
@@ -138,57 +138,55 @@ def deadline(kurs: Kurs, months: dict) -> dt.date:
     return kurs.bitis + relativedelta(months=months[BELGELI if kurs.belge_durumu == BELGELI else BELGESIZ])
 
 
-def ended_courses(session, today: dt.date) -> list[Kurs]:
-    """The user's courses that have ended and are not completed (Aktif, Kurs Sonu Onaylandı),
-    by end date: what ``deadlines`` and ``rights_running_out`` choose from."""
-    statement = prepared("tamamlama.bitenler", lambda: select(Kurs).where(
-        Kurs.durum.in_((AKTIF, KURS_SONU_ONAYLANDI)), Kurs.bitis <= bindparam("bugun")).order_by(Kurs.bitis)
-        .options(*brief_load()))
-    return session.execute(statement, {"bugun": today}).scalars().all()
+def last_end_day(day: dt.date, months: int) -> dt.date:
+    """The latest end date whose deadline (end + ``months``, a month's end clipped as
+    ``relativedelta`` does) falls on or before ``day``: so the database chooses the courses by
+    their end date, exactly (31.01 + 1 month is 28.02, as is 28.01 + 1 month)."""
+    end = day - relativedelta(months=months)
+    while end + dt.timedelta(days=1) + relativedelta(months=months) <= day:
+        end += dt.timedelta(days=1)
+    return end
 
 
 def deadlines(session, today: dt.date, soon_days: int = 30, limit: int = 20,
-              ended: list | None = None, months: dict | None = None) -> list[tuple[Kurs, dt.date, bool]]:
-    """(course, completion deadline, overdue?) for courses not yet completed whose
-    deadline has passed or comes within ``soon_days``, in the user's scope (of ``ended``:
-    ``ended_courses``, read here unless given)."""
-    rows = ended_courses(session, today) if ended is None else ended
-    out, months = [], months or deadline_months(session)
-    for kurs in rows:
-        due = deadline(kurs, months)
-        if due <= today + dt.timedelta(days=soon_days):
-            out.append((kurs, due, due < today))
-    return out[:limit]
+              months: dict | None = None) -> list[tuple[Kurs, dt.date, bool]]:
+    """(course, completion deadline, overdue?) for the first ``limit`` courses by end date, not
+    yet completed, whose deadline has passed or comes within ``soon_days``, in the user's scope.
+    The database chooses them (a province's home page does not read every ended course)."""
+    months = months or deadline_months(session)
+    horizon = today + dt.timedelta(days=soon_days)
+    statement = prepared(("tamamlama.sureler", limit), lambda: select(Kurs).where(
+        Kurs.durum.in_((AKTIF, KURS_SONU_ONAYLANDI)), Kurs.bitis <= bindparam("bugun"),
+        or_(and_(Kurs.belge_durumu == BELGELI, Kurs.bitis <= bindparam("belgeli_son")),
+            and_(Kurs.belge_durumu != BELGELI, Kurs.bitis <= bindparam("belgesiz_son"))))
+        .order_by(Kurs.bitis, Kurs.id).limit(limit).options(*brief_load()))
+    rows = session.execute(statement, {"bugun": today, "belgeli_son": last_end_day(horizon, months[BELGELI]),
+                                       "belgesiz_son": last_end_day(horizon, months[BELGESIZ])}).scalars().all()
+    return [(kurs, deadline(kurs, months), deadline(kurs, months) < today) for kurs in rows]
 
 
-def rights_running_out(session, today: dt.date, within_days: int = 60, limit: int = 20, ended: list | None = None):
-    """(enrollment, last exam day) of trainees of belgeli courses without a pass whose
-    last exam day (course end + 12 months) is within ``within_days``: the few courses
-    are chosen here (of ``ended``, ``ended_courses``, when given: the home page reads them
-    once for this and ``deadlines``), the trainees by the database (no pass, and a sitting
-    awaiting its result or rights left: ``exams.outcome`` not "gecti"/"kaldi"), first
-    ``limit`` only."""
-    if ended is None:
-        courses = session.execute(select(Kurs).where(
-            Kurs.belge_durumu == BELGELI, Kurs.durum == AKTIF,
-            Kurs.bitis <= today, Kurs.bitis > today - relativedelta(months=12))).scalars().all()
-    else:
-        courses = [k for k in ended if k.belge_durumu == BELGELI and k.durum == AKTIF
-                   and today - relativedelta(months=12) < k.bitis <= today]
-    last = {k.id: exams.last_exam_day(k) for k in courses
-            if exams.last_exam_day(k) <= today + dt.timedelta(days=within_days)}
-    if not last:
-        return []
-    sittings = select(SinavKaydi.id).where(SinavKaydi.kayit_id == Kayit.id)
-    rows = session.execute(
-        select(Kayit).join(Kurs, Kayit.kurs_id == Kurs.id)
-        .where(Kayit.kurs_id.in_(list(last)), Kayit.durum == KAYIT_AKTIF, Kayit.muaf.is_(False),
-               ~sittings.where(SinavKaydi.gecti.is_(True)).exists(),
-               or_(sittings.where(SinavKaydi.durum == KAYITLI).exists(),
-                   select(func.count(SinavKaydi.id)).where(SinavKaydi.kayit_id == Kayit.id).scalar_subquery()
-                   < exams.MAX_RIGHTS))
-        .order_by(Kurs.bitis, Kayit.id).limit(limit)).scalars().all()
-    return [(kayit, last[kayit.kurs_id]) for kayit in rows]
+def rights_running_out(session, today: dt.date, within_days: int = 60, limit: int = 20):
+    """(enrollment, last exam day) of trainees of belgeli courses without a pass whose last
+    exam day (course end + 12 months: ``exams.last_exam_day``) is within ``within_days``, first
+    ``limit`` by the course's end, in one statement: the courses by their end date, the trainees
+    by their sittings (no pass, and a sitting awaiting its result or rights left:
+    ``exams.outcome`` not "gecti"/"kaldi")."""
+    def build():
+        sittings = select(SinavKaydi.id).where(SinavKaydi.kayit_id == Kayit.id)
+        return (select(Kayit, Kurs.bitis).join(Kurs, Kayit.kurs_id == Kurs.id)
+                .where(Kurs.belge_durumu == BELGELI, Kurs.durum == AKTIF, Kurs.bitis <= bindparam("bugun"),
+                       Kurs.bitis > bindparam("ilk"), Kurs.bitis <= bindparam("son"),
+                       Kayit.durum == KAYIT_AKTIF, Kayit.muaf.is_(False),
+                       ~sittings.where(SinavKaydi.gecti.is_(True)).exists(),
+                       or_(sittings.where(SinavKaydi.durum == KAYITLI).exists(),
+                           select(func.count(SinavKaydi.id)).where(SinavKaydi.kayit_id == Kayit.id)
+                           .scalar_subquery() < exams.MAX_RIGHTS))
+                .order_by(Kurs.bitis, Kayit.id).limit(limit))
+
+    rows = session.execute(prepared(("tamamlama.haklar", limit), build), {
+        "bugun": today, "ilk": today - relativedelta(months=exams.EXAM_MONTHS),
+        "son": last_end_day(today + dt.timedelta(days=within_days), exams.EXAM_MONTHS)}).all()
+    return [(kayit, bitis + relativedelta(months=exams.EXAM_MONTHS)) for kayit, bitis in rows]
 
 
 def certificate_pdf(belge: Belge, url: str) -> bytes:

@@ -51,8 +51,12 @@ def old_regulation(kurs: Kurs) -> bool:
     return needs_exam(kurs) and kurs.planlama_tarihi is not None and kurs.planlama_tarihi <= OLD_RULES_UNTIL
 
 
+#: a trainee may sit the exam until this many months after the course's end
+EXAM_MONTHS = 12
+
+
 def last_exam_day(kurs: Kurs) -> dt.date:
-    return kurs.bitis + relativedelta(months=12)
+    return kurs.bitis + relativedelta(months=EXAM_MONTHS)
 
 
 def is_foreign(kayit: Kayit) -> bool:
