@@ -28,11 +28,12 @@ overwrite it. The acknowledgement carries the server's time ("son kayıt"); the 
 stored tap's time is read from the taps themselves.
 
 Speed (300 terminals starting at one bell, then polling every 15 s): what a terminal
-shows is read with plain column SELECTs (one for the seat's candidate and attempt, one
-for the attempt's questions); "Sınava Başla" answers from the row it read and the values
-it wrote (the seat is not read again). The question texts of a session and a seat's
-fixed labels are kept per server process (``app.esinav.terminal_cache``; the texts are
-loaded while the terminals wait for the bell, by one thread of a process at a time).
+shows is read with SELECTs of Core columns, no ORM entity (one for the seat's candidate and
+attempt, one for the attempt's questions); "Sınava Başla" reads both in one SELECT, writes
+the attempt (an UPDATE whose WHERE says it was not started meanwhile) and answers from what
+it read and wrote. The question texts of a session and a seat's fixed labels are kept per
+server process (``app.esinav.terminal_cache``; the texts are loaded while the terminals
+wait for the bell, by one thread of a process at a time).
 
 Time: the server's clock only. The deadline is ``son_an`` = ``terminal_close.deadline``
 (the session's end + minutes granted after a technical fault); a late start
@@ -48,7 +49,7 @@ import hmac
 from types import SimpleNamespace
 from typing import Optional
 
-from sqlalchemy import DateTime, Integer, String, and_, bindparam, func, select, text, update
+from sqlalchemy import DateTime, Integer, String, and_, bindparam, func, select, text, type_coerce, update
 
 from app.core import clock
 from app.core.tx import Refused
@@ -109,16 +110,20 @@ def seated(session, oturum_id: int, koltuk_id: int) -> Optional[Aday]:
 
 
 # --- the seat's candidate and attempt, one SELECT -------------------------------------------
+# Core columns (no ORM entity): no ORM compile step on each execution, a third of a start's Python
 _a, _s, _o = Aday.__table__.c, AdaySinavi.__table__.c, CevapOlayi.__table__.c
+_kr, _ky, _ks = Kursiyer.__table__.c, Kayit.__table__.c, SinavKaydi.__table__.c
 _last_tap = select(func.max(_o.sira)).where(_o.sinav_id == _s.id).scalar_subquery()
 _last_time = select(func.max(_o.zaman)).where(_o.sinav_id == _s.id).scalar_subquery()
-_SEAT = (select(_a.id, _a.durum, _a.kimlik_onay, _a.kurallar_onay, _a.cagri, Kursiyer.tc_kimlik_no, Kursiyer.ad,
-                Kursiyer.soyad, Kursiyer.foto, _s.id.label("sinav_id"), _s.durum.label("sinav_durumu"), _s.token,
-                _s.son_an, _s.ek_dakika, _s.son_temas, _last_tap.label("son_sira"), _last_time.label("son_kayit"))
-         .select_from(Aday.__table__)
-         .join(SinavKaydi, SinavKaydi.id == _a.sinav_kaydi_id).join(Kayit, Kayit.id == SinavKaydi.kayit_id)
-         .join(Kursiyer, Kursiyer.id == Kayit.kursiyer_id).outerjoin(AdaySinavi.__table__, _s.aday_id == _a.id)
-         .where(_a.oturum_id == bindparam("oturum_id"), _a.koltuk_id == bindparam("koltuk_id")))
+_SEAT_COLUMNS = (_a.id, _a.durum, _a.kimlik_onay, _a.kurallar_onay, _a.cagri, _kr.tc_kimlik_no, _kr.ad, _kr.soyad,
+                 _kr.foto, _s.id.label("sinav_id"), _s.durum.label("sinav_durumu"), _s.token, _s.son_an,
+                 _s.ek_dakika, _s.son_temas)
+_SEAT_FROM = (Aday.__table__.join(SinavKaydi.__table__, _ks.id == _a.sinav_kaydi_id)
+              .join(Kayit.__table__, _ky.id == _ks.kayit_id).join(Kursiyer.__table__, _kr.id == _ky.kursiyer_id)
+              .outerjoin(AdaySinavi.__table__, _s.aday_id == _a.id))
+_ON_SEAT = (_a.oturum_id == bindparam("oturum_id"), _a.koltuk_id == bindparam("koltuk_id"))
+_SEAT = (select(*_SEAT_COLUMNS, _last_tap.label("son_sira"), _last_time.label("son_kayit"))
+         .select_from(_SEAT_FROM).where(*_ON_SEAT))
 
 
 def _seat_row(session, oturum_id: int, koltuk_id: int):
@@ -157,10 +162,11 @@ _QUESTIONS = (select(_q.sira, _q.surum_id, _q.secenek_sirasi, _q.secim, _q.isare
               .where(_q.sinav_id == bindparam("sinav_id")).order_by(_q.sira))
 
 
-def questions(session, oturum_id: int, sinav_id: int) -> list[dict]:
+def questions(session, oturum_id: int, sinav_id: int, rows=None) -> list[dict]:
     """The attempt's questions as shown: option texts in the shown order, the chosen option
-    as its shown letter. The key is not here."""
-    rows = session.execute(_QUESTIONS, {"sinav_id": sinav_id}).all()
+    as its shown letter. The key is not here. ``rows``: the questions already read."""
+    if rows is None:
+        rows = session.execute(_QUESTIONS, {"sinav_id": sinav_id}).all()
     texts = _texts(session, oturum_id, {r.surum_id for r in rows})
     out = []
     for r in rows:
@@ -202,7 +208,7 @@ def _drawn(session, oturum_id: int, labels: dict, row, now: dt.datetime) -> dict
     out["son_kayit"] = _hms(row.son_kayit)
     out["kalan_sn"] = _left(row.son_an or terminal_close.deadline(labels["bitis_an"], row.ek_dakika), now)
     if faz == "sinav":
-        out["sorular"] = questions(session, oturum_id, row.sinav_id)
+        out["sorular"] = questions(session, oturum_id, row.sinav_id, getattr(row, "sorular", None))
         out["sira_taban"] = ((row.son_sira or 0) // 1_000_000 + 1) * 1_000_000  # a new page numbers its taps above
     elif faz == "bekle":
         _texts(session, oturum_id, ())  # loaded once per process before the bell, not by 300 starts at once
@@ -247,10 +253,36 @@ def accept_rules(session, oturum_id: int, koltuk_id: int, token: str) -> None:
         _set(session, Aday.__table__, row.id, kurallar_onay=clock.local_now())
 
 
+# the start's one read: the seat's row (as _SEAT, without the last tap: an attempt not started has none, the
+# tap's INSERT needs SINAVDA) on each of the attempt's questions; its states as text, made States once
+_STATES = {"durum": _a.durum.type.enum, "sinav_durumu": _s.durum.type.enum}
+_SEAT_AND_QUESTIONS = (select(*[type_coerce(c, String()).label(c.name) if c.name in _STATES else c
+                                for c in _SEAT_COLUMNS], *_QUESTIONS.selected_columns)
+                       .select_from(_SEAT_FROM.outerjoin(SinavSorusu.__table__, _q.sinav_id == _s.id))
+                       .where(*_ON_SEAT).order_by(_q.sira))
+_SEAT_NAMES = [c.name for c in _SEAT_AND_QUESTIONS.selected_columns][:len(_SEAT_COLUMNS)]
+# the attempt, as ``start`` writes it (the seat and token were checked by the SELECT before it)
+_START = (update(AdaySinavi.__table__).where(_s.id == bindparam("sinav_id"), _s.durum == bindparam("hazir"))
+          .values(durum=bindparam("sinavda"), baslama=bindparam("an"), son_an=bindparam("son_an"),
+                  son_temas=bindparam("an")))
+
+
+def _seat_and_questions(session, oturum_id: int, koltuk_id: int, token: str):
+    """``_mine``'s row, with the attempt's questions (``sorular``, as ``_QUESTIONS``) read in the same SELECT."""
+    rows = session.execute(_SEAT_AND_QUESTIONS, {"oturum_id": oturum_id, "koltuk_id": koltuk_id}).all()
+    if not rows or rows[0].sinav_id is None or not token or not hmac.compare_digest(rows[0].token, token):
+        raise Refused(MSG_NOT_YOURS)
+    seat = dict(zip(_SEAT_NAMES, rows[0]))
+    for name, enum in _STATES.items():
+        seat[name] = enum(seat[name]) if seat[name] is not None else None
+    return SimpleNamespace(**seat, son_sira=None, son_kayit=None, sorular=[r for r in rows if r.sira is not None])
+
+
 def start(session, oturum_id: int, koltuk_id: int, token: str) -> dict:
     """"Sınava Başla": at or after the bell, checked in, identity and rules confirmed. Returns
-    ``state``, drawn from the row already read and the values just written (not read again)."""
-    row, now = _mine(session, oturum_id, koltuk_id, token), clock.local_now()
+    ``state``, drawn from what was read (the seat and the questions, one SELECT) and the values
+    just written: a SELECT, an UPDATE, the commit."""
+    row, now = _seat_and_questions(session, oturum_id, koltuk_id, token), clock.local_now()
     labels = seat_labels(session, oturum_id, koltuk_id)
     if row.sinav_durumu != HAZIR:
         if row.sinav_durumu == SINAVDA:
@@ -265,13 +297,13 @@ def start(session, oturum_id: int, koltuk_id: int, token: str) -> dict:
     son_an = terminal_close.deadline(labels["bitis_an"], row.ek_dakika)
     if now >= son_an:
         raise Refused("Sınav süresi bitti.")
-    done = session.execute(update(AdaySinavi.__table__).where(_s.id == row.sinav_id, _s.durum == HAZIR)
-                           .values(durum=SINAVDA, baslama=now, son_an=son_an, son_temas=now))
+    done = session.execute(_START, {"sinav_id": row.sinav_id, "hazir": HAZIR, "sinavda": SINAVDA, "an": now,
+                                    "son_an": son_an})
     if done.rowcount != 1:  # another page of this seat started it (or staff closed it) meanwhile
         session.rollback()
         return state(session, oturum_id, koltuk_id)
-    started = SimpleNamespace(**dict(row._asdict(), sinav_durumu=SINAVDA, son_an=son_an, son_temas=now))
-    out = _drawn(session, oturum_id, labels, started, now)  # the questions, read in the same transaction
+    started = SimpleNamespace(**dict(vars(row), sinav_durumu=SINAVDA, son_an=son_an, son_temas=now))
+    out = _drawn(session, oturum_id, labels, started, now)
     session.commit()  # before the terminal is answered
     return out
 
