@@ -195,7 +195,7 @@ class KursSorusturmaView(CourseListView):
     """"Kurs İnceleme Soruşturma", tab "Aktif Kurs": approved courses of the district."""
 
     route_base = "/kursinceleme"
-    datamodel = KursInterface(Kurs, eager=("sorusturmalar",))
+    datamodel = course_views.list_interface(eager=("sorusturmalar",))
     class_permission_name = "Sorusturma"
     list_title = _l("Kurs İnceleme Soruşturma · Aktif Kurs")
     base_filters = [["durum", FilterDurum, (AKTIF,)]]
