@@ -235,9 +235,17 @@ class KursInterface(SQLAInterface):
             return seen, result
         return self.query_count(self.session.query(self.obj), filters, select_columns), result
 
-    def __init__(self, obj, session=None, eager=()):
+    def __init__(self, obj, session=None, eager=(), shallow=(), columns=()):
+        """``eager``: relationships loaded with the list (no query per row); ``shallow``:
+        relationships (``lazy="joined"``) the list shows by name, joined without the ones they
+        join in turn (the course lists' institution joined its two units and its kind, and the
+        module its program: eight tables to plan on every page, issue 15); ``columns``: the
+        only columns of the model a list screen reads (its cells' rules included), the others
+        deferred. Neither applies to a REST list (it chooses its columns)."""
         super().__init__(obj, session)
-        self.eager = eager  # relationships loaded with the list (no query per row)
+        self.eager = eager
+        self.shallow = shallow
+        self.columns = columns
 
     def apply_inner_select_joins(self, query, select_columns=None, aliases_mapping=None):
         """FAB's, with the list's own columns in one ``load_only`` option (FAB added one per
@@ -264,13 +272,28 @@ class KursInterface(SQLAInterface):
                                           and not self.is_property_or_function(c))
         return plain
 
-    def apply_all(self, query, *args, **kwargs):
-        query = super().apply_all(query, *args, **kwargs)
+    def apply_all(self, query, filters=None, order_column="", order_direction="", page=None, page_size=None,
+                  select_columns=None, outer_default_load=False):
+        query = super().apply_all(query, filters, order_column, order_direction, page, page_size, select_columns,
+                                  outer_default_load)
         if self.eager:
             from sqlalchemy.orm import selectinload
 
             query = query.options(*(selectinload(getattr(self.obj, name)) for name in self.eager))
+        if not select_columns and (self.shallow or self.columns):
+            query = query.options(*self._screen_options())
         return query
+
+    def _screen_options(self) -> tuple:
+        made = self.__dict__.get("_kurs_screen_options")
+        if made is None:
+            from sqlalchemy.orm import joinedload
+
+            made = tuple(joinedload(getattr(self.obj, name)).lazyload("*") for name in self.shallow)
+            if self.columns:
+                made += (Load(self.obj).load_only(*(getattr(self.obj, c) for c in self.columns)),)
+            self._kurs_screen_options = made
+        return made
 
     def apply_order_by(self, query, order_column, order_direction, aliases_mapping=None,
                        bypass_many_to_many=False, add_pk=False):

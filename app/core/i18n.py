@@ -170,7 +170,9 @@ def _template_gettext(context, string, **variables):
     text = flask_babel.get_domain().gettext(string)
     if context.eval_ctx.autoescape:
         text = Markup(text)
-    return text % variables
+    # ``% {}`` changes nothing but "%%" (Markup's, through an escaping helper, cost as much
+    # as the rest: a course list asks for a few hundred words)
+    return text % variables if variables or "%" in text else text
 
 
 def install(app) -> None:

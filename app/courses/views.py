@@ -111,8 +111,17 @@ def approval_marks(kurs: Kurs) -> list[tuple[str, bool]]:
 
 
 def marks_html(kurs: Kurs) -> Markup:
-    """Hourglass (waiting) or green gear (approved), in the order of the approvers."""
-    return _cell("onay_isaretleri")(approval_marks(kurs))
+    """Hourglass (waiting) or green gear (approved), in the order of the approvers. The
+    marks depend on the number of approvals only: each of the four is made once per request
+    and language (a list's rows asked for twelve translations each, issue 15)."""
+    from flask_babel import get_locale
+
+    made = g.setdefault("kurs_isaretleri", {})
+    key = (kurs.onay_sayisi, str(get_locale()))
+    html = made.get(key)
+    if html is None:
+        html = made[key] = _cell("onay_isaretleri")(approval_marks(kurs))
+    return html
 
 
 durum_html = label_of(DURUM)
@@ -132,7 +141,7 @@ def actions_html(kurs: Kurs) -> Markup:
 
 
 def marks_and_actions_html(kurs: Kurs) -> Markup:
-    return _cell("isaretler_ve_islemler")(approval_marks(kurs), **_actions(kurs))
+    return _cell("isaretler_ve_islemler")(marks_html(kurs), **_actions(kurs))
 
 
 class FilterDurum(BaseFilter):
@@ -159,11 +168,22 @@ LABELS = {
 }
 
 
+#: what a course list reads of a course: its columns, its cells' rules (``_actions``,
+#: ``approval_marks``, the trainee lists' cells) and the names of its institution, program and
+#: level (``KursInterface``: the rest is not loaded)
+LIST_COLUMNS = ("id", "kurum_id", "durum", "program_id", "modul_id", "baslangic", "bitis", "belge_durumu",
+                "onay_talebi", "onay_sayisi", "taslak_adim")
+
+
+def list_interface(**kwargs) -> KursInterface:
+    return KursInterface(Kurs, shallow=("kurum", "program", "modul"), columns=LIST_COLUMNS, **kwargs)
+
+
 class CourseListView(KursModelView):
     """Base of the course lists: read-only (courses change through the workflow),
     the show page is the course page."""
 
-    datamodel = KursInterface(Kurs)
+    datamodel = list_interface()
     class_permission_name = "Kurs"
     base_permissions = READ_WRITE
     include_route_methods = {"list", "show"}  # courses change through the workflow only

@@ -86,26 +86,51 @@ def _ekle_link(kurs: Kurs) -> Markup:
     return _cell("ekle")(kurs)
 
 
+#: "İşlemler" of Kurs Kursiyer İşlemleri: (for an active course only?, resource, permission,
+#: endpoint, label); "Kayıt İptal" while the course's registrations may be changed
+MENU = [
+    (False, "Kurs", "can_read", "KursView.sayfa", "Kurs Bilgileri"),
+    (None, "KayitDurum", "can_read", "KayitDurumView.sayfa", "Kayıt İptal"),
+    (False, "Ucret", "can_read", "UcretView.sayfa", "Ücret/Dekont Girişi"),
+    (True, "Kursiyer", "can_read", "DevamsizlikView.sayfa", "Devamsızlık"),
+    (True, "Sinav", "can_read", "SinavIslemView.sayfa", "Sınav İşlemleri"),
+    (True, "SinavSonuc", "can_read", "NotGirisiView.not_girisi", "Not Girişi"),
+    (True, "KursSonu", "can_write", "KursSonuView.onay", "Kurs Sonu Onayı"),
+]
+
+
+def _menu(kurs: Kurs) -> list[tuple[str, str]]:
+    """(endpoint, label in the screen's language) of the screens this user may open for the
+    course: they depend on its state only (``enrollment.status_choices`` too), so they are made
+    once per request, state and language (a list asked seven permissions and translations a
+    row, issue 15)."""
+    from flask_babel import get_locale, gettext
+
+    made = g.setdefault("kurs_islem_menusu", {})
+    key = (kurs.durum, str(get_locale()), getattr(g.get("user"), "id", None))
+    if key not in made:
+        may = current_app.appbuilder.sm.has_access
+        active, editable = kurs.durum == AKTIF, bool(enrollment.status_choices(kurs))
+        made[key] = [(endpoint, gettext(label)) for only_active, resource, perm, endpoint, label in MENU
+                     if (editable if only_active is None else active or not only_active) and may(perm, resource)]
+    return made[key]
+
+
 def _islemler(kurs: Kurs) -> Markup:
     """"İşlemler" of Kurs Kursiyer İşlemleri: the course's screens the user may open."""
-    may = current_app.appbuilder.sm.has_access
-    active = kurs.durum == AKTIF
-    candidates = [
-        (True, "Kurs", "can_read", "KursView.sayfa", "Kurs Bilgileri"),
-        (bool(enrollment.status_choices(kurs)), "KayitDurum", "can_read", "KayitDurumView.sayfa", "Kayıt İptal"),
-        (True, "Ucret", "can_read", "UcretView.sayfa", "Ücret/Dekont Girişi"),
-        (active, "Kursiyer", "can_read", "DevamsizlikView.sayfa", "Devamsızlık"),
-        (active, "Sinav", "can_read", "SinavIslemView.sayfa", "Sınav İşlemleri"),
-        (active, "SinavSonuc", "can_read", "NotGirisiView.not_girisi", "Not Girişi"),
-        (active, "KursSonu", "can_write", "KursSonuView.onay", "Kurs Sonu Onayı"),
-    ]
-    items = [(url_for(endpoint, pk=kurs.id), label) for applies, resource, perm, endpoint, label in candidates
-             if applies and may(perm, resource)]
+    items = [(url_for(endpoint, pk=kurs.id), label) for endpoint, label in _menu(kurs)]
     return _cell("islemler")(kurs.durum == KURS_SONU_ONAYLANDI, items)
 
 
 def _durum_red_in_approval(value) -> Markup:
-    return _cell("durum")(durum_html(value), value in enrollment.OPEN_STATES)
+    """The state's label, red in approval: one cell per state, made once per request and language."""
+    from flask_babel import get_locale
+
+    made = g.setdefault("kurs_durum_hucresi", {})
+    key = (value, str(get_locale()))
+    if key not in made:
+        made[key] = _cell("durum")(durum_html(value), value in enrollment.OPEN_STATES)
+    return made[key]
 
 
 class FilterTakesTrainees(BaseFilter):
@@ -195,7 +220,7 @@ class KursSorusturmaView(CourseListView):
     """"Kurs İnceleme Soruşturma", tab "Aktif Kurs": approved courses of the district."""
 
     route_base = "/kursinceleme"
-    datamodel = KursInterface(Kurs, eager=("sorusturmalar",))
+    datamodel = course_views.list_interface(eager=("sorusturmalar",))
     class_permission_name = "Sorusturma"
     list_title = _l("Kurs İnceleme Soruşturma · Aktif Kurs")
     base_filters = [["durum", FilterDurum, (AKTIF,)]]
