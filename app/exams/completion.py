@@ -172,15 +172,16 @@ def rights_running_out(session, today: dt.date, within_days: int = 60, limit: in
     by their sittings (no pass, and a sitting awaiting its result or rights left:
     ``exams.outcome`` not "gecti"/"kaldi")."""
     def build():
-        sittings = select(SinavKaydi.id).where(SinavKaydi.kayit_id == Kayit.id)
+        def sittings(*where):  # counted per trainee by its index: an EXISTS under the OR was a scan of
+            return (select(func.count(SinavKaydi.id))  # every sitting on PostgreSQL, whatever the courses
+                    .where(SinavKaydi.kayit_id == Kayit.id, *where).scalar_subquery())
+
         return (select(Kayit, Kurs.bitis).join(Kurs, Kayit.kurs_id == Kurs.id)
                 .where(Kurs.belge_durumu == BELGELI, Kurs.durum == AKTIF, Kurs.bitis <= bindparam("bugun"),
                        Kurs.bitis > bindparam("ilk"), Kurs.bitis <= bindparam("son"),
                        Kayit.durum == KAYIT_AKTIF, Kayit.muaf.is_(False),
-                       ~sittings.where(SinavKaydi.gecti.is_(True)).exists(),
-                       or_(sittings.where(SinavKaydi.durum == KAYITLI).exists(),
-                           select(func.count(SinavKaydi.id)).where(SinavKaydi.kayit_id == Kayit.id)
-                           .scalar_subquery() < exams.MAX_RIGHTS))
+                       sittings(SinavKaydi.gecti.is_(True)) == 0,
+                       or_(sittings(SinavKaydi.durum == KAYITLI) > 0, sittings() < exams.MAX_RIGHTS))
                 .order_by(Kurs.bitis, Kayit.id).limit(limit))
 
     rows = session.execute(prepared(("tamamlama.haklar", limit), build), {
