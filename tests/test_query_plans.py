@@ -84,6 +84,8 @@ CASES = [
     # from the index (no Sort of everything in scope), the searches sort what they found
     ("kadikoy.sube", "/sinif/list/", "sinif", r"ix_sinif_(kurum_)?ad_tr|ix_sinif_kurum_id"),  # district scope
     ("12345678950", "/sinif/list/", "sinif", r"ix_sinif_kurum_ad_tr|ix_sinif_kurum_id"),  # one institution
+    # filtered by capacity: the page in order and its count from the (institution, capacity) index
+    ("12345678950", "/sinif/list/?_flt_0_kapasite=10", "sinif", r"ix_sinif_kurum_kapasite_ad_tr"),
     # (the count may walk any index led by kurum_id: uq_kursiyer_tc is (kurum_id, tc_kimlik_no))
     ("kadikoy.sube", "/api/v1/kursiyer/", "kursiyer", r"kursiyer_pkey|ix_kursiyer_kurum_id|uq_kursiyer_tc"),
     ("12345678950", "/api/v1/kursiyer/", "kursiyer", r"ix_kursiyer_kurum_id"),

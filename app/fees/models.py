@@ -48,6 +48,7 @@ class Odeme(Model):
         CheckConstraint("(tur = 'ODEME' AND tutar > 0) OR (tur <> 'ODEME' AND tutar < 0)", name="ck_odeme_tutar"),
         CheckConstraint("tur in ('ODEME','IADE','TERS')", name="ck_odeme_tur"),
         Index("ix_odeme_kurum_tarih", "kurum_id", "odeme_tarihi"),  # collections by payment date
+        Index("ix_odeme_kurum_tur", "kurum_id", "tur"),  # a list by type counted from the index
     )
 
 
