@@ -189,6 +189,8 @@ def test_the_terminal_cannot_cheat(app, exam):
     assert mine.answer(1, "A", token=other.token).status_code == 403  # another candidate's attempt
     assert other.answer(1, "A", token=mine.token).status_code == 403  # my token from another seat
     assert mine.answer(1, "A", token="").status_code == 403  # no token: a cross-site form cannot send one
+    assert mine.answer(1, "A", token="é" * 8).status_code == 403  # not ASCII: refused, not compared (a 500)
+    assert mine.post("basla", token="ş").status_code == 403
     assert mine.c.post(mine.base + "/cevap", data={"no": 1, "secim": "A", "sira": 5}).status_code == 403
     assert mine.answer(99, "A").status_code == 409  # not a question of the attempt
     assert mine.answer(0, "A").status_code == 409
@@ -198,6 +200,7 @@ def test_the_terminal_cannot_cheat(app, exam):
                      ).get_json()["son_kayit"] == clock.local_now().strftime("%H:%M:%S")  # the server's time
     assert mine.c.get("/esinav/terminal/AAAAAAAA/durum").status_code == 404
     assert mine.c.get("/esinav/terminal/x/durum").status_code == 404
+    assert mine.c.get("/esinav/terminal/ÉÉÉÉÉÉÉÉ/durum").status_code == 404
     assert mine.post("isaret", {"no": 2, "isaretli": True}, token=other.token).status_code == 403
     assert mine.post("bitir", {"onay": 2}, token=other.token).status_code == 403
     at(exam, 41)  # after the time: refused, and the attempt is closed by the server

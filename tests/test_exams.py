@@ -493,3 +493,40 @@ def test_last_end_day_chooses_exactly_the_courses_whose_deadline_has_come():
                 end = bound + dt.timedelta(days=offset)
                 assert (end + relativedelta(months=months) <= day) == (end <= bound), (day, months, end)
             day += dt.timedelta(days=1)
+
+
+def test_the_overdue_chart_and_the_slot_agree_at_a_month_end(app):
+    """A course that ended on 30.09.2026 with one month to complete is due 30.10.2026: on
+    31.10.2026 the slot says "süresi geçti" and the district's chart counts it late too (the
+    chart compared the end with 31.10 - 1 month = 30.09 and did not). The demo's ended course
+    is moved to the first such month end after its start."""
+    import json
+    import re
+
+    with app.app_context():
+        kurs = db.session.execute(select(Kurs).where(
+            Kurs.kurum.has(kurum_kodu="100001"), Kurs.durum == "AKTIF", Kurs.belge_durumu == "BELGELI",
+            Kurs.bitis < TODAY).order_by(Kurs.id)).scalars().first()
+        assert kurs is not None, "the demo has an ended, Aktif belgeli course at Moda"
+        end = next(d for d in (dt.date(y, m, 30) for y in (2026, 2027, 2028) for m in (4, 6, 9, 11))
+                   if d >= kurs.baslangic)  # a 30-day month before a 31-day one
+        pk, before_end, institution = kurs.id, kurs.bitis, kurs.kurum.ad
+        row = db.session.execute(select(Ayar).filter_by(anahtar="tamamlama_belgeli_ay")).scalar_one()
+        before_months, row.deger, kurs.bitis = row.deger, "1", end
+        db.session.commit()
+    try:
+        clock.set_now(dt.datetime.combine(end + dt.timedelta(days=31), dt.time(10)))  # the 31st of the next month
+        html = login(app.test_client(), "kadikoy.mudur").get("/").get_data(as_text=True)
+        slot = html[html.index('id="slot-sure"'):html.index('id="slot-devamsizlik"')]
+        item = next(li for li in slot.split("<li")[1:] if f"/kurs/{pk}\"" in li)
+        assert (end + relativedelta(months=1)).strftime("%d.%m.%Y") in item and "süresi geçti" in item
+        charts = json.loads(re.search(r'id="grafik-veri">(.*?)</script>', html, re.S).group(1))
+        late = next(c for c in charts if c["id"] == "gecikenler")
+        overdue = [li for li in slot.split("<li")[1:] if f"· {institution} ·" in li and "süresi geçti" in li]
+        assert late["seriler"][0]["veri"][late["etiketler"].index(institution)] == len(overdue)
+    finally:
+        with app.app_context():
+            db.session.execute(select(Ayar).filter_by(anahtar="tamamlama_belgeli_ay")).scalar_one().deger = \
+                before_months
+            db.session.get(Kurs, pk).bitis = before_end
+            db.session.commit()

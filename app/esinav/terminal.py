@@ -88,7 +88,7 @@ def seat_code(secret: str, oturum_id: int, koltuk_id: int) -> str:
 
 
 def normalise_code(kod: str) -> str:
-    return "".join(ch for ch in (kod or "").upper() if ch.isalnum())[:16]
+    return "".join(ch for ch in (kod or "").upper() if ch.isascii() and ch.isalnum())[:16]
 
 
 def find_seat(session, secret: str, kod: str) -> Optional[tuple[int, int]]:

@@ -54,7 +54,9 @@ def _body() -> dict:
 
 
 def _token() -> str:
-    return request.headers.get("X-Sinav-Token", "")
+    """The attempt's token a write carries; one that is not ASCII is none (hmac compares ASCII text only)."""
+    token = request.headers.get("X-Sinav-Token", "")
+    return token if token.isascii() else ""
 
 
 def _refused(exc: Refused, status: int = 409):

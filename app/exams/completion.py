@@ -185,7 +185,8 @@ def rights_running_out(session, today: dt.date, within_days: int = 60, limit: in
                 .order_by(Kurs.bitis, Kayit.id).limit(limit))
 
     rows = session.execute(prepared(("tamamlama.haklar", limit), build), {
-        "bugun": today, "ilk": today - relativedelta(months=exams.EXAM_MONTHS),
+        # the last exam day not passed: end + 12 months >= today, month ends clipped
+        "bugun": today, "ilk": last_end_day(today - dt.timedelta(days=1), exams.EXAM_MONTHS),
         "son": last_end_day(today + dt.timedelta(days=within_days), exams.EXAM_MONTHS)}).all()
     return [(kayit, bitis + relativedelta(months=exams.EXAM_MONTHS)) for kayit, bitis in rows]
 

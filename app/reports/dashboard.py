@@ -44,7 +44,7 @@ from app.courses.models import (
     Kurs,
 )
 from app.courses.workflow import APPROVERS
-from app.exams.completion import deadline_months
+from app.exams.completion import deadline_months, last_end_day
 from app.org.models import BELGELI, BELGESIZ, Modul
 from app.reports import figures
 from app.reports.models import Gosterge
@@ -214,15 +214,16 @@ def overdue_completions(session, level: str, today: dt.date, months: dict | None
     """Courses whose completion deadline (GM's setting: 12 months belgeli, 1 month belgesiz
     after the end: ``exams.completion.deadline_months``) has passed, per unit below."""
     def build():
-        late = or_(and_(Kurs.belge_durumu == BELGELI, Kurs.bitis < bindparam("belgeli_once")),
-                   and_(Kurs.belge_durumu == BELGESIZ, Kurs.bitis < bindparam("belgesiz_once")))
+        late = or_(and_(Kurs.belge_durumu == BELGELI, Kurs.bitis <= bindparam("belgeli_son")),
+                   and_(Kurs.belge_durumu == BELGESIZ, Kurs.bitis <= bindparam("belgesiz_son")))
         return _grouped([func.sum(case((late, 1), else_=0)), func.count()], level, Kurs,
                         Kurs.durum.in_((AKTIF, KURS_SONU_ONAYLANDI)), Kurs.bitis <= bindparam("bugun"))
 
     months = months or deadline_months(session)
+    day_before = today - dt.timedelta(days=1)  # late: end + months < today, month ends clipped as the slot's
     rows = session.execute(prepared(("pano.gecikenler", level), build), {
-        "belgeli_once": today - relativedelta(months=months[BELGELI]),
-        "belgesiz_once": today - relativedelta(months=months[BELGESIZ]), "bugun": today}).all()
+        "belgeli_son": last_end_day(day_before, months[BELGELI]),
+        "belgesiz_son": last_end_day(day_before, months[BELGESIZ]), "bugun": today}).all()
     return Chart("gecikenler", "Tamamlanması gereken kurslar", "bar", [r[0] for r in rows],
                  [_series("Süresi geçen", [r[1] for r in rows]),
                   _series("Bitmiş, tamamlanmamış", [r[2] for r in rows])], "kurs",
